@@ -1,0 +1,136 @@
+"""Unit lists: the agencies and groups in (责任单位:…), table cells and the like.
+
+Shared by the text and the table readers so that a unit is recognised the same way
+wherever it is written.
+
+>>> from policykg.loaders.model import SourceText
+>>> src = SourceText("(责任单位:县发改局、县农业农村局、各乡镇)")
+>>> [u.text for u in split_units(src, 6, len(src.text) - 1)]
+['县发改局', '县农业农村局', '各乡镇']
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from policykg.loaders.model import PersonRef, SourceText, UnitRef
+from policykg.ontology import word_list
+
+# Separators inside one unit list; line breaks count because flattened tables put
+# one unit per line.
+_SEPARATORS = re.compile(r"[、，,；;/\n]+")
+_SPACE = re.compile(r"[\s\u00a0\u3000]+")
+_CJK = re.compile(r"^[\u4e00-\u9fff]+$")
+# Group references stand for several units at once (各乡镇, 各责任单位, 相关部门…).
+_GROUP = re.compile(r"^(各|相关|有关|其他|县级各|区级各|市级各|全县各|全区各)[\u4e00-\u9fff()（）]{1,12}$")
+_LEVEL_PREFIX = "县区市省"
+
+
+@cache
+def _suffixes() -> tuple[str, ...]:
+    return tuple(sorted(word_list("unit_suffixes.txt"), key=len, reverse=True))
+
+
+def squeeze(text: str) -> str:
+    """Remove every kind of white space (layout spaces inside names).
+
+    >>> squeeze("叶  敏")
+    '叶敏'
+    """
+    return _SPACE.sub("", text)
+
+
+def is_group(text: str) -> bool:
+    """True for a reference to several units at once.
+
+    >>> is_group("各乡镇"), is_group("县民政局")
+    (True, False)
+    """
+    return bool(_GROUP.match(squeeze(text)))
+
+
+def is_unit(text: str) -> bool:
+    """True when ``text`` reads as one organisation or a group of them.
+
+    >>> is_unit("县人力社保局"), is_unit("菜园镇"), is_unit("邱存安"), is_unit("团县委")
+    (True, True, False, True)
+    """
+    t = squeeze(text)
+    if not t or len(t) > 40 or not re.search(r"[\u4e00-\u9fff]", t):
+        return False
+    if re.search(r"[。：:！？]", t):
+        return False
+    return is_group(t) or t.endswith(_suffixes())
+
+
+def is_person_name(text: str) -> bool:
+    """True when ``text`` looks like a personal name (2–4 Chinese characters).
+
+    >>> is_person_name("叶  敏"), is_person_name("县民政局"), is_person_name("新建")
+    (True, False, True)
+    """
+    t = squeeze(text)
+    return bool(_CJK.match(t)) and 2 <= len(t) <= 4 and not is_unit(t)
+
+
+def _run_together(token: str) -> list[str]:
+    """Split units a layout run together: 县交通运输局县综合行政执法局 -> two units."""
+    parts: list[str] = []
+    rest = token
+    while rest:
+        cut = None
+        for i in range(2, len(rest) - 1):
+            head, tail = rest[:i], rest[i:]
+            if tail[0] in _LEVEL_PREFIX and head.endswith(_suffixes()) and is_unit(tail) and len(tail) >= 3:
+                cut = i
+                break
+        if cut is None:
+            parts.append(rest)
+            break
+        parts.append(rest[:cut])
+        rest = rest[cut:]
+    return parts
+
+
+def split_units(src: SourceText, start: int, end: int) -> list[UnitRef]:
+    """The units listed in ``src.text[start:end]``, in order, with their spans.
+
+    Separators are 、，,；; / and line breaks; two units a layout ran together are
+    split apart.  Empty items are dropped; everything else is kept even when it does
+    not look like a unit, so nothing the document lists is silently lost.
+
+    >>> src = SourceText("县交通运输局县综合行政执法局、县海投公司")
+    >>> [u.text for u in split_units(src, 0, len(src.text))]
+    ['县交通运输局', '县综合行政执法局', '县海投公司']
+    """
+    out: list[UnitRef] = []
+    pos = start
+    segment = src.text[start:end]
+    for piece in _SEPARATORS.split(segment):
+        idx = src.text.find(piece, pos, end) if piece else -1
+        if idx < 0:
+            continue
+        pos = idx + len(piece)
+        stripped = piece.strip(" \t\u00a0\u3000")
+        if not squeeze(stripped):
+            continue
+        lead = piece.find(stripped)
+        cursor = idx + lead
+        for name in _run_together(squeeze(stripped)):
+            # locate the name's characters again (inner spaces may separate them)
+            s = cursor
+            e = s
+            matched = 0
+            while e < end and matched < len(name):
+                if not src.text[e].isspace():
+                    matched += 1
+                e += 1
+            out.append(UnitRef(name, src.span(s, e)))
+            cursor = e
+    return out
+
+
+def person(src: SourceText, start: int, end: int) -> PersonRef:
+    """A :class:`PersonRef` for the name written at ``src.text[start:end]``."""
+    return PersonRef(squeeze(src.text[start:end]), src.span(start, end))
