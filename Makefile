@@ -1,0 +1,46 @@
+# policykg — make targets. Everything installs itself into .venv; nothing global.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+CORPUS ?= ../shared/corpus
+STORE  ?= policykg-data
+OUT    ?= out
+
+.PHONY: demo test lint install install-test clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install only when the packaging changes (idempotent, fast when nothing changed).
+$(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed setup.cfg
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+demo: $(VENV)/.installed
+	$(BIN)/policykg build $(CORPUS) --store $(STORE)
+	@echo; echo "== Which agency leads the most tasks?"
+	$(BIN)/policykg query top-lead-agencies --store $(STORE)
+	@echo; echo "== Which islands are affected by relocation?"
+	$(BIN)/policykg query relocation-islands --store $(STORE)
+	@mkdir -p $(OUT)
+	$(BIN)/policykg viz -o $(OUT)/graph.html --store $(STORE)
+	$(BIN)/policykg export matrix -o $(OUT)/responsibility-matrix.xlsx --store $(STORE)
+	@echo; echo "Open $(OUT)/graph.html in a browser; $(OUT)/responsibility-matrix.xlsx in a spreadsheet."
+
+test: $(VENV)/.installed-test
+	$(BIN)/python -m pytest
+	$(BIN)/ruff check .
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(STORE) $(OUT) .pytest_cache build *.egg-info

@@ -1,0 +1,266 @@
+"""The canonical knowledge graph: extracted documents resolved into one networkx graph.
+
+The graph is a :class:`networkx.MultiDiGraph`.  Every node has ``type`` (one of
+:data:`NODE_TYPES`) and ``label``; every edge is keyed by its relation (one of
+:data:`RELATIONS`), repeats the key in ``type`` and carries provenance: ``doc_id``,
+``start``, ``end`` (character span in that document's normalised text) and ``quote``.
+
+Shared things — an agency, an island, an indicator, a domain, a person — are one node
+however many documents name them; see :mod:`policykg.graph.resolve` for identity.
+
+Example
+-------
+>>> from policykg.loaders.extract import extract_text
+>>> doc = extract_text(
+...     "嵊泗县某某工作方案\\n\\n二、主要任务\\n\\n(一)围绕“学有优教”优化教育资源。\\n\\n"
+...     "1.推进学校布局优化。到2025年完成。(责任单位:县教育局、县财政局)\\n", "demo.txt")
+>>> g = build_graph([doc])
+>>> sorted({d["type"] for _, d in g.nodes(data=True)} & {"Task", "Agency", "Document"})
+['Agency', 'Document', 'Task']
+>>> sorted(g.nodes[u]["name"] for u, _, k in g.edges(keys=True) if k == "RESPONSIBLE_FOR")
+['嵊泗县教育局', '嵊泗县财政局']
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+import networkx as nx
+
+from policykg.graph.ids import stable_id
+from policykg.graph.resolve import (
+    resolve_agency,
+    resolve_domain,
+    resolve_indicator,
+    resolve_person,
+    resolve_place,
+)
+from policykg.graph.targets import parse_target
+from policykg.loaders.model import (
+    ExtractedDocument,
+    PersonRef,
+    PlaceMention,
+    Span,
+    UnitRef,
+)
+from policykg.ontology import gazetteer
+
+NODE_TYPES = (
+    "Document", "Domain", "Task", "Agency", "AgencyGroup", "Jurisdiction", "Township",
+    "Island", "Place", "Indicator", "Target", "Project", "Person",
+)
+RELATIONS = (
+    "CONTAINS", "IN_DOMAIN", "LEADS", "PARTICIPATES_IN", "RESPONSIBLE_FOR", "ACCOUNTABLE_FOR",
+    "MENTIONS", "HAS_TARGET", "STATES", "CITES", "ISSUED_BY", "APPLIES_TO", "PART_OF",
+)
+
+_PLACE_TYPE = {
+    "province": "Jurisdiction", "city": "Jurisdiction", "county": "Jurisdiction",
+    "district": "Jurisdiction", "county-city": "Jurisdiction", "township": "Township",
+    "island": "Island",
+}
+_TITLE_FOLD = str.maketrans({"（": "(", "）": ")", "—": "-", "–": "-", "－": "-", "〔": "[", "〕": "]"})
+
+
+def title_key(title: str) -> str:
+    """Fold a document title so that the same title written twice compares equal.
+
+    >>> title_key("嵊泗县方案（2023—2027年）") == title_key("嵊泗县方案 (2023-2027年)")
+    True
+    """
+    return re.sub(r"\s+", "", title.translate(_TITLE_FOLD))
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.g = nx.MultiDiGraph()
+
+    # -- nodes -----------------------------------------------------------------
+    def node(self, node_id: str, type_: str, label: str, **attrs: Any) -> str:
+        if node_id in self.g:
+            data = self.g.nodes[node_id]
+            for key, value in attrs.items():
+                if key == "aliases":
+                    data["aliases"] = sorted(set(data.get("aliases", [])) | set(value))
+                elif data.get(key) in (None, "", []) and value not in (None, ""):
+                    data[key] = value
+        else:
+            clean = {k: v for k, v in attrs.items() if v is not None}
+            self.g.add_node(node_id, id=node_id, type=type_, label=label, **clean)
+        return node_id
+
+    def edge(self, u: str, v: str, rel: str, doc_id: str, span: Span | None, **attrs: Any) -> None:
+        start, end = (span.start, span.end) if span else (None, None)
+        eid = stable_id("edge", u, rel, v, doc_id, str(start), str(attrs.get("via") or ""))
+        if self.g.has_edge(u, v, key=eid):
+            return
+        data = {"id": eid, "type": rel, "doc_id": doc_id, "start": start, "end": end,
+                "quote": span.quote if span else None}
+        data.update(attrs)
+        # The key is the relation's stable id so two documents stating the same
+        # relation stay two edges, each with its own provenance.
+        self.g.add_edge(u, v, key=eid, **{k: val for k, val in data.items() if val is not None})
+
+    def place(self, name: str, jurisdiction: str | None) -> str | None:
+        resolved = resolve_place(name, jurisdiction)
+        if resolved is None:
+            return None
+        self.node(resolved.id, _PLACE_TYPE.get(resolved.kind, "Place"), resolved.name,
+                  name=resolved.name, kind=resolved.kind, label_en=resolved.label_en,
+                  aliases=[a for a in [name, *resolved.aliases] if a != resolved.name])
+        self.place_chain(resolved.id)
+        return resolved.id
+
+    def place_chain(self, place_id: str) -> None:
+        """Add the PART_OF chain island → county → city → province from the gazetteer."""
+        child = gazetteer.place_by_id(place_id)
+        while child is not None and child.parent:
+            parent = gazetteer.place_by_id(child.parent)
+            if parent is None:
+                break
+            self.node(parent.id, _PLACE_TYPE.get(parent.kind, "Place"), parent.name, name=parent.name,
+                      kind=parent.kind, label_en=parent.label_en, aliases=list(parent.aliases))
+            if not self.g.has_edge(child.id, parent.id):
+                self.g.add_edge(child.id, parent.id, key=stable_id("edge", child.id, "PART_OF", parent.id),
+                                id=stable_id("edge", child.id, "PART_OF", parent.id), type="PART_OF",
+                                source="gazetteer")
+            child = parent
+
+    def agency(self, unit: UnitRef, jurisdiction: str | None) -> str:
+        a = resolve_agency(unit.text, jurisdiction)
+        type_ = "AgencyGroup" if a.kind == "group" else "Agency"
+        self.node(a.id, type_, a.name, name=a.name, short=a.short, kind=a.kind,
+                  jurisdiction=a.jurisdiction, aliases=[unit.text])
+        jur = gazetteer.place(a.jurisdiction) if a.jurisdiction else None
+        if jur is not None:
+            self.place(jur.name, None)
+            if not any(k == "PART_OF" for _, _, k in self._keys(a.id, jur.id)):
+                eid = stable_id("edge", a.id, "PART_OF", jur.id)
+                self.g.add_edge(a.id, jur.id, key=eid, id=eid, type="PART_OF", source="resolution")
+        return a.id
+
+    def _keys(self, u: str, v: str) -> list[tuple[str, str, str]]:
+        if not self.g.has_edge(u, v):
+            return []
+        return [(u, v, self.g.edges[u, v, k]["type"]) for k in self.g[u][v]]
+
+    def person(self, p: PersonRef, jurisdiction: str | None) -> str:
+        pid = resolve_person(p.name, jurisdiction)
+        return self.node(pid, "Person", p.name, name=p.name, jurisdiction=jurisdiction)
+
+    def domain(self, name: str) -> str:
+        d = resolve_domain(name)
+        return self.node(d.id, "Domain", d.name, name=d.name, label_en=d.label_en)
+
+    # -- one document ----------------------------------------------------------
+    def document(self, doc: ExtractedDocument, corpus_titles: dict[str, str]) -> None:
+        m = doc.meta
+        jur = m.jurisdiction
+        did = self.node(doc.doc_id, "Document", m.title or doc.source, doc_id=doc.doc_id, source=doc.source,
+                        title=m.title, notice_title=m.notice_title, doc_number=m.doc_number,
+                        index_number=m.index_number, issuer=m.issuer, date_written=m.date_written,
+                        date_published=m.date_published, jurisdiction=jur, doc_type=m.doc_type,
+                        period=m.period, sha256=doc.sha256, text_length=len(doc.text))
+        if jur:
+            jid = self.place(jur, None)
+            if jid:
+                self.edge(did, jid, "APPLIES_TO", doc.doc_id, m.spans.get("jurisdiction"))
+        if m.issuer:
+            issuer_span = m.spans.get("issuer") or Span(0, 0, "")
+            aid = self.agency(UnitRef(m.issuer, issuer_span), jur)
+            self.edge(did, aid, "ISSUED_BY", doc.doc_id, m.spans.get("issuer"), as_written=m.issuer)
+        for order, c in enumerate(doc.citations):
+            target = corpus_titles.get(title_key(c.title))
+            if target is None:
+                target = self.node(stable_id("document", title_key(c.title)), "Document", c.title,
+                                   title=c.title, doc_number=c.doc_number, cited_only=True)
+            if target != did:
+                self.edge(did, target, "CITES", doc.doc_id, c.span, as_written=c.title, order=order,
+                          doc_number=c.doc_number)
+        task_spans: list[tuple[int, int, str]] = []
+        seen: dict[tuple[str, str, str], int] = {}
+        for t in doc.tasks:
+            key = (t.part, t.domain or "", t.number)
+            seen[key] = seen.get(key, 0) + 1
+            tid = stable_id("task", doc.doc_id, *key, str(seen[key]))
+            task_spans.append((t.span.start, t.span.end, tid))
+            self.node(tid, "Task", t.title, doc_id=doc.doc_id, part=t.part, number=t.number, title=t.title,
+                      domain=t.domain, text=t.text or t.span.quote, deadline_years=sorted(set(t.deadline_years)),
+                      start=t.span.start, end=t.span.end)
+            self.edge(did, tid, "CONTAINS", doc.doc_id, t.span)
+            if t.domain:
+                self.edge(tid, self.domain(t.domain), "IN_DOMAIN", doc.doc_id, t.span)
+            self.roles(tid, doc.doc_id, jur, "LEADS", t.leads)
+            self.roles(tid, doc.doc_id, jur, "LEADS", t.inherited_leads, via="section")
+            self.roles(tid, doc.doc_id, jur, "PARTICIPATES_IN", t.participants)
+            self.roles(tid, doc.doc_id, jur, "RESPONSIBLE_FOR", t.responsible)
+            self.persons(tid, doc.doc_id, jur, t.persons)
+        for n, p in enumerate(doc.projects):
+            pid = stable_id("project", doc.doc_id, p.part, p.number, str(n))
+            self.node(pid, "Project", p.name, doc_id=doc.doc_id, part=p.part, number=p.number, name=p.name,
+                      domain=p.domain, location=p.location, investment_raw=p.investment_raw,
+                      investment_yi_yuan=p.investment_yi_yuan, period=p.period, kind=p.kind,
+                      content=p.content, start=p.span.start, end=p.span.end)
+            self.edge(did, pid, "CONTAINS", doc.doc_id, p.span)
+            if p.domain:
+                self.edge(pid, self.domain(p.domain), "IN_DOMAIN", doc.doc_id, p.span)
+            self.roles(pid, doc.doc_id, jur, "RESPONSIBLE_FOR", p.responsible)
+            self.persons(pid, doc.doc_id, jur, p.persons)
+            for mention in p.places:
+                self.mention(pid, doc.doc_id, jur, mention)
+        for ind in doc.indicators:
+            self.indicator(did, doc, ind)
+        for mention in doc.places:
+            owner = next((tid for s, e, tid in task_spans if s <= mention.span.start < e), did)
+            self.mention(owner, doc.doc_id, jur, mention)
+
+    def roles(self, target: str, doc_id: str, jur: str | None, rel: str, units: list[UnitRef],
+              via: str | None = None) -> None:
+        for order, u in enumerate(units):
+            self.edge(self.agency(u, jur), target, rel, doc_id, u.span, as_written=u.text, order=order, via=via)
+
+    def persons(self, target: str, doc_id: str, jur: str | None, persons: list[PersonRef]) -> None:
+        for order, p in enumerate(persons):
+            self.edge(self.person(p, jur), target, "ACCOUNTABLE_FOR", doc_id, p.span, as_written=p.name,
+                      order=order)
+
+    def mention(self, owner: str, doc_id: str, jur: str | None, m: PlaceMention) -> None:
+        place_id = self.place(m.name, jur)
+        if place_id is None:
+            return
+        self.edge(owner, place_id, "MENTIONS", doc_id, m.span, as_written=m.name, role=m.role,
+                  evidence=m.evidence.quote if m.evidence else None)
+
+    def indicator(self, did: str, doc: ExtractedDocument, ind: Any) -> None:
+        iid = resolve_indicator(ind.name, ind.unit)
+        self.node(iid, "Indicator", ind.name, name=ind.name, unit=ind.unit)
+        self.edge(did, iid, "CONTAINS", doc.doc_id, ind.span, number=ind.number, part=ind.part,
+                  domain=ind.domain, unit=ind.unit, name=ind.name)
+        if ind.domain:
+            self.edge(iid, self.domain(ind.domain), "IN_DOMAIN", doc.doc_id, ind.span)
+        if ind.lead is not None:
+            self.edge(self.agency(ind.lead, doc.meta.jurisdiction), iid, "LEADS", doc.doc_id, ind.lead.span,
+                      as_written=ind.lead.text, order=0, number=ind.number)
+        for order, cell in enumerate(ind.values):
+            parsed = parse_target(cell.raw)
+            tid = stable_id("target", doc.doc_id, iid, ind.part, ind.number, cell.period)
+            self.node(tid, "Target", f"{ind.name} {cell.period}: {cell.raw}", doc_id=doc.doc_id,
+                      period=cell.period, raw=cell.raw, value=parsed.value, comparator=parsed.comparator,
+                      unit=ind.unit, kind="target", jurisdiction=doc.meta.jurisdiction, order=order,
+                      number=ind.number, part=ind.part,
+                      start=cell.span.start, end=cell.span.end)
+            self.edge(iid, tid, "HAS_TARGET", doc.doc_id, cell.span)
+            self.edge(did, tid, "STATES", doc.doc_id, cell.span)
+
+
+def build_graph(docs: Iterable[ExtractedDocument]) -> nx.MultiDiGraph:
+    """Resolve extracted documents into one canonical graph (see the module docstring)."""
+    docs = sorted(docs, key=lambda d: d.doc_id)
+    corpus_titles = {title_key(d.meta.title): d.doc_id for d in docs if d.meta.title}
+    b = _Builder()
+    for doc in docs:
+        b.document(doc, corpus_titles)
+    b.g.graph["documents"] = [d.doc_id for d in docs]
+    return b.g

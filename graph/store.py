@@ -1,0 +1,185 @@
+"""The embedded store: an on-disk Oxigraph database plus the canonical graph, swapped atomically.
+
+Layout of a store directory::
+
+    STORE/
+      CURRENT                  name of the live version (replaced atomically)
+      v-<hash>/oxigraph/       the RDF projection (pyoxigraph on-disk store)
+      v-<hash>/graph.json      the canonical networkx graph (node-link JSON)
+      v-<hash>/manifest.json   which documents, with their SHA-256 and counts
+      extractions/<doc>.json   each document's extraction, reused while its bytes are unchanged
+
+A build writes a complete new version beside the live one and only then points
+``CURRENT`` at it, so a crash, Ctrl-C or failed build leaves the previous graph
+untouched and readers never see a mix.
+
+>>> import tempfile, networkx as nx
+>>> g = nx.MultiDiGraph(); _ = g.add_node("x", id="x", type="Person", label="某人", name="某人")
+>>> with tempfile.TemporaryDirectory() as d:
+...     store = Store(d)
+...     version = store.commit(g, documents=[])
+...     store.load_graph().nodes["x"]["name"]
+'某人'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pyoxigraph as ox
+
+from policykg.graph.rdf import to_ntriples
+from policykg.loaders.model import ExtractedDocument
+from policykg.loaders.serialize import from_dict, to_dict
+
+DEFAULT_STORE = "policykg-data"
+FORMAT_VERSION = "1"
+
+
+class StoreError(Exception):
+    """The store directory is missing, empty or unreadable; the message says which and why."""
+
+
+def default_store_path() -> Path:
+    """``$POLICYKG_STORE`` if set, else ``./policykg-data``.
+
+    >>> isinstance(default_store_path(), Path)
+    True
+    """
+    return Path(os.environ.get("POLICYKG_STORE") or DEFAULT_STORE)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+class Store:
+    """One store directory; see the module docstring for its layout."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = Path(path) if path is not None else default_store_path()
+
+    # -- reading ---------------------------------------------------------------
+    def current(self) -> Path | None:
+        """The live version directory, or ``None`` for a store never built."""
+        pointer = self.path / "CURRENT"
+        if not pointer.exists():
+            return None
+        version = self.path / pointer.read_text(encoding="utf-8").strip()
+        return version if version.is_dir() else None
+
+    def _require(self) -> Path:
+        version = self.current()
+        if version is None:
+            raise StoreError(f"{self.path}: no graph here yet; run `policykg build PATH… --store {self.path}` first")
+        return version
+
+    def manifest(self) -> dict[str, Any]:
+        """The live version's manifest (documents, counts), or an empty one."""
+        version = self.current()
+        if version is None:
+            return {"documents": [], "nodes": 0, "edges": 0, "triples": 0}
+        return json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+
+    def load_graph(self) -> nx.MultiDiGraph:
+        """The canonical graph of the live version."""
+        data = json.loads((self._require() / "graph.json").read_text(encoding="utf-8"))
+        return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+
+    def rdf(self) -> ox.Store:
+        """The live version's Oxigraph store, opened read-only."""
+        return ox.Store.read_only(str(self._require() / "oxigraph"))
+
+    # -- extraction cache ------------------------------------------------------
+    def cached_extraction(self, doc_id: str, sha256: str) -> ExtractedDocument | None:
+        """A document's cached extraction if its bytes are unchanged."""
+        path = self._cache_path(doc_id, sha256)
+        if not path.exists():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT_VERSION or data["doc"]["sha256"] != sha256:
+            return None
+        return from_dict(data["doc"])
+
+    def stored_extractions(self) -> list[ExtractedDocument]:
+        """The extractions of every document in the live version."""
+        out = []
+        for entry in self.manifest()["documents"]:
+            doc = self.cached_extraction(entry["doc_id"], entry["sha256"])
+            if doc is not None:
+                out.append(doc)
+        return out
+
+    def _cache_path(self, doc_id: str, sha256: str) -> Path:
+        # One file per (document, content): a failed build never overwrites the
+        # extraction the live version still relies on.
+        return self.path / "extractions" / f"{doc_id}-{sha256[:16]}.json"
+
+    def cache_extraction(self, doc: ExtractedDocument) -> None:
+        """Keep a document's extraction for the next build."""
+        path = self._cache_path(doc.doc_id, doc.sha256)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = json.dumps({"format": FORMAT_VERSION, "doc": to_dict(doc)}, ensure_ascii=False)
+        _write_atomic(path, payload)
+
+    # -- writing ---------------------------------------------------------------
+    def commit(self, graph: nx.MultiDiGraph, documents: list[ExtractedDocument]) -> Path:
+        """Write ``graph`` as a new version and make it live atomically; returns its directory.
+
+        Committing the same documents again is a no-op: the version name is the hash
+        of what it holds.
+        """
+        self.path.mkdir(parents=True, exist_ok=True)
+        docs = sorted(({"doc_id": d.doc_id, "source": d.source, "sha256": d.sha256} for d in documents),
+                      key=lambda e: e["doc_id"])
+        graph_json = json.dumps(nx.node_link_data(graph, edges="edges"), ensure_ascii=False, sort_keys=True,
+                                default=str)
+        digest = hashlib.sha256((FORMAT_VERSION + graph_json).encode("utf-8")).hexdigest()[:16]
+        name = f"v-{digest}"
+        final = self.path / name
+        if self.current() == final:
+            return final
+        for doc in documents:
+            self.cache_extraction(doc)
+        staging = self.path / f".staging-{name}-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+        ntriples = to_ntriples(graph)
+        rdf = ox.Store(str(staging / "oxigraph"))
+        rdf.bulk_load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        rdf.flush()
+        triples = len(rdf)
+        del rdf
+        (staging / "graph.json").write_text(graph_json, encoding="utf-8")
+        manifest = {"format": FORMAT_VERSION, "documents": docs, "nodes": graph.number_of_nodes(),
+                    "edges": graph.number_of_edges(), "triples": triples}
+        (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
+                                               encoding="utf-8")
+        if final.exists():
+            shutil.rmtree(final)
+        os.replace(staging, final)
+        _write_atomic(self.path / "CURRENT", name)
+        self._prune(keep=name)
+        return final
+
+    def _prune(self, keep: str) -> None:
+        """Remove versions, staging leftovers and cached extractions the live version does not use."""
+        live = {self._cache_path(d["doc_id"], d["sha256"]).name for d in self.manifest()["documents"]}
+        for cached in (self.path / "extractions").glob("*.json"):
+            if cached.name not in live:
+                cached.unlink(missing_ok=True)
+        for child in self.path.iterdir():
+            if child.is_dir() and child.name != keep and (child.name.startswith("v-")
+                                                          or child.name.startswith(".staging-")):
+                shutil.rmtree(child, ignore_errors=True)

@@ -1,0 +1,149 @@
+"""One plain-text policy document -> :class:`ExtractedDocument`.
+
+Reads the file (:mod:`~policykg.loaders.textio`), then its metadata, tables,
+heading tree and tasks, citations and place mentions, each by its own module.
+
+>>> doc_id_for("shengsi-2024-integration-action-plan"), doc_id_for("嵊政办发〔2024〕10号")
+('shengsi-2024-integration-action-plan', 'doc-2bea44d45307')
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from policykg.loaders.citations import find_citations
+from policykg.loaders.errors import LoaderError
+from policykg.loaders.metadata import inherit_period, read_metadata
+from policykg.loaders.model import ExtractedDocument, PlaceMention, SourceText
+from policykg.loaders.outline import read_outline
+from policykg.loaders.places import find_places
+from policykg.loaders.tables import find_tables
+from policykg.loaders.textio import DEFAULT_MAX_BYTES, read_text
+
+_SKIPPED_NAMES = {"readme.md", "readme.txt"}
+
+
+def doc_id_for(stem: str) -> str:
+    """A stable ASCII id for a file stem: lowercase ``[a-z0-9-]``, or ``doc-<sha1>``.
+
+    >>> doc_id_for("Dinghai 2023 Plan (final)")
+    'dinghai-2023-plan-final'
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    if not re.search(r"[a-z]", stem.lower()):
+        return "doc-" + hashlib.sha1(stem.encode("utf-8")).hexdigest()[:12]
+    return slug
+
+
+def _complement(start: int, end: int, taken: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The parts of ``[start, end)`` outside every range in ``taken``."""
+    out = []
+    pos = start
+    for s, e in sorted(taken):
+        if s > pos:
+            out.append((pos, min(s, end)))
+        pos = max(pos, e)
+        if pos >= end:
+            break
+    if pos < end:
+        out.append((pos, end))
+    return [(s, e) for s, e in out if e > s]
+
+
+def _dedupe(mentions: Iterable[PlaceMention]) -> list[PlaceMention]:
+    seen: set[tuple[int, int, str, str | None]] = set()
+    out = []
+    for m in sorted(mentions, key=lambda m: (m.span.start, m.span.end)):
+        key = (m.span.start, m.span.end, m.name, m.role)
+        if key not in seen:
+            seen.add(key)
+            out.append(m)
+    return out
+
+
+def extract_text(text: str, source: str, sha256: str = "") -> ExtractedDocument:
+    """Extract everything from an already decoded, normalised text.
+
+    >>> doc = extract_text("某县养老服务实施方案\\n二、主要任务\\n1.建设养老机构。(责任单位:县民政局)\\n", "plan.txt")
+    >>> doc.doc_id, doc.meta.title, [(t.title, [u.text for u in t.responsible]) for t in doc.tasks]
+    ('plan', '某县养老服务实施方案', [('建设养老机构', ['县民政局'])])
+    """
+    src = SourceText(text)
+    meta = read_metadata(src)
+    tables = find_tables(src, source)
+    regions = sorted(tables.regions)
+    outline = read_outline(src, regions)
+    citations = find_citations(src, (meta.title,))
+    inherit_period(meta, [(c.title, c.span) for c in citations])
+
+    tasks = [*outline.tasks, *tables.tasks]
+    mentions: list[PlaceMention] = []
+    for task in tasks:
+        if not task.places:
+            task.places = find_places(src, task.span.start, task.span.end)
+        mentions.extend(task.places)
+    for project in tables.projects:
+        if not project.places:
+            project.places = find_places(src, project.span.start, project.span.end)
+        mentions.extend(project.places)
+    # sentences outside tasks and tables (实施路径, 基本原则…) give places their roles too
+    start = meta.spans["title"].end if "title" in meta.spans else 0
+    taken = [(t.span.start, t.span.end) for t in tasks] + regions
+    for s, e in _complement(start, len(text), taken):
+        mentions.extend(find_places(src, s, e))
+
+    return ExtractedDocument(
+        doc_id=doc_id_for(Path(source).stem),
+        source=Path(source).name,
+        sha256=sha256,
+        text=text,
+        meta=meta,
+        domains=[*outline.domains, *tables.domains],
+        tasks=tasks,
+        indicators=list(tables.indicators),
+        projects=list(tables.projects),
+        citations=citations,
+        places=_dedupe(mentions),
+        warnings=[*outline.warnings, *tables.warnings],
+    )
+
+
+def extract_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedDocument:
+    """Read and extract one document file; :class:`LoaderError` if it cannot be read."""
+    text, sha = read_text(path, max_bytes)
+    return extract_text(text, str(path), sha)
+
+
+def _is_hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def _files(paths: Iterable[str | Path]) -> Iterator[Path]:
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.rglob("*.txt")):
+                if f.is_file() and not _is_hidden(f, p) and f.name.lower() not in _SKIPPED_NAMES:
+                    yield f
+        else:
+            yield p
+
+
+def extract_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, ExtractedDocument | LoaderError]]:
+    """Extract every ``*.txt`` under the given files and folders, sorted, one result each.
+
+    A file that cannot be read yields its :class:`LoaderError` and the walk goes on.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = (Path(d) / "a.txt").write_bytes(b"")
+    ...     [(p.name, type(r).__name__) for p, r in extract_paths([d])]
+    [('a.txt', 'LoaderError')]
+    """
+    for f in _files(paths):
+        try:
+            yield f, extract_path(f)
+        except LoaderError as exc:
+            yield f, exc

@@ -1,0 +1,207 @@
+"""The pieces a flattened table is made of, and what a piece looks like.
+
+Web pages and PDF conversions print a table one cell per line (cells wrapping over
+several lines) or one row per line with tabs between cells.  A :class:`Piece` is
+one non-blank line, or one tab-separated cell, with the offsets of its text in the
+normalised document; the predicates here say which kind of cell a piece can be.
+
+>>> from policykg.loaders.model import SourceText
+>>> [p.text for p in line_pieces(SourceText("序号\\n\\n  改革\\n名称 \\n"))]
+['序号', '改革', '名称']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from policykg.loaders.model import SourceText
+from policykg.loaders.units import is_person_name, is_unit, squeeze
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One line (or tab cell) of a table: its stripped text and where it is."""
+
+    start: int
+    end: int
+    text: str
+    blank_before: bool = True  # a blank line (or the start of the text) comes before it
+    line_no: int = 0
+
+
+_TRIM = re.compile(r"^[^\S\t]*(.*?)[^\S\t]*$")
+_SERIAL = re.compile(r"^\d{1,3}$")
+_NUMBERED = re.compile(r"^(\d{1,2})\s*[.．、]\s*(?!\d)\S")
+_GROUP_ROW = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*([^\s。，,；;：:]{1,15})$")
+_VALUE = re.compile(
+    r"^(?:[<>≤≥＜＞=＝≈~～约]|不低于|不少于|不高于|不超过|低于|高于|大于|小于)?\s*[-+]?\d[\d,，]*(?:\.\d+)?"
+    r"\s*(?:%|‰|％)?\s*(?:以上|以下|左右)?$"
+)
+_NO_VALUE = {"/", "／", "-", "—", "——", "–", "无", "空", "——/"}
+_SENTENCE_END = "。；;：:，,！？"
+# A cell that ends in one of these was cut by the layout and continues on the next line.
+_JOINERS = "、，,；;"
+_ANNEX = re.compile(r"^附件\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:[:：]\s*\S.{0,60})?$")
+_CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+def line_pieces(src: SourceText) -> list[Piece]:
+    """Every non-blank line of the document as a :class:`Piece` (surrounding spaces cut off)."""
+    out: list[Piece] = []
+    blank = True
+    for n, (start, line) in enumerate(src.lines(), start=1):
+        if not line.strip():
+            blank = True
+            continue
+        # tabs at either end are empty cells of a tab-separated row: keep them
+        m = _TRIM.match(line) if "\t" in line else None
+        lead, stripped = (m.start(1), m.group(1)) if m else (len(line) - len(line.lstrip()), line.strip())
+        out.append(Piece(start + lead, start + lead + len(stripped), stripped, blank, n))
+        blank = False
+    return out
+
+
+def tab_cells(piece: Piece) -> list[Piece]:
+    """The tab-separated cells of one line; an empty cell has an empty text at its position.
+
+    >>> [c.text for c in tab_cells(Piece(0, 9, "a\\t\\t b \\tc"))]
+    ['a', '', 'b', 'c']
+    """
+    cells: list[Piece] = []
+    pos = piece.start
+    for raw in piece.text.split("\t"):
+        stripped = raw.strip()
+        lead = len(raw) - len(raw.lstrip())
+        s = pos + lead if stripped else pos
+        cells.append(Piece(s, s + len(stripped), stripped, True, piece.line_no))
+        pos += len(raw) + 1
+    return cells
+
+
+def is_serial(text: str) -> bool:
+    """A 序号 cell: a bare row number.
+
+    >>> is_serial("12"), is_serial("1.2"), is_serial("1.加快")
+    (True, False, False)
+    """
+    return bool(_SERIAL.match(text.strip()))
+
+
+def numbered_text(text: str) -> str | None:
+    """The number of a numbered text line ("2.摸清…" -> "2"), else ``None``.
+
+    >>> numbered_text("2.摸清本岛闲置资产情况。"), numbered_text("2.5"), numbered_text("县府办")
+    ('2', None, None)
+    """
+    m = _NUMBERED.match(text.strip())
+    return m.group(1) if m and len(text.strip()) > 4 else None
+
+
+def group_row(text: str) -> tuple[str, str] | None:
+    """A group row such as ``一、教育`` -> (section, name).
+
+    >>> group_row("三、 养老"), group_row("二、重点任务。")
+    (('三、', '养老'), None)
+    """
+    m = _GROUP_ROW.match(text.strip())
+    if not m:
+        return None
+    return m.group(1) + "、", m.group(2)
+
+
+def is_value(text: str) -> bool:
+    """A short figure cell: numbers with comparison signs, percentages, or a dash for "none".
+
+    >>> [is_value(t) for t in ["3.0", "<5", "≥28.07", "> 0.867", "/", "全覆盖", "县府办"]]
+    [True, True, True, True, True, False, False]
+    """
+    t = text.strip()
+    return t in _NO_VALUE or bool(_VALUE.match(t))
+
+
+def is_amount(text: str) -> bool:
+    """An investment cell: a plain number or a dash for "none".
+
+    >>> is_amount("0.5394"), is_amount("/"), is_amount("约1亿")
+    (True, True, False)
+    """
+    t = squeeze(text)
+    return t in _NO_VALUE or bool(re.match(r"^\d[\d,]*(?:\.\d+)?$", t))
+
+
+def is_years(text: str) -> bool:
+    """A 建设起止年限 cell: a year or a range of years.
+
+    >>> is_years("2023-2024"), is_years("2024"), is_years("2024年—2027年"), is_years("菜园镇")
+    (True, True, True, False)
+    """
+    return bool(re.match(r"^\d{4}\s*年?(?:\s*[-—–~～至到]\s*\d{4}\s*年?)?$", text.strip()))
+
+
+def is_unit_cell(text: str) -> bool:
+    """A unit-list cell: one unit, or units a layout ran together on one line.
+
+    >>> is_unit_cell("县交通运输局县综合行政执法局"), is_unit_cell("邱存安")
+    (True, False)
+    """
+    return is_unit(text)
+
+
+def is_person_cell(text: str) -> bool:
+    """A 责任人 cell.
+
+    >>> is_person_cell("叶 \\u00a0敏"), is_person_cell("县残联")
+    (True, False)
+    """
+    return is_person_name(text)
+
+
+def is_short_label(text: str, limit: int = 10) -> bool:
+    """A short label without sentence punctuation (a wrapped header or domain cell).
+
+    >>> is_short_label("幼有"), is_short_label("加强优生优育服务保障。")
+    (True, False)
+    """
+    t = squeeze(text)
+    return 0 < len(t) <= limit and not any(ch in t for ch in _SENTENCE_END) and "\t" not in text
+
+
+def continues(text: str) -> bool:
+    """True when a cell's line ends in a list separator, so the cell goes on.
+
+    >>> continues("职工86、"), continues("城乡居民70")
+    (True, False)
+    """
+    t = text.rstrip()
+    return len(t) > 1 and t[-1] in _JOINERS
+
+
+def annex_part(text: str) -> str | None:
+    """``annexN`` for a line that opens an annex (附件1, 附件 2, 附件三), else ``None``.
+
+    >>> annex_part("附件1"), annex_part("附件 三"), annex_part("附件:1.2024年改革清单")
+    ('annex1', 'annex3', None)
+    """
+    m = _ANNEX.match(text.strip())
+    if not m:
+        return None
+    num = m.group(1)
+    if num.isdigit():
+        return f"annex{int(num)}"
+    if "十" not in num:
+        return f"annex{_CN_DIGITS[num[0]]}"
+    tens, _, ones = num.partition("十")  # 十一 -> 11, 二十 -> 20
+    return f"annex{(_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)}"
+
+
+def looks_like_title(text: str) -> bool:
+    """A table title line (printed right above a header): short, not a sentence or a numbered heading.
+
+    >>> looks_like_title("嵊泗县公共服务“七优享”五年目标"), looks_like_title("（二）发展目标。")
+    (True, False)
+    """
+    t = text.strip()
+    if not t or len(t) > 60 or "\t" in t or t[-1] in _SENTENCE_END or annex_part(t):
+        return False
+    return not re.match(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]", t)

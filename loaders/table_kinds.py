@@ -1,0 +1,225 @@
+"""Table rows as records: indicator rows, reform-list rows (tasks) and project-list rows.
+
+What a table is follows from its columns (an 指标 column makes an indicator table,
+改革名称/改革任务 a reform list, 项目名称 a project list); each row becomes one
+record whose span covers the row, with a span for every unit, person and value.
+
+>>> split_unit("建设筹集保障性租赁住房数(套(间))"), split_unit("安薪指数")
+(('建设筹集保障性租赁住房数', '套(间)'), ('安薪指数', None))
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from policykg.loaders.model import (
+    Domain,
+    Indicator,
+    IndicatorValue,
+    PersonRef,
+    PlaceMention,
+    Project,
+    SourceText,
+    Task,
+    UnitRef,
+)
+from policykg.loaders.table_cells import Piece, is_amount, numbered_text
+from policykg.loaders.table_grid import Row, Table
+from policykg.loaders.units import person, split_units, squeeze
+
+_OPEN, _CLOSE = "(（", ")）"
+_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
+_BOOK_TITLE = re.compile(r"《[^》]*》")
+_DASH = re.compile(r"\s*[-—–~～至到]+\s*")
+
+
+def table_kind(fields: set[str]) -> str | None:
+    """What a table with these column fields lists: ``reform``, ``project``, ``indicator`` or ``None``.
+
+    >>> table_kind({"number", "reform_name", "lead"}), table_kind({"number", "indicator", "period"})
+    ('reform', 'indicator')
+    """
+    if fields & {"reform_name", "reform_tasks"}:
+        return "reform"
+    if "project_name" in fields:
+        return "project"
+    if "indicator" in fields:
+        return "indicator"
+    return None
+
+
+def split_unit(name: str) -> tuple[str, str | None]:
+    """An indicator name and its unit: the last bracketed group at the end of the name.
+
+    Brackets nest (套(间)); earlier brackets belong to the name ((含大病保险)(%)).
+
+    >>> split_unit("基本医疗保险政策范围内住院报销比例(含大病保险)(%)")
+    ('基本医疗保险政策范围内住院报销比例(含大病保险)', '%')
+    >>> split_unit("每千人口拥有 3\\u00a0岁以下婴幼儿托位数（个）")
+    ('每千人口拥有3岁以下婴幼儿托位数', '个')
+    """
+    text = squeeze(name)
+    if not text or text[-1] not in _CLOSE:
+        return text, None
+    depth = 0
+    for k in range(len(text) - 1, -1, -1):
+        if text[k] in _CLOSE:
+            depth += 1
+        elif text[k] in _OPEN:
+            depth -= 1
+            if depth == 0:
+                unit = text[k + 1 : -1]
+                return (text[:k], unit) if unit and k > 0 else (text, None)
+    return text, None
+
+
+def deadline_years(text: str) -> list[int]:
+    """Years a row's text commits to (到2025年底, 2024年…), book titles left out.
+
+    >>> deadline_years("从2024年起…到 2026 年底…《2023年规划》")
+    [2024, 2026]
+    """
+    return sorted({int(y) for y in _YEAR.findall(_BOOK_TITLE.sub("", text))})
+
+
+def first_clause(text: str) -> str:
+    """A numbered line's text without its number, up to the first 。.
+
+    >>> first_clause("2.摸清本岛闲置资产情况,合理规划。其中…")
+    '摸清本岛闲置资产情况,合理规划'
+    """
+    t = re.sub(r"^\s*\d{1,2}\s*[.．、]\s*", "", text.strip())
+    return t.split("。")[0].strip()
+
+
+def _joined(cell: list[Piece]) -> str:
+    return "".join(p.text for p in cell)
+
+
+def _units(src: SourceText, cell: list[Piece]) -> list[UnitRef]:
+    return [u for p in cell for u in split_units(src, p.start, p.end)]
+
+
+def _persons(src: SourceText, cell: list[Piece]) -> list[PersonRef]:
+    return [person(src, p.start, p.end) for p in cell]
+
+
+def _cells_by_field(table: Table, row: Row) -> dict[str, list[Piece]]:
+    out: dict[str, list[Piece]] = {}
+    for col, cell in zip(table.columns, row.cells, strict=True):
+        out.setdefault(col.field, []).extend(cell)
+    return out
+
+
+PlaceFinder = Callable[[SourceText, int, int], list[PlaceMention]]
+
+
+def domains(table: Table, src: SourceText, part: str) -> list[Domain]:
+    """The table's group rows (一、教育) as domains of ``part``."""
+    return [Domain(g.name, g.section, part, span=src.span(g.piece.start, g.piece.end)) for g in table.groups]
+
+
+def indicators(table: Table, src: SourceText, part: str) -> list[Indicator]:
+    """One :class:`Indicator` per row of an indicator table."""
+    out = []
+    for row in table.rows:
+        cells = _cells_by_field(table, row)
+        name, unit = split_unit(_joined(cells.get("indicator", [])))
+        leads = _units(src, cells.get("lead", []) or cells.get("responsible", []))
+        values = []
+        for col, cell in zip(table.columns, row.cells, strict=True):
+            if col.cell_type == "value" and col.period and cell:
+                raw = _joined(cell).strip()
+                values.append(IndicatorValue(col.period, raw, src.span(cell[0].start, cell[-1].end)))
+        number = _joined(cells.get("number", []))
+        out.append(Indicator(number, name, unit, row.domain, src.span(row.start, row.end), part,
+                             leads[0] if leads else None, values))
+    return out
+
+
+def tasks(table: Table, src: SourceText, part: str, find_places: PlaceFinder | None = None) -> list[Task]:
+    """One :class:`Task` per row of a reform list, one per sub-row where a row is split."""
+    out = []
+    for row in table.rows:
+        parent = _cells_by_field(table, row)
+        number = _joined(parent.get("number", []))
+        for sub in row.subrows or [row]:
+            cells = _cells_by_field(table, sub)
+            task_lines = [p.text for p in cells.get("reform_tasks", [])]
+            if sub.sub is not None:
+                title = first_clause(task_lines[0]) if task_lines else ""
+                lines = task_lines
+                num = f"{number}.{sub.sub}"
+            else:
+                title = _joined(cells.get("reform_name", [])) or (first_clause(task_lines[0]) if task_lines else "")
+                lines = [_joined(cells.get("reform_name", [])), _joined(cells.get("reform_goal", [])), *task_lines]
+                num = number
+            text = "\n".join(t for t in lines if t)
+            span = src.span(sub.start, sub.end)
+            out.append(Task(
+                part=part,
+                number=num,
+                title=title.strip(),
+                domain=row.domain,
+                span=span,
+                leads=_units(src, cells.get("lead", [])),
+                participants=_units(src, cells.get("participant", [])),
+                responsible=_units(src, cells.get("responsible", [])),
+                persons=_persons(src, cells.get("person", [])),
+                deadline_years=deadline_years(text),
+                places=find_places(src, span.start, span.end) if find_places else [],
+                text=text,
+            ))
+    return out
+
+
+def _amount(raw: str, header: str) -> float | None:
+    if not raw or not is_amount(raw) or not re.search(r"\d", raw):
+        return None
+    value = float(raw.replace(",", ""))
+    return value / 10000 if "万元" in header else value
+
+
+def projects(table: Table, src: SourceText, part: str, find_places: PlaceFinder | None = None) -> list[Project]:
+    """One :class:`Project` per row of a project list."""
+    investment_header = next((c.name for c in table.columns if c.field == "investment"), "")
+    out = []
+    for row in table.rows:
+        cells = _cells_by_field(table, row)
+        raw = squeeze(_joined(cells.get("investment", [])))
+        years = squeeze(_joined(cells.get("years", []))).replace("年", "")
+        span = src.span(row.start, row.end)
+        out.append(Project(
+            number=_joined(cells.get("number", [])),
+            name=squeeze(_joined(cells.get("project_name", []))),
+            domain=row.domain,
+            span=span,
+            part=part,
+            location="、".join(squeeze(p.text) for p in cells.get("location", [])) or None,
+            investment_raw=raw or None,
+            investment_yi_yuan=_amount(raw, investment_header),
+            period=_DASH.sub("-", years) or None,
+            responsible=_units(src, cells.get("lead", []) + cells.get("responsible", [])),
+            persons=_persons(src, cells.get("person", [])),
+            kind=squeeze(_joined(cells.get("kind", []))) or None,
+            content=_joined(cells.get("content", [])) or None,
+            places=find_places(src, span.start, span.end) if find_places else [],
+        ))
+    return out
+
+
+def row_warnings(table: Table, kind: str) -> list[str]:
+    """Rows that were read but lack what a record of ``kind`` needs (kept, but worth a look)."""
+    need = {"indicator": "indicator", "reform": "reform_tasks", "project": "project_name"}[kind]
+    out = []
+    for row in table.rows:
+        cells = _cells_by_field(table, row)
+        if need in {c.field for c in table.columns} and not cells.get(need):
+            out.append(f"line {row.line_no}: table row without a {need} cell")
+        if kind == "reform" and not row.subrows and not (cells.get("lead") or cells.get("responsible")):
+            out.append(f"line {row.line_no}: reform row without a lead or responsible unit")
+        for sub in row.subrows:
+            if numbered_text(_joined(_cells_by_field(table, sub).get("reform_tasks", []))) is None:
+                out.append(f"line {sub.line_no}: sub-row without a numbered task line")
+    return out

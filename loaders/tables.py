@@ -1,0 +1,86 @@
+"""Tables in a policy document: indicator tables, reform lists, project lists and 专栏 boxes.
+
+A table is found by its header row (column names from ``ontology/table_columns.csv``),
+read row by row with the column types (:mod:`policykg.loaders.table_grid`), and its
+rows become records (:mod:`policykg.loaders.table_kinds`).  Projects a 专栏 box
+names in prose come from :mod:`policykg.loaders.table_boxes`.
+
+>>> lines = ["附件1", "改革清单", "序号", "改革名称", "改革任务", "牵头单位", "责任人",
+...          "一、教育", "1", "学校改革", "到2025年底完成。", "县教育局", "张三"]
+>>> text = "\\n\\n".join(lines)
+>>> found = find_tables(SourceText(text))
+>>> t = found.tasks[0]
+>>> (t.part, t.number, t.title, t.domain, [u.text for u in t.leads], [p.name for p in t.persons], t.deadline_years)
+('annex1', '1', '学校改革', '教育', ['县教育局'], ['张三'], [2025])
+>>> found.regions == [(text.index("改革清单"), len(text))]
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from policykg.loaders import table_kinds
+from policykg.loaders.model import Domain, Indicator, Project, SourceText, Task
+from policykg.loaders.table_boxes import box_projects
+from policykg.loaders.table_cells import annex_part, line_pieces
+from policykg.loaders.table_grid import read_table
+from policykg.loaders.table_kinds import PlaceFinder
+
+
+@dataclass
+class TableExtraction:
+    """Everything read from a document's tables."""
+
+    regions: list[tuple[int, int]]  # char ranges consumed by tables (title line to last cell)
+    domains: list[Domain]  # group rows (一、教育 …)
+    tasks: list[Task]  # reform-list rows
+    indicators: list[Indicator]
+    projects: list[Project]
+    warnings: list[str] = field(default_factory=list)  # rows that did not fit, with line numbers
+
+
+def _place_finder() -> PlaceFinder | None:
+    try:
+        from policykg.loaders.places import find_places
+    except ImportError:  # the gazetteer reader is optional for tables
+        return None
+    return find_places
+
+
+def find_tables(src: SourceText, source: str = "") -> TableExtraction:
+    """Every table of ``src`` and the records its rows hold.
+
+    Tables never raise for odd layouts: a row that does not fit is skipped and
+    reported in ``warnings`` (prefixed with ``source``).
+    """
+    pieces = line_pieces(src)
+    finder = _place_finder()
+    out = TableExtraction([], [], [], [], [])
+    part = "body"
+    i = 0
+    while i < len(pieces):
+        part = annex_part(pieces[i].text) or part
+        table = read_table(pieces, i)
+        if table is None:
+            i += 1
+            continue
+        prefix = f"{source}:" if source else ""
+        out.warnings += [prefix + w for w in table.warnings]
+        kind = table_kinds.table_kind(table.header.fields())
+        if kind is None:
+            out.warnings.append(f"{prefix}line {pieces[i].line_no}: table of unknown kind skipped")
+            i = table.end_index
+            continue
+        out.regions.append((table.start, table.end))
+        out.domains += table_kinds.domains(table, src, part)
+        out.warnings += [prefix + w for w in table_kinds.row_warnings(table, kind)]
+        if kind == "indicator":
+            out.indicators += table_kinds.indicators(table, src, part)
+        elif kind == "reform":
+            out.tasks += table_kinds.tasks(table, src, part, finder)
+        else:
+            out.projects += table_kinds.projects(table, src, part, finder)
+        i = table.end_index
+    out.projects += box_projects(src)
+    return out

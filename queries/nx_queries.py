@@ -1,0 +1,226 @@
+"""The canned questions answered on the canonical networkx graph.
+
+Each function returns the same flat rows as the query's ``.rq`` and ``.cypher`` files
+(see :mod:`policykg.queries.shape`); the test suite proves the answers identical.
+
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("a", type="Agency", name="甲县民政局")
+>>> g.add_node("t", type="Task", doc_id="d")
+>>> _ = g.add_edge("a", "t", key="e", type="LEADS", order=0, as_written="县民政局")
+>>> top_lead_agencies(g)
+[{'agency_id': 'a', 'agency_name': '甲县民政局', 'explicit': 1, 'inherited': 0, 'total': 1}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import networkx as nx
+
+Row = dict[str, Any]
+IMPLEMENTATIONS: dict[str, Callable[..., list[Row]]] = {}
+
+_ROLE_FIELDS = {"PARTICIPATES_IN": "participants", "RESPONSIBLE_FOR": "responsible"}
+_MATRIX_ROLES = {"PARTICIPATES_IN": "participant", "RESPONSIBLE_FOR": "responsible"}
+
+
+def canned(name: str) -> Callable[[Callable[..., list[Row]]], Callable[..., list[Row]]]:
+    """Register a function as the networkx implementation of canned query ``name``."""
+
+    def register(fn: Callable[..., list[Row]]) -> Callable[..., list[Row]]:
+        IMPLEMENTATIONS[name] = fn
+        return fn
+
+    return register
+
+
+def _nodes(g: nx.MultiDiGraph, type_: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    return ((n, d) for n, d in g.nodes(data=True) if d.get("type") == type_)
+
+
+def _in(g: nx.MultiDiGraph, node: str, rel: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    return ((u, d) for u, _, d in g.in_edges(node, data=True) if d["type"] == rel)
+
+
+def _out(g: nx.MultiDiGraph, node: str, rel: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    return ((v, d) for _, v, d in g.out_edges(node, data=True) if d["type"] == rel)
+
+
+def _lead_field(edge: dict[str, Any]) -> str:
+    return "inherited_lead" if edge.get("via") else "lead"
+
+
+def _with_items(base: Row, items: list[Row]) -> list[Row]:
+    """One row per item (``base`` merged in); a bare ``base`` row when there is none."""
+    return [{**base, **item} for item in items] or [dict(base)]
+
+
+def _agency_item(g: nx.MultiDiGraph, field: str, agent: str, edge: dict[str, Any]) -> Row:
+    return {"field": field, "item_id": agent, "item_name": g.nodes[agent].get("name"),
+            "item_as_written": edge.get("as_written"), "item_order": edge.get("order")}
+
+
+def _source(g: nx.MultiDiGraph, doc_id: str) -> str | None:
+    return g.nodes[doc_id].get("source") if doc_id in g else None
+
+
+@canned("documents")
+def documents(g: nx.MultiDiGraph) -> list[Row]:
+    rows: list[Row] = []
+    for n, d in _nodes(g, "Document"):
+        if "source" not in d:
+            continue  # known only because another document cites it
+        base = {k: d.get(k) for k in ("source", "title", "doc_number", "issuer", "date_written",
+                                      "date_published", "jurisdiction", "doc_type", "period")}
+        base["doc_id"] = n
+        items = [{"field": "cites", "item_name": e.get("as_written"), "item_order": e.get("order")}
+                 for _, e in _out(g, n, "CITES")]
+        rows += _with_items(base, items)
+    return rows
+
+
+@canned("tasks")
+def tasks(g: nx.MultiDiGraph) -> list[Row]:
+    rows: list[Row] = []
+    for t, d in _nodes(g, "Task"):
+        base = {"task_id": t, "doc_id": d["doc_id"], "source": _source(g, d["doc_id"]), "part": d.get("part"),
+                "number": d.get("number"), "title": d.get("title"), "domain": d.get("domain"),
+                "start": d.get("start")}
+        items: list[Row] = []
+        for a, e in _in(g, t, "LEADS"):
+            items.append(_agency_item(g, _lead_field(e), a, e))
+        for rel, field in _ROLE_FIELDS.items():
+            items += [_agency_item(g, field, a, e) for a, e in _in(g, t, rel)]
+        items += [{"field": "persons", "item_name": g.nodes[p].get("name"), "item_order": e.get("order")}
+                  for p, e in _in(g, t, "ACCOUNTABLE_FOR")]
+        items += [{"field": "deadline_years", "item_name": str(y), "item_order": y}
+                  for y in d.get("deadline_years", [])]
+        items += [{"field": "places", "item_name": g.nodes[p].get("name"), "item_role": e.get("role"),
+                   "item_order": e.get("start")} for p, e in _out(g, t, "MENTIONS")]
+        rows += _with_items(base, items)
+    return rows
+
+
+@canned("indicators")
+def indicators(g: nx.MultiDiGraph) -> list[Row]:
+    rows: list[Row] = []
+    for i, _d in _nodes(g, "Indicator"):
+        for _doc, row in _in(g, i, "CONTAINS"):
+            doc_id, number = row["doc_id"], row.get("number")
+            base = {"indicator_id": i, "doc_id": doc_id, "source": _source(g, doc_id), "number": number,
+                    "name": row.get("name"), "unit": row.get("unit"), "domain": row.get("domain")}
+            items = [_agency_item(g, "lead", a, e) for a, e in _in(g, i, "LEADS")
+                     if e["doc_id"] == doc_id and e.get("number") == number]
+            for tg, _e in _out(g, i, "HAS_TARGET"):
+                t = g.nodes[tg]
+                if t["doc_id"] == doc_id and t.get("number") == number:
+                    items.append({"field": "values", "item_key": t.get("period"), "item_name": t.get("raw"),
+                                  "item_order": t.get("order")})
+            rows += _with_items(base, items)
+    return rows
+
+
+@canned("projects")
+def projects(g: nx.MultiDiGraph) -> list[Row]:
+    rows: list[Row] = []
+    for p, d in _nodes(g, "Project"):
+        base = {"project_id": p, "doc_id": d["doc_id"], "source": _source(g, d["doc_id"]), "start": d.get("start")}
+        base.update({k: d.get(k) for k in ("number", "name", "domain", "location", "investment_yi_yuan",
+                                           "period", "kind")})
+        items = [_agency_item(g, "responsible_units", a, e) for a, e in _in(g, p, "RESPONSIBLE_FOR")]
+        items += [{"field": "persons", "item_name": g.nodes[x].get("name"), "item_order": e.get("order")}
+                  for x, e in _in(g, p, "ACCOUNTABLE_FOR")]
+        rows += _with_items(base, items)
+    return rows
+
+
+def _island_rows(g: nx.MultiDiGraph, evidence_role: str | None) -> list[Row]:
+    rows: list[Row] = []
+    for i, d in _nodes(g, "Island"):
+        mentions = [e for _, e in _in(g, i, "MENTIONS")]
+        if not mentions or (evidence_role and not any(e.get("role") == evidence_role for e in mentions)):
+            continue
+        base = {"island_id": i, "name": d.get("name")}
+        items = [{"field": "aliases", "item_name": a} for a in d.get("aliases", [])]
+        for e in mentions:
+            if not e.get("role"):
+                continue
+            items.append({"field": "roles", "item_name": e["role"]})
+            if evidence_role in (None, e["role"]):
+                items.append({"field": "evidence", "item_doc": e["doc_id"],
+                              "item_quote": e.get("evidence") or e.get("quote"),
+                              "item_order": e.get("start")})
+        rows += _with_items(base, items)
+    return rows
+
+
+@canned("islands")
+def islands(g: nx.MultiDiGraph) -> list[Row]:
+    return _island_rows(g, None)
+
+
+@canned("relocation-islands")
+def relocation_islands(g: nx.MultiDiGraph) -> list[Row]:
+    return _island_rows(g, "relocation-source")
+
+
+@canned("top-lead-agencies")
+def top_lead_agencies(g: nx.MultiDiGraph) -> list[Row]:
+    rows = []
+    for a, d in _nodes(g, "Agency"):
+        explicit, inherited = set(), set()
+        for t, e in _out(g, a, "LEADS"):
+            if g.nodes[t].get("type") == "Task":
+                (inherited if e.get("via") else explicit).add(t)
+        if explicit or inherited:
+            rows.append({"agency_id": a, "agency_name": d.get("name"), "explicit": len(explicit),
+                         "inherited": len(inherited), "total": len(explicit) + len(inherited)})
+    return rows
+
+
+def _matches(node: str, data: dict[str, Any], wanted: str) -> bool:
+    return wanted in (node, data.get("name")) or wanted in data.get("aliases", [])
+
+
+@canned("agency-tasks")
+def agency_tasks(g: nx.MultiDiGraph, agency: str) -> list[Row]:
+    rows = []
+    for a, d in g.nodes(data=True):
+        if d.get("type") not in ("Agency", "AgencyGroup") or not _matches(a, d, agency):
+            continue
+        for t, e in g.out_edges(a, data=True):
+            task = g.nodes[t]
+            rel = e["type"]
+            if task.get("type") != "Task" or rel not in ("LEADS", *_MATRIX_ROLES):
+                continue
+            role = _lead_field(e) if rel == "LEADS" else _MATRIX_ROLES[rel]
+            rows.append({"agency_id": a, "agency_name": d.get("name"), "role": role, "task_id": t,
+                         "doc_id": task["doc_id"], "source": _source(g, task["doc_id"]),
+                         "number": task.get("number"), "title": task.get("title"), "domain": task.get("domain"),
+                         "as_written": e.get("as_written"), "start": task.get("start")})
+    return rows
+
+
+@canned("responsibility-matrix")
+def responsibility_matrix(g: nx.MultiDiGraph) -> list[Row]:
+    cells: dict[tuple[str, Any], dict[str, set[str]]] = {}
+    for a, _ in _nodes(g, "Agency"):
+        for t, e in g.out_edges(a, data=True):
+            task = g.nodes[t]
+            rel = e["type"]
+            if task.get("type") != "Task" or rel not in ("LEADS", *_MATRIX_ROLES):
+                continue
+            role = _lead_field(e) if rel == "LEADS" else _MATRIX_ROLES[rel]
+            cell = cells.setdefault((a, task.get("domain")), {})
+            cell.setdefault(role, set()).add(t)
+            cell.setdefault("total", set()).add(t)
+    rows = []
+    for (a, domain), roles in cells.items():
+        d = g.nodes[a]
+        row = {"agency_id": a, "agency_name": d.get("name"), "jurisdiction": d.get("jurisdiction"), "domain": domain}
+        row.update({r: len(roles.get(r, ())) for r in ("lead", "inherited_lead", "participant", "responsible",
+                                                      "total")})
+        rows.append(row)
+    return rows

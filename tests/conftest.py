@@ -1,0 +1,47 @@
+"""Shared fixtures: the real corpus, built once into a real embedded store."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from policykg.graph.pipeline import build
+from policykg.graph.store import Store
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+GOLD = SHARED / "gold"
+
+
+@pytest.fixture(scope="session")
+def corpus_dir() -> Path:
+    if not CORPUS.is_dir():
+        pytest.fail(f"the sample corpus is missing: expected it at {CORPUS}")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def built_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Store:
+    """The five corpus documents built into a fresh store (read-only for tests)."""
+    path = tmp_path_factory.mktemp("store")
+    report = build([corpus_dir], store=path)
+    assert report.ok, report.failed
+    return Store(path)
+
+
+@pytest.fixture(scope="session")
+def corpus_graph(built_store: Store):
+    return built_store.load_graph()
+
+
+@pytest.fixture()
+def corpus_copy(tmp_path: Path, corpus_dir: Path) -> Path:
+    """A writable copy of the corpus texts, for tests that change or break documents."""
+    target = tmp_path / "corpus"
+    target.mkdir()
+    for path in corpus_dir.glob("*.txt"):
+        shutil.copy(path, target / path.name)
+    return target

@@ -1,0 +1,88 @@
+"""The command line, driven through click's CliRunner on the real corpus."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from policykg.cli import main
+
+
+@pytest.fixture(scope="module")
+def cli_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
+    store = tmp_path_factory.mktemp("cli") / "store"
+    result = CliRunner().invoke(main, ["build", str(corpus_dir), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert "5 built" in result.output and "0 failed" in result.output
+    return store
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(main, list(args))
+
+
+def test_help_teaches_with_examples() -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("build", "queries", "query", "export", "viz"):
+        assert command in result.output
+    assert "policykg query top-lead-agencies" in result.output
+    for command in (["build"], ["query"], ["export", "matrix"], ["viz"]):
+        sub = run(*command, "--help")
+        assert sub.exit_code == 0 and "Example" in sub.output, command
+
+
+def test_queries_lists_every_canned_question_name_first() -> None:
+    result = run("queries", "--format", "json")
+    rows = json.loads(result.output)
+    assert list(rows[0])[0] == "name"
+    assert {"top-lead-agencies", "relocation-islands", "tasks", "documents"} <= {r["name"] for r in rows}
+
+
+def test_query_prints_json_rows(cli_store: Path) -> None:
+    result = run("query", "top-lead-agencies", "--store", str(cli_store), "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert set(rows[0]) == {"agency", "explicit", "inherited", "total"}
+    assert rows == sorted(rows, key=lambda r: -r["total"])
+
+
+def test_query_table_and_csv_formats(cli_store: Path) -> None:
+    table = run("query", "relocation-islands", "--store", str(cli_store))
+    assert table.exit_code == 0 and "大盘岛" in table.output
+    csv_out = run("query", "agency-tasks", "-p", "agency", "县卫健局", "--store", str(cli_store), "--format", "csv")
+    assert csv_out.exit_code == 0
+    assert csv_out.output.splitlines()[0].startswith("agency,role,task_id")
+
+
+def test_query_mistakes_get_clear_messages(cli_store: Path, tmp_path: Path) -> None:
+    unknown = run("query", "no-such-query", "--store", str(cli_store))
+    assert unknown.exit_code == 2 and "known:" in unknown.output
+    missing = run("query", "agency-tasks", "--store", str(cli_store))
+    assert missing.exit_code == 2 and "-p agency" in missing.output
+    empty = run("query", "documents", "--store", str(tmp_path / "none"))
+    assert empty.exit_code == 2 and "policykg build" in empty.output
+
+
+def test_build_reports_bad_files_and_exits_non_zero(corpus_copy: Path, tmp_path: Path) -> None:
+    (corpus_copy / "broken.txt").write_bytes(b"\x00\x01\x02binary" * 100)
+    result = run("build", str(corpus_copy), "--store", str(tmp_path / "s"))
+    assert result.exit_code == 1
+    assert "broken.txt" in result.output and "5 built" in result.output and "1 failed" in result.output
+
+
+def test_viz_and_matrix_exports_write_files(cli_store: Path, tmp_path: Path) -> None:
+    html = tmp_path / "view.html"
+    assert run("viz", "-o", str(html), "--store", str(cli_store)).exit_code == 0
+    assert "<html" in html.read_text(encoding="utf-8").lower()
+    xlsx = tmp_path / "m.xlsx"
+    assert run("export", "matrix", "-o", str(xlsx), "--store", str(cli_store)).exit_code == 0
+    assert xlsx.stat().st_size > 0
+    for fmt in ("graphml", "ttl"):
+        out = tmp_path / f"g.{fmt}"
+        result = run("export", fmt, "-o", str(out), "--store", str(cli_store))
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 0

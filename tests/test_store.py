@@ -1,0 +1,93 @@
+"""The embedded store: idempotent builds, incremental rebuilds, atomic switches, bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from policykg.graph import store as store_module
+from policykg.graph.pipeline import build
+from policykg.graph.store import Store, StoreError
+from policykg.queries.runner import run_query
+
+
+def _edges_by_doc(store: Store) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = {}
+    for _, _, key, data in store.load_graph().edges(keys=True, data=True):
+        if "doc_id" in data:
+            out.setdefault(data["doc_id"], set()).add(key)
+    return out
+
+
+def test_building_the_same_documents_twice_changes_nothing(corpus_copy: Path, tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    first = build([corpus_copy], store=store)
+    manifest = store.manifest()
+    second = build([corpus_copy], store=store)
+    assert first.version == second.version
+    assert store.manifest() == manifest
+    assert second.built == [] and sorted(second.reused) == sorted(first.built)
+    assert manifest["triples"] > 1000
+
+
+def test_rebuild_after_one_document_changed_replaces_only_its_facts(corpus_copy: Path, tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    build([corpus_copy], store=store)
+    before = _edges_by_doc(store)
+    changed = corpus_copy / "shengsi-2024-integration-action-plan.txt"
+    text = changed.read_text(encoding="utf-8")
+    changed.write_text(text.replace("(责任单位:县人力社保局)", "(责任单位:县人力社保局、县财政局)", 1), encoding="utf-8")
+    report = build([corpus_copy], store=store)
+    assert report.built == ["shengsi-2024-integration-action-plan"]
+    after = _edges_by_doc(store)
+    for doc_id, edges in before.items():
+        if doc_id != "shengsi-2024-integration-action-plan":
+            assert after[doc_id] == edges, doc_id
+    assert after["shengsi-2024-integration-action-plan"] != before["shengsi-2024-integration-action-plan"]
+
+
+def test_documents_already_in_the_store_are_kept(corpus_copy: Path, tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    files = sorted(corpus_copy.glob("*.txt"))
+    build(files[:2], store=store)
+    report = build(files[2:], store=store)
+    assert len(report.kept) == 2
+    assert len(store.manifest()["documents"]) == len(files)
+
+
+def test_a_failed_build_leaves_the_previous_store_intact(corpus_copy: Path, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(tmp_path / "store")
+    build([corpus_copy], store=store)
+    live = store.current()
+    answer = run_query("top-lead-agencies", store=store)
+
+    def explode(graph):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store_module, "to_ntriples", explode)
+    (corpus_copy / "extra.txt").write_text("某县方案\n\n二、主要任务\n\n1.新任务。(责任单位:县民政局)\n", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        build([corpus_copy], store=store)
+    assert store.current() == live
+    assert run_query("top-lead-agencies", store=store) == answer
+    monkeypatch.undo()
+    build([corpus_copy], store=store)
+    leftovers = [p.name for p in store.path.iterdir() if p.name.startswith(".staging-")]
+    assert leftovers == []
+
+
+def test_bad_files_are_reported_by_name_and_the_rest_is_built(corpus_copy: Path, tmp_path: Path) -> None:
+    (corpus_copy / "empty.txt").write_bytes(b"")
+    (corpus_copy / "junk.txt").write_bytes(bytes(range(256)) * 40)
+    report = build([corpus_copy], store=tmp_path / "store")
+    failed = {Path(path).name: message for path, message in report.failed}
+    assert set(failed) == {"empty.txt", "junk.txt"}
+    assert all(name in message for name, message in failed.items())
+    assert len(report.built) == 5
+
+
+def test_querying_a_store_never_built_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="policykg build"):
+        run_query("documents", store=Store(tmp_path / "nothing"))
