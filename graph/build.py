@@ -17,7 +17,7 @@ Example
 >>> g = build_graph([doc])
 >>> sorted({d["type"] for _, d in g.nodes(data=True)} & {"Task", "Agency", "Document"})
 ['Agency', 'Document', 'Task']
->>> sorted(g.nodes[u]["name"] for u, _, k in g.edges(keys=True) if k == "RESPONSIBLE_FOR")
+>>> sorted(g.nodes[u]["name"] for u, _, rel in g.edges(data="type") if rel == "RESPONSIBLE_FOR")
 ['嵊泗县教育局', '嵊泗县财政局']
 """
 
@@ -59,7 +59,7 @@ RELATIONS = (
 _PLACE_TYPE = {
     "province": "Jurisdiction", "city": "Jurisdiction", "county": "Jurisdiction",
     "district": "Jurisdiction", "county-city": "Jurisdiction", "township": "Township",
-    "island": "Island",
+    "island": "Island", "island-group": "Island",
 }
 _TITLE_FOLD = str.maketrans({"（": "(", "）": ")", "—": "-", "–": "-", "－": "-", "〔": "[", "〕": "]"})
 
@@ -110,8 +110,20 @@ class _Builder:
         self.node(resolved.id, _PLACE_TYPE.get(resolved.kind, "Place"), resolved.name,
                   name=resolved.name, kind=resolved.kind, label_en=resolved.label_en,
                   aliases=[a for a in [name, *resolved.aliases] if a != resolved.name])
+        if gazetteer.place_by_id(resolved.id) is None and resolved.parent:
+            # a place found by rule, not in the gazetteer: hang it under its county
+            parent = gazetteer.place_by_id(resolved.parent)
+            if parent is not None:
+                self.place(parent.name, None)
+                self.part_of(resolved.id, parent.id, "resolution")
         self.place_chain(resolved.id)
         return resolved.id
+
+    def part_of(self, child: str, parent: str, source: str) -> None:
+        """One PART_OF edge between two places or an agency and its jurisdiction (never twice)."""
+        eid = stable_id("edge", child, "PART_OF", parent)
+        if not self.g.has_edge(child, parent, key=eid):
+            self.g.add_edge(child, parent, key=eid, id=eid, type="PART_OF", source=source)
 
     def place_chain(self, place_id: str) -> None:
         """Add the PART_OF chain island → county → city → province from the gazetteer."""
@@ -122,10 +134,7 @@ class _Builder:
                 break
             self.node(parent.id, _PLACE_TYPE.get(parent.kind, "Place"), parent.name, name=parent.name,
                       kind=parent.kind, label_en=parent.label_en, aliases=list(parent.aliases))
-            if not self.g.has_edge(child.id, parent.id):
-                self.g.add_edge(child.id, parent.id, key=stable_id("edge", child.id, "PART_OF", parent.id),
-                                id=stable_id("edge", child.id, "PART_OF", parent.id), type="PART_OF",
-                                source="gazetteer")
+            self.part_of(child.id, parent.id, "gazetteer")
             child = parent
 
     def agency(self, unit: UnitRef, jurisdiction: str | None) -> str:
@@ -136,15 +145,8 @@ class _Builder:
         jur = gazetteer.place(a.jurisdiction) if a.jurisdiction else None
         if jur is not None:
             self.place(jur.name, None)
-            if not any(k == "PART_OF" for _, _, k in self._keys(a.id, jur.id)):
-                eid = stable_id("edge", a.id, "PART_OF", jur.id)
-                self.g.add_edge(a.id, jur.id, key=eid, id=eid, type="PART_OF", source="resolution")
+            self.part_of(a.id, jur.id, "resolution")
         return a.id
-
-    def _keys(self, u: str, v: str) -> list[tuple[str, str, str]]:
-        if not self.g.has_edge(u, v):
-            return []
-        return [(u, v, self.g.edges[u, v, k]["type"]) for k in self.g[u][v]]
 
     def person(self, p: PersonRef, jurisdiction: str | None) -> str:
         pid = resolve_person(p.name, jurisdiction)

@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
+import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
@@ -126,6 +127,15 @@ def to_rdflib(g: nx.MultiDiGraph, with_ontology: bool = False) -> Graph:
     return out
 
 
-def to_ntriples(g: nx.MultiDiGraph) -> str:
-    """The projection serialised as N-Triples (how it is bulk-loaded into Oxigraph)."""
-    return "".join(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in graph_triples(g))
+def _ox(t: Any) -> ox.NamedNode | ox.Literal:
+    if isinstance(t, Literal):
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype or XSD.string)))
+    return ox.NamedNode(str(t))
+
+
+def to_oxigraph(g: nx.MultiDiGraph) -> Iterator[ox.Quad]:
+    """The projection as pyoxigraph quads in the default graph (how the store is loaded)."""
+    for s, p, o in graph_triples(g):
+        yield ox.Quad(_ox(s), _ox(p), _ox(o), ox.DefaultGraph())

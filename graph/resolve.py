@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from policykg.graph.ids import stable_id
 from policykg.loaders.units import is_group, squeeze
@@ -27,6 +28,7 @@ from policykg.ontology.gazetteer import (
     canonical_jurisdiction,
     county_of,
     domain,
+    is_context_alias,
     is_generic_island_word,
     level_of,
     normalise_name,
@@ -51,6 +53,7 @@ class ResolvedAgency:
     kind: str  # agency | township-government | group
     jurisdiction: str | None  # the body's own jurisdiction: 嵊泗县, 舟山市, 浙江省
     level: str | None  # county-level | city | province
+    category: str | None = None  # kind column of agency_aliases.csv: government-department, party-organ …
 
 
 @dataclass(frozen=True)
@@ -143,21 +146,23 @@ def _short_of(full: str, rest: str) -> str:
     return full.split("{J}", 1)[1] if full.startswith("{J}") else rest
 
 
-def _township(jurisdiction: str | None, rest: str, written: str) -> ResolvedAgency | None:
+def _township(jurisdiction: str | None, rest: str) -> ResolvedAgency | None:
     m = _TOWNSHIP.match(rest)
     if not m:
         return None
     town = m.group(1) + m.group(2)
-    gaz = place(town)
-    if jurisdiction is None and gaz is not None and gaz.kind in TOWNSHIP_LEVEL:
-        home = county_of(gaz)
-        jurisdiction = home.name if home else None
+    gaz = place(town, jurisdiction)
+    home = county_of(gaz) if gaz is not None and gaz.kind in TOWNSHIP_LEVEL else None
+    # a township the gazetteer places in a neighbouring county of the same city belongs there
+    if home is not None and (jurisdiction is None or parent_city(home.name) == parent_city(jurisdiction)):
+        jurisdiction = home.name
     suffix = "办事处" if m.group(2) == "街道" else "人民政府"
     name = f"{jurisdiction or ''}{town}{suffix}"
-    return ResolvedAgency(stable_id("agency", jurisdiction or "", name), name, town,
-                          "township-government", jurisdiction, level_of(jurisdiction) if jurisdiction else None)
+    return ResolvedAgency(stable_id("agency", jurisdiction or "", name), name, town, "township-government",
+                          jurisdiction, level_of(jurisdiction) if jurisdiction else None, "township-government")
 
 
+@lru_cache(maxsize=8192)  # pure, and builders ask about the same few names again and again
 def resolve_agency(surface: str, jurisdiction: str | None) -> ResolvedAgency:
     """Canonical agency for a unit name as written in a document of ``jurisdiction``.
 
@@ -207,7 +212,7 @@ def resolve_agency(surface: str, jurisdiction: str | None) -> ResolvedAgency:
     level = level_of(juris) if juris else (
         "county-level" if written_prefix in ("县", "区") else _LEVEL_CHAR.get(written_prefix))
     if not party and not youth:
-        town = _township(juris, rest, surface)
+        town = _township(juris, rest)
         if town is not None:
             return town
     alias = agency_alias(rest, level)
@@ -219,9 +224,11 @@ def resolve_agency(surface: str, jurisdiction: str | None) -> ResolvedAgency:
     else:
         name = ("中共" if party else "") + (juris or written_prefix) + rest
         short = rest
-    return ResolvedAgency(stable_id("agency", juris or "", name), name, short, "agency", juris, level)
+    return ResolvedAgency(stable_id("agency", juris or "", name), name, short, "agency", juris, level,
+                          alias.kind if alias else None)
 
 
+@lru_cache(maxsize=8192)
 def resolve_place(surface: str, jurisdiction: str | None) -> ResolvedPlace | None:
     """The place a name stands for, or ``None`` when it names none.
 
@@ -239,7 +246,7 @@ def resolve_place(surface: str, jurisdiction: str | None) -> ResolvedPlace | Non
     if p is not None:
         return ResolvedPlace(p.id, p.name, p.kind, p.parent, p.label_en, p.aliases)
     name = normalise_name(surface)
-    if not _ISLAND.match(name) or is_generic_island_word(name):
+    if not _ISLAND.match(name) or is_generic_island_word(name) or is_context_alias(name):
         return None
     home = place(jurisdiction) if jurisdiction else None
     county = county_of(home) if home else None

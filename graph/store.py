@@ -34,7 +34,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
-from policykg.graph.rdf import to_ntriples
+from policykg.graph.rdf import to_oxigraph
 from policykg.loaders.model import ExtractedDocument
 from policykg.loaders.serialize import from_dict, to_dict
 
@@ -155,9 +155,8 @@ class Store:
         staging = self.path / f".staging-{name}-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         staging.mkdir()
-        ntriples = to_ntriples(graph)
         rdf = ox.Store(str(staging / "oxigraph"))
-        rdf.bulk_load(ntriples.encode("utf-8"), format=ox.RdfFormat.N_TRIPLES)
+        rdf.bulk_extend(to_oxigraph(graph))
         rdf.flush()
         triples = len(rdf)
         del rdf

@@ -10,8 +10,9 @@ heading tree and tasks, citations and place mentions, each by its own module.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from policykg.loaders.citations import find_citations
@@ -21,17 +22,23 @@ from policykg.loaders.model import ExtractedDocument, PlaceMention, SourceText
 from policykg.loaders.outline import read_outline
 from policykg.loaders.places import find_places
 from policykg.loaders.tables import find_tables
-from policykg.loaders.textio import DEFAULT_MAX_BYTES, read_text
+from policykg.loaders.textio import DEFAULT_MAX_BYTES, decode_bytes, read_text
 
 _SKIPPED_NAMES = {"readme.md", "readme.txt"}
+_TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
 
-def doc_id_for(stem: str) -> str:
-    """A stable ASCII id for a file stem: lowercase ``[a-z0-9-]``, or ``doc-<sha1>``.
+def doc_id_for(name: str | os.PathLike[str]) -> str:
+    """A stable ASCII id for a file (path, name or stem): lowercase ``[a-z0-9-]``, or ``doc-<sha1>``.
 
-    >>> doc_id_for("Dinghai 2023 Plan (final)")
-    'dinghai-2023-plan-final'
+    The id is the slug of the file stem; a stem without ASCII letters gets
+    ``doc-`` and the first 12 hex digits of the stem's SHA-1.
+
+    >>> doc_id_for("Dinghai 2023 Plan (final)"), doc_id_for(Path("/corpus/jiangshan-report.txt"))
+    ('dinghai-2023-plan-final', 'jiangshan-report')
     """
+    p = Path(name)
+    stem = p.stem if p.suffix.lower() in _TEXT_SUFFIXES else p.name
     slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
     if not re.search(r"[a-z]", stem.lower()):
         return "doc-" + hashlib.sha1(stem.encode("utf-8")).hexdigest()[:12]
@@ -96,7 +103,7 @@ def extract_text(text: str, source: str, sha256: str = "") -> ExtractedDocument:
         mentions.extend(find_places(src, s, e))
 
     return ExtractedDocument(
-        doc_id=doc_id_for(Path(source).stem),
+        doc_id=doc_id_for(source),
         source=Path(source).name,
         sha256=sha256,
         text=text,
@@ -111,6 +118,16 @@ def extract_text(text: str, source: str, sha256: str = "") -> ExtractedDocument:
     )
 
 
+def extract_bytes(data: bytes, path: str | os.PathLike[str]) -> ExtractedDocument:
+    """Decode and extract a document's raw bytes; ``path`` names it (id, messages).
+
+    >>> extract_bytes("二、主要任务\\r\\n1.推进工作。".encode("gb18030"), "a.txt").tasks[0].title
+    '推进工作'
+    """
+    text = decode_bytes(data, str(path))
+    return extract_text(text, str(path), hashlib.sha256(data).hexdigest())
+
+
 def extract_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedDocument:
     """Read and extract one document file; :class:`LoaderError` if it cannot be read."""
     text, sha = read_text(path, max_bytes)
@@ -121,17 +138,28 @@ def _is_hidden(path: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(root).parts)
 
 
-def _files(paths: Iterable[str | Path]) -> Iterator[Path]:
+def iter_sources(
+    paths: Iterable[str | os.PathLike[str]],
+    on_error: Callable[[Path, LoaderError], None] | None = None,
+) -> Iterator[Path]:
+    """The document files under ``paths``: files as given, folders walked for ``*.txt``, sorted.
+
+    Hidden files and folders and README files are skipped.  A path that does not
+    exist goes to ``on_error`` when given; otherwise it is yielded, so that reading
+    it reports the error in its turn.
+    """
     for p in map(Path, paths):
         if p.is_dir():
             for f in sorted(p.rglob("*.txt")):
                 if f.is_file() and not _is_hidden(f, p) and f.name.lower() not in _SKIPPED_NAMES:
                     yield f
+        elif on_error is not None and not p.exists():
+            on_error(p, LoaderError(str(p), "no such file or folder"))
         else:
             yield p
 
 
-def extract_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, ExtractedDocument | LoaderError]]:
+def extract_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, ExtractedDocument | LoaderError]]:
     """Extract every ``*.txt`` under the given files and folders, sorted, one result each.
 
     A file that cannot be read yields its :class:`LoaderError` and the walk goes on.
@@ -142,7 +170,7 @@ def extract_paths(paths: Iterable[str | Path]) -> Iterator[tuple[Path, Extracted
     ...     [(p.name, type(r).__name__) for p, r in extract_paths([d])]
     [('a.txt', 'LoaderError')]
     """
-    for f in _files(paths):
+    for f in iter_sources(paths):
         try:
             yield f, extract_path(f)
         except LoaderError as exc:

@@ -60,6 +60,8 @@ _REPORT_HEADING = re.compile(
 )
 _REPORT_POINT = re.compile(r"(?:^|[。；;])\s*[一二]是")
 _TITLE_MAX = 90
+_PERIOD_LINE = re.compile(r"[(（]\s*(?:19|20)\d{2}\s*(?:年\s*)?[—–\-－~～至到]+\s*(?:19|20)\d{2}\s*年?\s*[)）]")
+_WRAP = re.compile(r"[ \t\u3000]*\n\s*")
 
 
 @cache
@@ -221,18 +223,41 @@ def _signature(src: SourceText, lines: list[Span]) -> tuple[Span, Span] | None:
 
 
 def _find_title(src: SourceText, lines: list[Span], wanted: str | None) -> Span | None:
-    """The policy text's own title line: the document the notice issues, or a title-like line."""
+    """The policy text's own title line: the document the notice issues, or a title-like line.
+
+    A title wrapped over two lines (the period on a line of its own) spans both.
+    """
+    def pair(i: int) -> Span | None:
+        if i + 1 < len(lines) and len(lines[i].quote) + len(lines[i + 1].quote) <= _TITLE_MAX:
+            return src.span(lines[i].start, lines[i + 1].end)
+        return None
+
     if wanted:
         key = title_key(wanted)
-        for line in lines:
+        for i, line in enumerate(lines):
+            both = pair(i)
             if title_key(line.quote) == key:
                 return line
-    for line in lines:
+            if both is not None and title_key(both.quote) == key:
+                return both
+    for i, line in enumerate(lines):
         if _is_title_line(line.quote):
+            both = pair(i)
+            if both is not None and _PERIOD_LINE.fullmatch(lines[i + 1].quote):
+                return both
             return line
         if len(line.quote) > _TITLE_MAX or re.search(r"[。；]", line.quote):
             break  # running text: the title would have come before it
     return None
+
+
+def one_line(text: str) -> str:
+    """A wrapped title on one line: breaks and the white space around them removed.
+
+    >>> one_line("某县实施方案\\n（2023—2027年）")
+    '某县实施方案（2023—2027年）'
+    """
+    return _WRAP.sub("", text)
 
 
 def _jurisdiction(meta: DocumentMeta, src: SourceText) -> None:
@@ -325,7 +350,7 @@ def read_metadata(src: SourceText) -> DocumentMeta:
     if title is not None:
         spans["title"] = title
 
-    meta.title = spans["title"].quote if "title" in spans else None
+    meta.title = one_line(spans["title"].quote) if "title" in spans else None
     meta.notice_title = spans["notice_title"].quote if "notice_title" in spans else None
     meta.index_number = spans["index_number"].quote if "index_number" in spans else None
     if "doc_number" in spans:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from policykg.loaders.metadata import document_type, header_end
 from policykg.loaders.model import Domain, PersonRef, SourceText, Task, UnitRef
-from policykg.loaders.units import is_person_name, person, split_units
+from policykg.loaders.units import is_person_name, is_unit, person, split_units
 
 _CN_NUM = "一二三四五六七八九十"
 _L1 = re.compile(rf"[ \t\u3000]*([{_CN_NUM}]+、)[ \t\u3000]*")
@@ -45,8 +45,8 @@ _END = re.compile(
 # Heading words of the parts that hold tasks.
 _NEXT_PART = re.compile(r"下一步|下阶段|今后|下半年|明年")
 _TASK_PART = re.compile(
-    r"任务|重点工作|主要工作|工作举措|主要举措|重点举措|具体举措|推进情况|进展情况|工作情况|完成情况|"
-    r"工作成效|主要做法|工作开展"
+    r"任务|重点工作|主要工作|工作举措|主要举措|重点举措|具体举措|工作措施|主要措施|重点措施|具体措施|"
+    r"推进情况|进展情况|工作情况|完成情况|工作成效|主要做法|工作开展"
 )
 # Parts that frame a plan rather than list its tasks.
 _FRAME_PART = re.compile(r"总体要求|指导思想|基本原则|目标|保障|组织实施|实施路径|工作要求|背景|原则|意义|形势")
@@ -78,9 +78,10 @@ _PERSONS_OUTSIDE = re.compile(r"责任人\s*[:：]\s*([^()（）。；;\n]{2,40}
 # Years: 到2027年, 2024年底, 2024年内, 2024学年 …; not 2023年度, not 2000年底前建成的.
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*(学?年)")
 _RANGE = re.compile(r"(?:19|20)\d{2}\s*年?\s*[—–\-－~～至到]+\s*(?:19|20)\d{2}\s*年?")
-_STRONG_AFTER = re.compile(r"\s*(?:底|末|内|前|起|以来|上半年|下半年|[一二三四1-4]季度|\d{1,2}\s*月|[,，])")
+_STRONG_AFTER = re.compile(r"\s*(?:底|末|内|前|起|上半年|下半年|[一二三四1-4]季度|\d{1,2}\s*月|[,，])")
 _STRONG_BEFORE = re.compile(r"(?:到|至|于|在|从|自|计划|力争|确保|争取|截至)\s*$")
 _CUTOFF_AFTER = re.compile(r"\s*(?:底|末)?\s*以?前\s*(?:建成|建设|竣工|建造|投用|出生|形成|登记)")
+_SINCE_AFTER = re.compile(r"\s*(?:以来|来)")  # 2023年以来: looking back, not a target
 _ACTION_START = re.compile(r"\s*(?:完成|出台|制定|建成|实现|开展|启动|推进|编制|印发|发布|新增|新建|建设|实施)")
 _CLAUSE_CUT = re.compile(r"[，,。；;：:、《(（]|与|和|及")
 
@@ -226,6 +227,27 @@ class _Roles:
     persons: list[PersonRef] = field(default_factory=list)
 
 
+def _unwrap(src: SourceText, units: list[UnitRef]) -> list[UnitRef]:
+    """Rejoin a unit name a hard line break cut in two (县卫生 / 健康局).
+
+    In running text a list separates units with 、 or ，; a bare line break after
+    something that is not yet a unit name is a wrapped line, not a separator.
+
+    >>> src = SourceText("县教育局、县卫生\\n健康局、县民政局\\n县财政局")
+    >>> [u.text for u in _unwrap(src, split_units(src, 0, len(src.text)))]
+    ['县教育局', '县卫生健康局', '县民政局', '县财政局']
+    """
+    out: list[UnitRef] = []
+    for u in units:
+        prev = out[-1] if out else None
+        gap = src.text[prev.span.end:u.span.start] if prev else ""
+        if prev and "\n" in gap and not gap.strip() and not is_unit(prev.text):
+            out[-1] = UnitRef(prev.text + u.text, src.span(prev.span.start, u.span.end))
+        else:
+            out.append(u)
+    return out
+
+
 def _add_units(target: list[UnitRef], units: Iterable[UnitRef]) -> None:
     seen = {u.text for u in target}
     for u in units:
@@ -254,7 +276,7 @@ def _roles(src: SourceText, text: str, offsets: list[int]) -> _Roles:
             if lab.group(1) in _PERSON_LABELS:
                 _add_persons(src, out.persons, s, e)
             else:
-                _add_units(getattr(out, _ROLE_LABELS[lab.group(1)]), split_units(src, s, e))
+                _add_units(getattr(out, _ROLE_LABELS[lab.group(1)]), _unwrap(src, split_units(src, s, e)))
     for m in _PERSONS_OUTSIDE.finditer(text):
         if not any(p.span.start == offsets[m.start(1)] for p in out.persons):
             _add_persons(src, out.persons, offsets[m.start(1)], offsets[m.end(1) - 1] + 1)
@@ -297,7 +319,7 @@ def deadline_years(text: str) -> list[int]:
         after = m.end()
         if m.group(2) == "年" and masked.startswith("度", after):
             continue
-        if _CUTOFF_AFTER.match(masked, after):
+        if _CUTOFF_AFTER.match(masked, after) or _SINCE_AFTER.match(masked, after):
             continue
         strong = (
             m.group(2) == "学年"
@@ -351,79 +373,84 @@ def _make_task(
 
 def _point_tasks(
     src: SourceText, text: str, offsets: list[int], part: str, domain: Domain | None, first: str = "一"
-) -> tuple[list[Task], int]:
-    """Tasks for the 一是/二是 points of a text; also where the first point starts."""
+) -> list[Task]:
+    """Tasks for the 一是/二是 points of a text, numbered from ``first`` on."""
     points = _points(text, first)
     tasks = []
     for i, (at, label) in enumerate(points):
         end = points[i + 1][0] if i + 1 < len(points) else len(text)
         seg = text[at:end].rstrip()
         tasks.append(_make_task(src, seg, offsets[at:at + len(seg)], label, len(label), part, domain))
-    return tasks, points[0][0] if points else len(text)
+    return tasks
 
 
-def _section_leads(src: SourceText, text: str, offsets: list[int]) -> list[UnitRef]:
-    return _roles(src, text, offsets).leads
+def _groups(blocks: list[_Block]) -> list[list[_Block]]:
+    """Blocks grouped under their 一、 heading (a leading group may have none)."""
+    groups: list[list[_Block]] = []
+    for b in blocks:
+        if b.head.kind == "L1" or not groups:
+            groups.append([b])
+        else:
+            groups[-1].append(b)
+    return groups
+
+
+def _read_part(src: SourceText, group: list[_Block], part: str, domain: Domain | None, out: Outline) -> None:
+    """Tasks of one task-holding part: numbered items under (一) sections, or points."""
+    has_items = any(b.head.kind in ("L3", "POINT") for b in group)
+    for block in group:
+        head = block.head
+        lines = [head, *block.lines]
+        if head.kind == "L1":
+            text, offsets = _logical(src, lines, head.rest)
+            out.tasks.extend(_point_tasks(src, text, offsets, part, domain))
+        elif head.kind == "L2" and not has_items:
+            # (一)(二)… are the tasks themselves when nothing below them is numbered
+            text, offsets = _logical(src, lines, head.start)
+            out.tasks.append(_make_task(src, text, offsets, head.label, head.rest - head.start, part, domain))
+        elif head.kind == "L2":
+            domain = _new_domain(src, block, part, out)
+            text, offsets = _logical(src, lines, head.rest)
+            out.tasks.extend(_point_tasks(src, text, offsets, part, domain))
+        elif head.kind in ("L3", "POINT"):
+            text, offsets = _logical(src, lines, head.start)
+            label_len = head.rest - head.start
+            tasks = []
+            if head.kind == "POINT":
+                tasks = _point_tasks(src, text, offsets, part, domain, head.label[:-1])
+            # a point whose numeral is not a single 一…十 is still one item
+            out.tasks.extend(tasks or [_make_task(src, text, offsets, head.label, label_len, part, domain)])
 
 
 def read_outline(src: SourceText, regions: list[tuple[int, int]] | None = None, start: int | None = None) -> Outline:
     """Sections and tasks of the body of ``src``, skipping table ``regions``.
 
-    ``start`` is where the body begins (by default the first 一、 heading).
+    ``start`` is where the body begins (by default the first 一、 heading).  When no
+    一、 heading names a task part, the 一、 sections that do not frame the plan
+    (总体要求, 保障措施 …) are read as domains; without any 一、 heading the whole
+    body is the task part.
     """
     regions = sorted(regions or [])
     begin = header_end(src) if start is None else start
     blocks, stop = _blocks(src, begin, regions)
     out = Outline(body=(begin, stop))
-    has_l1 = any(b.head.kind == "L1" for b in blocks)
-    task_parts = {
-        id(b): _part_kind(src.text[b.head.rest:b.head.end]) for b in blocks if b.head.kind == "L1"
-    }
-    l1_as_domains = has_l1 and not any(task_parts.values())
+    groups = _groups(blocks)
+    kinds = [_part_kind(src.text[g[0].head.rest:g[0].head.end]) if g[0].head.kind == "L1" else None for g in groups]
+    has_l1 = any(g[0].head.kind == "L1" for g in groups)
+    l1_as_domains = has_l1 and not any(kinds)
     if not has_l1:
         out.warnings.append("no 一、 headings: the whole body is read as the task part")
+        kinds = ["body"] * len(groups)
     elif l1_as_domains:
         out.warnings.append("no 主要任务-style part: 一、 sections that are not framing parts are read as domains")
-
-    part: str | None = None if has_l1 else "body"
-    domain: Domain | None = None
-    for block in blocks:
-        head = block.head
-        lines = [head, *block.lines]
-        if head.kind == "L1":
-            heading = src.text[head.rest:head.end]
-            domain = None
-            if l1_as_domains:
-                part = None if _FRAME_PART.search(heading) else "body"
-                if part:
-                    domain = _new_domain(src, block, "body", out)
-            else:
-                part = task_parts[id(block)]
-            if part:
-                text, offsets = _logical(src, lines, head.rest)
-                tasks, _ = _point_tasks(src, text, offsets, part, domain)
-                out.tasks.extend(tasks)
-            continue
-        if part is None:
-            continue
-        if head.kind == "L2":
-            domain = _new_domain(src, block, part, out)
-            text, offsets = _logical(src, lines, head.rest)
-            tasks, _ = _point_tasks(src, text, offsets, part, domain)
-            out.tasks.extend(tasks)
-        elif head.kind in ("L3", "POINT"):
-            text, offsets = _logical(src, lines, head.start)
-            if not text:
-                continue
-            label_len = head.rest - head.start
-            if head.kind == "POINT":
-                tasks, _ = _point_tasks(src, text, offsets, part, domain, head.label[:-1])
-                # a point whose numeral is not a single 一…十 is still one item
-                if not tasks:
-                    tasks = [_make_task(src, text, offsets, head.label, label_len, part, domain)]
-                out.tasks.extend(tasks)
-            else:
-                out.tasks.append(_make_task(src, text, offsets, head.label, label_len, part, domain))
+    for group, kind in zip(groups, kinds, strict=True):
+        head = group[0].head
+        domain = None
+        if l1_as_domains and head.kind == "L1" and not _FRAME_PART.search(src.text[head.rest:head.end]):
+            kind = "body"
+            domain = _new_domain(src, group[0], kind, out)
+        if kind:
+            _read_part(src, group, kind, domain, out)
     if not out.tasks:
         out.warnings.append("no tasks found in the body")
     return out
@@ -436,7 +463,7 @@ def _new_domain(src: SourceText, block: _Block, part: str, out: Outline) -> Doma
         name=domain_name(text),
         section=head.label,
         part=part,
-        leads=_section_leads(src, text, offsets) if text else [],
+        leads=_roles(src, text, offsets).leads if text else [],
         span=src.span(head.start, head.end),
     )
     out.domains.append(d)

@@ -8,6 +8,8 @@ that, before it — in the same clause (clauses end at 。；; or a blank line, 
 Islands named together (``大洋山岛、花鸟岛``, ``泗礁本岛(含金鸡山岛)``) share one role.
 Townships are reported as places only where prose names them, never in a unit list, and
 carry no role: relocating a township's care-home residents is not relocating an island.
+Only full names are reported (…岛, …镇/乡/街道); a short form such as 嵊山 or 黄龙 may be
+the island, the township or part of a facility's name (嵊山中心卫生院).
 
 >>> src = SourceText("嵊泗县方案\\n积极引导其他小岛(西绿华岛、壁下-安基岛)往县城搬迁;本岛集聚发展。")
 >>> [(m.name, m.role) for m in find_places(src, 0, len(src.text))]
@@ -47,6 +49,9 @@ _JOINER = re.compile(r"^[\s、,，和与及以及(（)）“”\"]*(?:包括|包
 # A bracket that opens a unit list: (责任单位:…, （牵头部门：…
 _UNIT_LIST = re.compile(r"[(（][^()（）]{0,8}(?:单位|部门)[:：][^()（）]*$")
 _ORGAN_AFTER = ("人民政府", "政府", "党委")
+# A mention is reported only when written as a full name; short forms still resolve
+# (gazetteer.place) and still consume text, so 嵊山—枸杞 is not read as 嵊山 + 枸杞.
+_FULL_ENDINGS = {"island": ("岛",), "island-group": ("岛",), **{k: ("镇", "乡", "街道") for k in TOWNSHIP_LEVEL}}
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,8 @@ def _gazetteer_hits(text: str, start: int, end: int, county: str | None) -> list
         p: Place | None = place(m.group(0), county)
         if p is None or p.kind not in _MENTIONABLE:
             continue
+        if not m.group(0).endswith(_FULL_ENDINGS[p.kind]):
+            continue  # 嵊山, 黄龙, 花鸟: island, township or a facility's name — too ambiguous to report
         if p.kind in TOWNSHIP_LEVEL and _is_unit_usage(text, m.start(), m.end()):
             continue
         hits.append(_Hit(m.start(), m.end(), m.group(0), p.kind))

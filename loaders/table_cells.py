@@ -43,6 +43,8 @@ _SENTENCE_END = "。；;：:，,！？"
 # A cell that ends in one of these was cut by the layout and continues on the next line.
 _JOINERS = "、，,；;"
 _ANNEX = re.compile(r"^附件\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:[:：]\s*\S.{0,60})?$")
+_ARTEFACT = re.compile(r"\.(?:pdf|docx?|wps|ofd|xlsx?|et)\s*$", re.IGNORECASE)
+_HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[)）])")
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 
 
@@ -193,6 +195,18 @@ def annex_part(text: str) -> str | None:
         return f"annex{_CN_DIGITS[num[0]]}"
     tens, _, ones = num.partition("十")  # 十一 -> 11, 二十 -> 20
     return f"annex{(_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)}"
+
+
+def ends_table(text: str) -> bool:
+    """A line no table cell can be: a numbered main-text heading, an annex line, a file-name artefact.
+
+    >>> ends_table("二、重点任务"), ends_table("（三）强化保障"), ends_table("嵊政办发〔2024〕10号.pdf")
+    (True, True, True)
+    >>> ends_table("新建")
+    False
+    """
+    t = text.strip()
+    return bool(annex_part(t) or _ARTEFACT.search(t) or _HEADING.match(t))
 
 
 def looks_like_title(text: str) -> bool:

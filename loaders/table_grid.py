@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 from policykg.loaders.table_cells import (
     Piece,
-    annex_part,
     continues,
+    ends_table,
     group_row,
     is_amount,
     is_person_cell,
@@ -203,7 +203,9 @@ class _FlatReader(_Reader):
             return False
         if group_row(self.text(j)) and is_serial(self.text(j + 1)):
             return True
-        if not is_serial(self.text(j)) or is_value(self.text(j + 1)) or j + 1 >= len(self.p):
+        if self.number_index() is None or not is_serial(self.text(j)) or is_value(self.text(j + 1)):
+            return False
+        if j + 1 >= len(self.p):
             return False
         following = self.following if self.following is not None else self.expected
         return following is None or int(self.text(j)) == following
@@ -222,10 +224,11 @@ class _FlatReader(_Reader):
     def read(self, title: Piece | None) -> Table:
         j = self.header.end
         while j < len(self.p):
-            if annex_part(self.text(j)) or match_header(self.p, j):
-                break
             g = group_row(self.text(j))
-            if g and is_serial(self.text(j + 1)):
+            opens_group = bool(g) and is_serial(self.text(j + 1))
+            if match_header(self.p, j) or (ends_table(self.text(j)) and not opens_group):
+                break
+            if g and opens_group:
                 self.groups.append(Group(g[0], g[1], self.p[j]))
                 self.domain = g[1]
                 j += 1
@@ -250,7 +253,7 @@ class _FlatReader(_Reader):
         if not self.rows or not (is_serial(self.text(j)) and self.expected is not None):
             return None
         for k in range(j + 1, min(len(self.p), j + _RESYNC_WINDOW)):
-            if annex_part(self.text(k)):
+            if ends_table(self.text(k)) and not group_row(self.text(k)):
                 return None
             if is_serial(self.text(k)) and int(self.text(k)) in (self.expected, self.expected + 1):
                 saved = self.expected
@@ -291,7 +294,7 @@ class _FlatReader(_Reader):
             return self.take_group(ci, nxt, j)
         if t in ("unit", "person"):
             return self.take_run(t, ci, nxt, j, cells)
-        if j >= n or (ci > 0 and self.row_start(j)):
+        if j >= n or (ci > 0 and (self.row_start(j) or ends_table(self.text(j)))):
             # the row ended early: an empty trailing cell (or a merged value cell before it)
             return ([], j) if t not in ("amount", "years") else (None, j)
         if t == "amount":
@@ -305,7 +308,7 @@ class _FlatReader(_Reader):
                 taken.append(self.p[j])
                 j += 1
         elif t == "tasks":
-            while j < n and not is_unit_cell(self.text(j)) and not self.row_start(j):
+            while j < n and not is_unit_cell(self.text(j)) and not self.row_start(j) and not ends_table(self.text(j)):
                 taken.append(self.p[j])
                 j += 1
         elif t == "place":

@@ -53,6 +53,37 @@ def _guess(data: bytes) -> str | None:
     return text
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 saved without a byte-order mark: its NUL bytes are the high halves of ASCII."""
+    if len(data) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and not _CONTROL.search(text) and _reads_as_chinese_text(text):
+            return text
+    return None
+
+
+# What a Chinese document is made of: CJK ideographs and punctuation, full-width
+# forms, ASCII and white space.  Junk bytes read as UTF-16 land elsewhere (Latin
+# Extended, Hangul, private use …), so a low share of these means "not text".
+_DOCUMENT_CHARS = re.compile(r"[\u4e00-\u9fff\u3000-\u303f\uff00-\uffef\u2010-\u206f\x20-\x7e\s]")
+
+
+def _reads_as_chinese_text(text: str, share: float = 0.97) -> bool:
+    """True when ``text`` has CJK, line or sentence breaks, and almost only document characters.
+
+    >>> _reads_as_chinese_text("一、总体要求。"), _reads_as_chinese_text("Ā戂湩牡yȁ楢慮祲")
+    (True, False)
+    """
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in text) or not re.search("[\n。，、]", text):
+        return False
+    return len(_DOCUMENT_CHARS.findall(text)) >= share * len(text)
+
+
 def _check_controls(text: str, path: str) -> None:
     bad = _CONTROL.findall(text)
     if bad and len(bad) > _MAX_CONTROL_SHARE * len(text):
@@ -73,8 +104,9 @@ def normalise_newlines(text: str) -> str:
 def decode_bytes(data: bytes, path: str = "<bytes>") -> str:
     """Decode a document's raw bytes and normalise line endings.
 
-    Tries a byte-order mark, then strict UTF-8, then strict GB18030, then a
-    confident charset-normalizer guess.  Raises :class:`LoaderError` naming
+    Tries a byte-order mark (UTF-8/16/32), UTF-16 without one when NUL bytes
+    show it, then strict UTF-8, strict GB18030 and a confident charset-normalizer
+    guess.  Raises :class:`LoaderError` naming
     ``path`` for empty, binary or undecodable input.
 
     >>> decode_bytes(codecs.BOM_UTF8 + "方案\\r\\n".encode("utf-8"))
@@ -97,7 +129,10 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> str:
     if text is None:
         nul = data.find(b"\x00")
         if nul >= 0:
-            raise LoaderError(path, "binary content: NUL bytes, not a text file", line=_line_at(data, nul))
+            text = _utf16_without_bom(data)
+            if text is None:
+                raise LoaderError(path, "binary content: NUL bytes, not a text file", line=_line_at(data, nul))
+    if text is None:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as utf8_error:
@@ -121,15 +156,13 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> str:
     return text
 
 
-def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
-    """Read a text document: ``(normalised text, sha256 of the raw bytes)``.
+def read_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The raw bytes of a document file, or a :class:`LoaderError` naming it.
 
-    >>> import tempfile, os
-    >>> with tempfile.NamedTemporaryFile("wb", suffix=".txt", delete=False) as f:
-    ...     _ = f.write("一、总体要求\\r\\n".encode("utf-16"))
-    >>> read_text(f.name)[0]
-    '一、总体要求\\n'
-    >>> os.unlink(f.name)
+    >>> read_bytes("/no/such/plan.txt")
+    Traceback (most recent call last):
+    ...
+    policykg.loaders.errors.LoaderError: /no/such/plan.txt: no such file
     """
     p = Path(path)
     try:
@@ -143,7 +176,20 @@ def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str
     if size > max_bytes:
         raise LoaderError(str(p), f"the file is {size} bytes, over the {max_bytes}-byte limit")
     try:
-        data = p.read_bytes()
+        return p.read_bytes()
     except OSError as exc:
         raise LoaderError(str(p), f"cannot read the file: {exc.strerror}") from exc
-    return decode_bytes(data, str(p)), hashlib.sha256(data).hexdigest()
+
+
+def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+    """Read a text document: ``(normalised text, sha256 of the raw bytes)``.
+
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile("wb", suffix=".txt", delete=False) as f:
+    ...     _ = f.write("一、总体要求\\r\\n".encode("utf-16"))
+    >>> read_text(f.name)[0]
+    '一、总体要求\\n'
+    >>> os.unlink(f.name)
+    """
+    data = read_bytes(path, max_bytes)
+    return decode_bytes(data, str(path)), hashlib.sha256(data).hexdigest()

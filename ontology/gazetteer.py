@@ -399,3 +399,14 @@ def place_role_keywords() -> tuple[tuple[str, str], ...]:
     True
     """
     return tuple((r["keyword"], r["role"]) for r in _rows("place_roles.csv"))
+
+
+def is_context_alias(name: str) -> bool:
+    """True when ``name`` is a context-only alias of some place (本岛: the main island).
+
+    Such a word names a place only inside that place's county; elsewhere it is generic.
+
+    >>> is_context_alias("本岛"), is_context_alias("泗礁本岛")
+    (True, False)
+    """
+    return normalise_name(name) in _context_surfaces()

@@ -190,7 +190,7 @@ def agency_tasks(g: nx.MultiDiGraph, agency: str) -> list[Row]:
     for a, d in g.nodes(data=True):
         if d.get("type") not in ("Agency", "AgencyGroup") or not _matches(a, d, agency):
             continue
-        for t, e in g.out_edges(a, data=True):
+        for _, t, e in g.out_edges(a, data=True):
             task = g.nodes[t]
             rel = e["type"]
             if task.get("type") != "Task" or rel not in ("LEADS", *_MATRIX_ROLES):
@@ -207,7 +207,7 @@ def agency_tasks(g: nx.MultiDiGraph, agency: str) -> list[Row]:
 def responsibility_matrix(g: nx.MultiDiGraph) -> list[Row]:
     cells: dict[tuple[str, Any], dict[str, set[str]]] = {}
     for a, _ in _nodes(g, "Agency"):
-        for t, e in g.out_edges(a, data=True):
+        for _, t, e in g.out_edges(a, data=True):
             task = g.nodes[t]
             rel = e["type"]
             if task.get("type") != "Task" or rel not in ("LEADS", *_MATRIX_ROLES):

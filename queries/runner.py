@@ -103,7 +103,8 @@ def sparql_rows(rdf: ox.Store, text: str, params: dict[str, str] | None = None) 
     """Run a SELECT on an Oxigraph store; rows as dicts of Python values, parameters bound."""
     subs = {ox.Variable(k): ox.Literal(v) for k, v in (params or {}).items()}
     result = rdf.query(text, substitutions=subs)
-    names = [v.value for v in result.variables]
+    # Oxigraph wants substituted variables projected; they are inputs, not answers.
+    names = [v.value for v in result.variables if v.value not in (params or {})]
     return [{n: _python(sol[n]) for n in names} for sol in result]
 
 

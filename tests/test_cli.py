@@ -38,7 +38,7 @@ def test_help_teaches_with_examples() -> None:
 def test_queries_lists_every_canned_question_name_first() -> None:
     result = run("queries", "--format", "json")
     rows = json.loads(result.output)
-    assert list(rows[0])[0] == "name"
+    assert next(iter(rows[0])) == "name"
     assert {"top-lead-agencies", "relocation-islands", "tasks", "documents"} <= {r["name"] for r in rows}
 
 

@@ -37,7 +37,8 @@ def test_rebuild_after_one_document_changed_replaces_only_its_facts(corpus_copy:
     before = _edges_by_doc(store)
     changed = corpus_copy / "shengsi-2024-integration-action-plan.txt"
     text = changed.read_text(encoding="utf-8")
-    changed.write_text(text.replace("(责任单位:县人力社保局)", "(责任单位:县人力社保局、县财政局)", 1), encoding="utf-8")
+    edited = text.replace("(责任单位:县人力社保局)", "(责任单位:县人力社保局、县财政局)", 1)
+    changed.write_text(edited, encoding="utf-8")
     report = build([corpus_copy], store=store)
     assert report.built == ["shengsi-2024-integration-action-plan"]
     after = _edges_by_doc(store)
@@ -66,8 +67,9 @@ def test_a_failed_build_leaves_the_previous_store_intact(corpus_copy: Path, tmp_
     def explode(graph):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(store_module, "to_ntriples", explode)
-    (corpus_copy / "extra.txt").write_text("某县方案\n\n二、主要任务\n\n1.新任务。(责任单位:县民政局)\n", encoding="utf-8")
+    monkeypatch.setattr(store_module, "to_oxigraph", explode)
+    extra = "某县方案\n\n二、主要任务\n\n1.新任务。(责任单位:县民政局)\n"
+    (corpus_copy / "extra.txt").write_text(extra, encoding="utf-8")
     with pytest.raises(RuntimeError):
         build([corpus_copy], store=store)
     assert store.current() == live

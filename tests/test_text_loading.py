@@ -23,6 +23,7 @@ ENCODINGS = {
     "utf-8-bom": lambda s: codecs.BOM_UTF8 + s.encode("utf-8"),
     "utf-16": lambda s: s.encode("utf-16"),
     "utf-16-be-bom": lambda s: codecs.BOM_UTF16_BE + s.encode("utf-16-be"),
+    "utf-16-le-no-bom": lambda s: s.encode("utf-16-le"),
     "crlf": lambda s: s.replace("\n", "\r\n").encode("utf-8"),
     "cr": lambda s: s.replace("\n", "\r").encode("utf-8"),
     "gb18030-crlf": lambda s: s.replace("\n", "\r\n").encode("gb18030"),

@@ -1,0 +1,189 @@
+"""Identity: one agency, place, domain or indicator however documents write it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from policykg.graph.ids import stable_id
+from policykg.graph.resolve import (
+    resolve_agency,
+    resolve_domain,
+    resolve_indicator,
+    resolve_person,
+    resolve_place,
+)
+from policykg.loaders.textio import read_text
+from policykg.ontology.gazetteer import (
+    COUNTY_LEVEL,
+    count_jurisdictions,
+    find_jurisdiction,
+    parent_city,
+    place,
+    place_by_id,
+    places,
+)
+from tests.gold import CORPUS_DIR, gold_stems, load_gold
+
+# -- the gazetteer ------------------------------------------------------------
+
+
+def test_gazetteer_covers_zhejiang_county_level_divisions() -> None:
+    cities = [p for p in places() if p.kind == "city"]
+    counties = [p for p in places() if p.kind in COUNTY_LEVEL]
+    assert len(cities) == 11 and len(counties) == 90
+    assert all(place_by_id(p.parent).kind == "city" for p in counties)
+
+
+def test_place_ids_are_unique_ascii_and_parents_exist() -> None:
+    ids = [p.id for p in places()]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[a-z0-9-]+", i) for i in ids)
+    assert all(p.parent is None or place_by_id(p.parent) is not None for p in places())
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("嵊泗县人民政府办公室", "嵊泗县"),
+    ("舟山市定海区公共服务“七优享”工程实施方案", "定海区"),
+    ("江山市人民政府办公室关于…", "江山市"),
+    ("嵊泗七优享办", "嵊泗县"),
+    ("衢州市推进基本公共服务一体化改革行动方案", "衢州市"),
+    ("科学合理制定海岛渔农民安置方案", None),
+])
+def test_find_jurisdiction(text: str, expected: str | None) -> None:
+    assert find_jurisdiction(text) == expected
+
+
+@pytest.mark.parametrize(("stem", "expected"), [
+    ("dinghai-2023-qiyouxiang-plan", "定海区"),
+    ("jiangshan-2025-integration-report", "江山市"),
+    *[(s, None) for s in gold_stems()],
+])
+def test_most_named_jurisdiction_is_the_documents(stem: str, expected: str | None) -> None:
+    text, _ = read_text(CORPUS_DIR / f"{stem}.txt")
+    expected = expected or load_gold(stem)["document"]["jurisdiction"]
+    counts = count_jurisdictions(text)
+    assert counts[0][0] == expected
+    assert counts[0][1] >= 3 * sum(n for _, n in counts[1:])
+
+
+def test_parent_city() -> None:
+    assert (parent_city("嵊泗县"), parent_city("定海区"), parent_city("江山市")) == ("舟山市", "舟山市", "衢州市")
+
+
+# -- agencies -----------------------------------------------------------------
+
+SAME = [
+    (("县人社局", "嵊泗县"), ("县人力社保局", "嵊泗县"), ("嵊泗县人力资源和社会保障局", "嵊泗县")),
+    (("县卫健局", "嵊泗县"), ("县卫生健康局", "嵊泗县"), ("县卫健委", "嵊泗县")),
+    (("县府办", "嵊泗县"), ("县政府办公室", "嵊泗县"), ("嵊泗县人民政府办公室", "定海区")),
+    (("区卫健局", "定海区"), ("舟山市定海区卫生健康局", "嵊泗县"), ("卫健局", "定海区")),
+    (("市民政局", "嵊泗县"), ("市民政局", "定海区"), ("舟山市民政局", "江山市")),
+    (("市卫健委", "嵊泗县"), ("市卫健局", "普陀区")),
+    (("发改局", "江山市"), ("江山发改局", "江山市"), ("市发改局", "江山市")),
+    (("团县委", "嵊泗县"), ("共青团嵊泗县委员会", "嵊泗县")),
+    (("县委组织部", "嵊泗县"), ("中共嵊泗县委组织部", "嵊泗县")),
+    (("菜园镇", "嵊泗县"), ("嵊泗县菜园镇人民政府", "嵊泗县"), ("菜园镇", None)),
+]
+
+
+@pytest.mark.parametrize("forms", SAME)
+def test_spellings_of_one_agency_share_an_id(forms) -> None:
+    ids = {resolve_agency(s, j).id for s, j in forms}
+    assert len(ids) == 1
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    (("区卫健局", "定海区"), ("县卫健局", "嵊泗县")),
+    (("区教育局", "定海区"), ("县教育局", "嵊泗县")),
+    (("县民政局", "嵊泗县"), ("市民政局", "嵊泗县")),
+    (("各乡镇", "嵊泗县"), ("各乡镇", "定海区")),
+    (("县卫健局", "嵊泗县"), ("市卫健委", "嵊泗县")),
+])
+def test_different_agencies_differ(a, b) -> None:
+    assert resolve_agency(*a).id != resolve_agency(*b).id
+
+
+@pytest.mark.parametrize(("surface", "juris", "name", "kind", "body_juris"), [
+    ("县卫健局", "嵊泗县", "嵊泗县卫生健康局", "agency", "嵊泗县"),
+    ("区卫健局", "定海区", "定海区卫生健康局", "agency", "定海区"),
+    ("市民政局", "嵊泗县", "舟山市民政局", "agency", "舟山市"),
+    ("发改局", "江山市", "江山市发展和改革局", "agency", "江山市"),
+    ("市府办", "江山市", "江山市人民政府办公室", "agency", "江山市"),
+    ("省卫健委", "江山市", "浙江省卫生健康委员会", "agency", "浙江省"),
+    ("县委编办", "嵊泗县", "中共嵊泗县委机构编制委员会办公室", "agency", "嵊泗县"),
+    ("团县委", "嵊泗县", "共青团嵊泗县委员会", "agency", "嵊泗县"),
+    ("菜篮子综合服务中心", "嵊泗县", "嵊泗县菜篮子综合服务中心", "agency", "嵊泗县"),
+    ("嵊泗海事处", "嵊泗县", "嵊泗海事处", "agency", "嵊泗县"),
+    ("县市场监管局", "嵊泗县", "嵊泗县市场监督管理局", "agency", "嵊泗县"),
+    ("市场监管局", "定海区", "定海区市场监督管理局", "agency", "定海区"),
+    ("县城投公司", "嵊泗县", "嵊泗县城投公司", "agency", "嵊泗县"),
+    ("嵊山镇", "嵊泗县", "嵊泗县嵊山镇人民政府", "township-government", "嵊泗县"),
+    ("解放街道", "定海区", "定海区解放街道办事处", "township-government", "定海区"),
+    ("各乡镇", "嵊泗县", "嵊泗县各乡镇", "group", "嵊泗县"),
+    ("各责任单位", "江山市", "江山市各责任单位", "group", "江山市"),
+])
+def test_canonical_agency(surface, juris, name, kind, body_juris) -> None:
+    a = resolve_agency(surface, juris)
+    assert (a.name, a.kind, a.jurisdiction) == (name, kind, body_juris)
+    prefix = "group" if kind == "group" else "agency"
+    assert a.id == stable_id(prefix, body_juris, a.name if kind != "group" else surface)
+
+
+def test_gold_units_resolve_to_fewer_agencies_all_in_the_county() -> None:
+    surfaces = set()
+    for stem in gold_stems():
+        gold = load_gold(stem)
+        for t in gold["tasks"]:
+            for key in ("lead", "participants", "responsible"):
+                surfaces.update(t.get(key) or [])
+        for d in gold["domains"]:
+            surfaces.update(d.get("lead") or [])
+        surfaces.update(i["lead"] for i in gold["indicators"] if i.get("lead"))
+        for p in gold["projects"]:
+            surfaces.update(p.get("responsible_units") or [])
+    resolved = {s: resolve_agency(s, "嵊泗县") for s in surfaces}
+    assert all(a.jurisdiction == "嵊泗县" for a in resolved.values())
+    assert len({a.id for a in resolved.values()}) <= len(surfaces) - 3
+    townships = [a for s, a in resolved.items() if s.endswith(("镇", "乡")) and a.kind != "group"]
+    assert townships and all(a.kind == "township-government" for a in townships)
+
+
+# -- places, persons, domains, indicators --------------------------------------
+
+
+def test_resolve_place_gazetteer_and_unknown_islands() -> None:
+    a, b = resolve_place("壁下—安基岛", "嵊泗县"), resolve_place("壁下-安基岛", "嵊泗县")
+    assert a == b and a.id == place("壁下安基岛").id and a.parent == "zj-zhoushan-shengsi"
+    unknown = resolve_place("甲乙岛", "嵊泗县")
+    assert unknown.id == stable_id("island", "嵊泗县", "甲乙岛") and unknown.parent == "zj-zhoushan-shengsi"
+    assert resolve_place("小岛", "嵊泗县") is None and resolve_place("县民政局", "嵊泗县") is None
+    assert resolve_place("本岛", "定海区") is None
+
+
+def test_person_ids_are_per_jurisdiction() -> None:
+    assert resolve_person("叶  敏", "嵊泗县") == resolve_person("叶敏", "嵊泗县")
+    assert resolve_person("叶敏", "嵊泗县") != resolve_person("叶敏", "定海区")
+
+
+def test_domains() -> None:
+    d = resolve_domain("幼有善育")
+    assert d.id == "domain-youyoushanyu" and d.label_en == "Childcare for the young"
+    assert resolve_domain("教育").broader == "学有优教"
+    other = resolve_domain("融合推进“七优享”与公共服务一体化工作")
+    assert other.id == stable_id("domain", other.name) and other.label_en is None
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    (("每千人口拥有0—3岁婴幼儿托位数", "个"), ("每千人口拥有0-3岁婴幼儿托位数", "个")),
+    (("每千人口拥有 3岁以下婴幼儿托位数", "个"), ("每千人口拥有3岁以下婴幼儿托位数\u00a0", "个")),
+    (("（城镇）登记失业率", "%"), ("(城镇)登记失业率", "％")),
+])
+def test_indicator_spellings_share_an_id(a, b) -> None:
+    assert resolve_indicator(*a) == resolve_indicator(*b)
+
+
+def test_indicator_units_and_quotes_matter() -> None:
+    assert resolve_indicator("托位数", "个") != resolve_indicator("托位数", "万个")
+    assert resolve_indicator("“15分钟”服务圈覆盖率", "%") != resolve_indicator("15分钟服务圈覆盖率", "%")

@@ -1,0 +1,361 @@
+"""Tables: indicator tables, reform lists, project lists and 专栏 boxes, scored against the gold.
+
+Thresholds are the project's bar: indicator cells exact >= 0.95, name/unit/domain/lead
+>= 0.9, reform rows found >= 0.95 with agency roles F1 >= 0.9, persons F1 >= 0.9,
+project fields >= 0.9.  Synthetic tables from another county prove the rules do not
+depend on the sample documents.
+"""
+
+from __future__ import annotations
+
+import random
+from functools import cache
+from typing import Any
+
+import pytest
+from gold import CORPUS_DIR, Score, gold_stems, load_gold
+
+from policykg.loaders.errors import LoaderError
+from policykg.loaders.model import SourceText
+from policykg.loaders.tables import TableExtraction, find_tables
+from policykg.loaders.textio import read_text
+
+PROJECT_FIELDS = ("name", "domain", "location", "investment_yi_yuan", "period", "responsible_units", "persons", "kind")
+
+
+@cache
+def _tables(stem: str) -> tuple[SourceText, TableExtraction]:
+    text, _ = read_text(CORPUS_DIR / f"{stem}.txt")
+    src = SourceText(text)
+    return src, find_tables(src, f"{stem}.txt")
+
+
+def _stems_with(key: str) -> list[str]:
+    return [s for s in gold_stems() if load_gold(s).get(key)]
+
+
+def _gold_reform_rows(stem: str) -> list[dict[str, Any]]:
+    return [t for t in load_gold(stem)["tasks"] if t["part"].startswith("annex")]
+
+
+def _rate(pairs: list[bool]) -> float:
+    return sum(pairs) / len(pairs) if pairs else 1.0
+
+
+# --- indicator tables -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", _stems_with("indicators"))
+def test_indicator_cells_match_the_gold_exactly(stem: str) -> None:
+    _, found = _tables(stem)
+    by_number = {i.number: i for i in found.indicators}
+    cells = []
+    for g in load_gold(stem)["indicators"]:
+        values = {v.period: v.raw for v in by_number[g["number"]].values} if g["number"] in by_number else {}
+        cells += [values.get(period) == raw for period, raw in g["values"].items()]
+    assert _rate(cells) >= 0.95, f"{stem}: indicator cells exact {_rate(cells):.3f} over {len(cells)}"
+
+
+@pytest.mark.parametrize("stem", _stems_with("indicators"))
+@pytest.mark.parametrize("field", ["name", "unit", "domain", "lead"])
+def test_indicator_fields_match_the_gold(stem: str, field: str) -> None:
+    _, found = _tables(stem)
+    by_number = {i.number: i for i in found.indicators}
+    hits = []
+    for g in load_gold(stem)["indicators"]:
+        ind = by_number.get(g["number"])
+        value = None if ind is None else (ind.lead.text if field == "lead" and ind.lead else getattr(ind, field))
+        hits.append(ind is not None and value == g[field])
+    assert _rate(hits) >= 0.9, f"{stem}: indicator {field} exact {_rate(hits):.3f}"
+
+
+def test_indicator_table_finds_no_rows_beyond_the_gold() -> None:
+    for stem in _stems_with("indicators"):
+        _, found = _tables(stem)
+        assert {i.number for i in found.indicators} == {g["number"] for g in load_gold(stem)["indicators"]}
+
+
+def test_dinghai_table_has_twenty_rows_of_six_years_with_wrapped_domains_joined() -> None:
+    src, found = _tables("dinghai-2023-qiyouxiang-plan")
+    assert [i.number for i in found.indicators] == [str(n) for n in range(1, 21)]
+    assert all([v.period for v in i.values] == [str(y) for y in range(2022, 2028)] for i in found.indicators)
+    domains = [i.domain for i in found.indicators]
+    assert domains[:3] == ["幼有善育"] * 3 and domains[8:11] == ["病有良医"] * 3
+    assert domains[3:5] == ["学有优教"] * 2 and domains[-1] == "弱有众扶"
+    row14 = found.indicators[13]
+    assert (row14.name, row14.unit, [v.raw for v in row14.values]) == (
+        "长期护理保险覆盖人数", "万人", ["/", "/", "/", "/", "全覆盖", "全覆盖"])
+    assert [v.raw for v in found.indicators[14].values][-2:] == ["≥28.07", "≥28.07"]
+    assert found.indicators[18].name == "困难群众医疗费用综合保障率"  # printed with a space before (%)
+    # the table ends at the next main-text heading, and the region starts at its title
+    (start, end), = found.regions
+    assert src.text[start:].startswith("舟山市定海区公共服务“七优享”五年目标")
+    assert src.text[end:].lstrip().startswith("二、重点任务")
+
+
+def test_merged_cell_applies_to_every_year_column() -> None:
+    _, found = _tables("shengsi-2023-qiyouxiang-plan")
+    row = next(i for i in found.indicators if i.number == "14")
+    assert [v.raw for v in row.values] == ["完成市下达的任务指标"] * 6
+    assert len({(v.span.start, v.span.end) for v in row.values}) == 1
+
+
+def test_wrapped_value_cell_is_joined_without_a_line_break() -> None:
+    _, found = _tables("shengsi-2024-qiyouxiang-workpoints")
+    row = next(i for i in found.indicators if i.number == "14")
+    assert row.values[0].raw == "职工86、城乡居民70"
+    assert row.values[0].span.quote.startswith("职工86、") and row.values[0].span.quote.endswith("城乡居民70")
+
+
+# --- reform lists -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", [s for s in gold_stems() if _gold_reform_rows(s)])
+def test_reform_rows_are_found_with_their_numbers_and_titles(stem: str) -> None:
+    _, found = _tables(stem)
+    by_key = {f"{t.part}-{t.number}": t for t in found.tasks}
+    gold = _gold_reform_rows(stem)
+    found_rate = _rate([g["key"] in by_key for g in gold])
+    titles = _rate([g["key"] in by_key and by_key[g["key"]].title == g["title"] for g in gold])
+    domains = _rate([g["key"] in by_key and by_key[g["key"]].domain == g["domain"] for g in gold])
+    assert found_rate >= 0.95, f"{stem}: reform rows found {found_rate:.3f}"
+    assert titles >= 0.9 and domains >= 0.9, f"{stem}: titles {titles:.3f}, domains {domains:.3f}"
+    assert len(found.tasks) == len(gold)
+
+
+@pytest.mark.parametrize("stem", [s for s in gold_stems() if _gold_reform_rows(s)])
+def test_reform_row_agency_roles_and_persons(stem: str) -> None:
+    _, found = _tables(stem)
+    roles = {"lead": "leads", "participants": "participants", "responsible": "responsible"}
+    gold_roles = {(g["key"], role, s) for g in _gold_reform_rows(stem) for role in roles for s in g[role]}
+    found_roles = {(f"{t.part}-{t.number}", role, u.text) for t in found.tasks
+                   for role, attr in roles.items() for u in getattr(t, attr)}
+    role_score = Score.of(gold_roles, found_roles)
+    person_score = Score.of({(g["key"], p) for g in _gold_reform_rows(stem) for p in g["persons"]},
+                            {(f"{t.part}-{t.number}", p.name) for t in found.tasks for p in t.persons})
+    assert role_score.f1 >= 0.9, f"{stem}: roles {role_score}"
+    assert person_score.f1 >= 0.9, f"{stem}: persons {person_score}"
+
+
+@pytest.mark.parametrize("stem", [s for s in gold_stems() if _gold_reform_rows(s)])
+def test_reform_row_deadline_years(stem: str) -> None:
+    _, found = _tables(stem)
+    score = Score.of({(g["key"], y) for g in _gold_reform_rows(stem) for y in g["deadline_years"]},
+                     {(f"{t.part}-{t.number}", y) for t in found.tasks for y in t.deadline_years})
+    assert score.f1 >= 0.9, f"{stem}: deadline years {score}"
+
+
+def test_split_row_becomes_sub_rows_with_their_own_units() -> None:
+    _, found = _tables("shengsi-2024-integration-action-plan")
+    subs = [t for t in found.tasks if t.number.startswith("20.")]
+    assert [t.number for t in subs] == ["20.1", "20.2", "20.3", "20.4"]
+    assert [u.text for u in subs[1].leads] == ["县农业农村局", "菜园镇"] and subs[1].participants == []
+    assert [p.name for p in subs[3].persons] == ["翁宇", "罗奇辉"]
+    assert all(t.span.quote.startswith(f"{t.number[-1]}.") for t in subs)
+
+
+def test_group_rows_become_annex_domains() -> None:
+    _, found = _tables("shengsi-2024-integration-action-plan")
+    annex1 = [(d.section, d.name) for d in found.domains if d.part == "annex1"]
+    assert annex1[0] == ("一、", "教育") and annex1[-1] == ("八、", "综合") and len(annex1) == 8
+    assert [d.name for d in found.domains if d.part == "annex2"] == ["教育", "医疗", "养老", "住房", "文体", "便民"]
+
+
+# --- project lists and 专栏 boxes ----------------------------------------------------------------
+
+
+def _project_field(p: Any, field: str) -> Any:
+    if field == "responsible_units":
+        return [u.text for u in p.responsible]
+    if field == "persons":
+        return [x.name for x in p.persons]
+    return getattr(p, field)
+
+
+@pytest.mark.parametrize("stem", _stems_with("projects"))
+def test_project_fields_match_the_gold(stem: str) -> None:
+    _, found = _tables(stem)
+    by_key = {f"{p.part}-{p.number}": p for p in found.projects}
+    hits = []
+    for g in load_gold(stem)["projects"]:
+        p = by_key.get(g["key"])
+        hits += [p is not None and _project_field(p, f) == g[f] for f in PROJECT_FIELDS]
+    assert _rate(hits) >= 0.9, f"{stem}: project fields exact {_rate(hits):.3f} over {len(hits)}"
+    assert len(found.projects) == len(load_gold(stem)["projects"])
+
+
+@pytest.mark.parametrize("stem", _stems_with("projects"))
+def test_project_persons(stem: str) -> None:
+    _, found = _tables(stem)
+    score = Score.of({(g["key"], n) for g in load_gold(stem)["projects"] for n in g["persons"]},
+                     {(f"{p.part}-{p.number}", x.name) for p in found.projects for x in p.persons})
+    assert score.f1 >= 0.9, f"{stem}: persons {score}"
+
+
+def test_document_without_tables_yields_nothing() -> None:
+    _, found = _tables("jiangshan-2025-integration-report")
+    assert found.regions == [] and not (found.tasks or found.indicators or found.projects or found.domains)
+
+
+# --- provenance ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("stem", sorted(p.stem for p in CORPUS_DIR.glob("*.txt")))
+def test_every_record_and_cell_has_a_span_inside_its_row(stem: str) -> None:
+    src, found = _tables(stem)
+    records = [*found.tasks, *found.indicators, *found.projects]
+    for r in records:
+        assert r.span.quote == src.text[r.span.start : r.span.end] and r.span.quote
+        inner = [*getattr(r, "leads", []), *getattr(r, "participants", []), *getattr(r, "responsible", []),
+                 *getattr(r, "persons", []), *getattr(r, "values", []), *([r.lead] if getattr(r, "lead", None) else [])]
+        for ref in inner:
+            assert r.span.start <= ref.span.start < ref.span.end <= r.span.end
+            assert ref.span.quote == src.text[ref.span.start : ref.span.end]
+    for start, end in found.regions:
+        assert all(not (start <= r.span.start < end) for r in found.projects if r.part == "column")
+    assert found.warnings == []
+
+
+# --- synthetic tables: other counties, other layouts ---------------------------------------------
+
+TAB_TABLE = "\n".join([
+    "某区“七优享”主要指标",
+    "领域\t序号\t指标\t2023年\t2024年\t2025年",
+    "幼有善育\t1\t托育机构数（家）\t12\t14\t16",
+    "\t2\t托位使用率(%)\t/\t>60\t≥65",
+    "学有优教\t3\t名师工作室数\t完成上级下达任务\t\t",
+    "\t4\t学前教育普及率(%)\t98\t\t99",
+    "",
+    "二、重点任务",
+    "1.加快建设。",
+])
+
+
+def test_tab_table_carries_domains_down_and_spreads_a_merged_cell() -> None:
+    found = find_tables(SourceText(TAB_TABLE))
+    rows = {i.number: i for i in found.indicators}
+    assert [i.domain for i in found.indicators] == ["幼有善育", "幼有善育", "学有优教", "学有优教"]
+    assert (rows["1"].name, rows["1"].unit) == ("托育机构数", "家")
+    assert [v.raw for v in rows["2"].values] == ["/", ">60", "≥65"]
+    assert rows["3"].unit is None and [v.raw for v in rows["3"].values] == ["完成上级下达任务"] * 3
+    assert [(v.period, v.raw) for v in rows["4"].values] == [("2023", "98"), ("2025", "99")]
+    assert found.regions == [(0, TAB_TABLE.index("\n\n二、"))]
+
+
+def test_flattened_table_without_row_numbers_ends_at_the_next_heading() -> None:
+    text = "\n\n".join([
+        "2025年重点指标", "领域", "指标", "目标值", "牵头单位",
+        "幼有善育", "托位数(个)", "4.0", "区卫健局", "托位使用率(%)", ">60", "区卫健局",
+        "学有优教", "学前教育普及率(%)", "99", "区教育局",
+        "二、重点任务", "(一)加快推进托育服务体系建设,这是一段很长的正文文字。",
+    ])
+    found = find_tables(SourceText(text))
+    got = [(i.name, i.unit, i.domain, i.lead.text if i.lead else None, [(v.period, v.raw) for v in i.values])
+           for i in found.indicators]
+    assert got == [
+        ("托位数", "个", "幼有善育", "区卫健局", [("target", "4.0")]),
+        ("托位使用率", "%", "幼有善育", "区卫健局", [("target", ">60")]),
+        ("学前教育普及率", "%", "学有优教", "区教育局", [("target", "99")]),
+    ]
+    assert found.regions == [(0, text.index("\n\n二、重点任务"))]
+
+
+FLAT_REFORM = "\n\n".join([
+    "附件 三", "某市某区公共服务改革任务清单",
+    "序号", "改革", "名称", "改革目标", "改革任务", "牵头", "单位", "责任人", "配合单位",
+    "一、托育",
+    "1", "托育服务扩容改革", "到2026年实现街道全覆盖。", "1.新建托育园。", "2.改造社区托育点。",
+    "区卫健局", "王小明", "区财政局区教育局", "城东街道",
+    "2", "婴幼儿照护提质", "提升照护质量。", "开展培训。", "区卫健局", "区妇联", "李华", "赵  刚",
+    "",
+    "二、综合",
+    "3", "公共服务规划体系", "理清底数。", "1.制定规划,明确布局。", "区发改局", "陈东", "各街道",
+    "2.摸清闲置资产,统筹利用。", "区机关事务局", "孙丽", "",
+    "二、主要任务", "(一)加快推进托育服务体系建设,这是一段很长的正文文字,不属于任何表格。",
+])
+
+
+def test_one_cell_per_line_reform_list_from_another_county() -> None:
+    src = SourceText(FLAT_REFORM)
+    found = find_tables(src, "other.txt")
+    got = [(t.part, t.number, t.title, t.domain, [u.text for u in t.leads], [u.text for u in t.participants],
+            [p.name for p in t.persons]) for t in found.tasks]
+    assert got == [
+        ("annex3", "1", "托育服务扩容改革", "托育", ["区卫健局"], ["区财政局", "区教育局", "城东街道"], ["王小明"]),
+        ("annex3", "2", "婴幼儿照护提质", "托育", ["区卫健局", "区妇联"], [], ["李华", "赵刚"]),
+        ("annex3", "3.1", "制定规划,明确布局", "综合", ["区发改局"], ["各街道"], ["陈东"]),
+        ("annex3", "3.2", "摸清闲置资产,统筹利用", "综合", ["区机关事务局"], [], ["孙丽"]),
+    ]
+    assert found.tasks[0].deadline_years == [2026]
+    assert [(d.part, d.section, d.name) for d in found.domains] == [
+        ("annex3", "一、", "托育"), ("annex3", "二、", "综合")]
+    (start, end), = found.regions
+    assert src.text[start:end].startswith("某市某区公共服务改革任务清单")
+    assert src.text[end:].strip().startswith("二、主要任务")
+
+
+FLAT_PROJECTS = "\n\n".join([
+    "附件2", "某县重点项目表",
+    "序号", "项目名称", "建设内容", "建设地点", "总投资", "(万元)", "建设年限", "责任单位", "责任人", "备注",
+    "1", "城南养老中心", "新建床位200张。", "城南街道", "城北街道", "3500", "2024—2026",
+    "县民政局", "县建设投资公司", "周一", "吴二", "新建",
+    "2", "乡村道路提升", "改造道路12公里。", "各乡镇", "/", "2025", "县交通运输局", "郑三", "改建",
+    "3", "坏行", "没有地点也没有投资。",
+    "4", "文化礼堂", "建设礼堂3个。", "城西街道", "120", "2025", "县文广旅体局", "冯四", "新建",
+    "某县人民政府办公室",
+])
+
+
+def test_project_list_in_ten_thousand_yuan_with_a_row_that_does_not_fit() -> None:
+    found = find_tables(SourceText(FLAT_PROJECTS), "other.txt")
+    got = [(p.part, p.number, p.name, p.location, p.investment_yi_yuan, p.period,
+            [u.text for u in p.responsible], [x.name for x in p.persons], p.kind) for p in found.projects]
+    assert got == [
+        ("annex2", "1", "城南养老中心", "城南街道、城北街道", 0.35, "2024-2026", ["县民政局", "县建设投资公司"],
+         ["周一", "吴二"], "新建"),
+        ("annex2", "2", "乡村道路提升", "各乡镇", None, "2025", ["县交通运输局"], ["郑三"], "改建"),
+        ("annex2", "4", "文化礼堂", "城西街道", 0.012, "2025", ["县文广旅体局"], ["冯四"], "新建"),
+    ]
+    assert len(found.warnings) == 1 and found.warnings[0].startswith("other.txt:line ")
+
+
+BOX = "\n\n".join([
+    "专栏1 重点项目",
+    "全年计划实施项目4个,总投资9亿元,年度计划投资2亿元。分领域:病有良医项目数1个(区中医院改扩建工程),"
+    "年度计划投资0.5亿元;老有康养项目数1个(城东康养中心),年度计划投资3000万元;"
+    "“一老一小”打包项目1个,内含子项目2个,年度计划投资0.2亿元,其中城西托育园计划三季度完工,年度计划投资0.12亿元;"
+    "社区食堂预计年底建成,年度计划投资0.08亿元。",
+    "二、重点任务",
+])
+
+
+def test_box_projects_follow_a_general_rule() -> None:
+    found = find_tables(SourceText(BOX))
+    got = [(p.part, p.number, p.name, p.domain, p.investment_yi_yuan) for p in found.projects]
+    assert got == [
+        ("column", "1", "区中医院改扩建工程", "病有良医", 0.5),
+        ("column", "2", "城东康养中心", "老有康养", 0.3),
+        ("column", "3", "“一老一小”打包项目", None, 0.2),
+        ("column", "3.1", "城西托育园", None, 0.12),
+        ("column", "3.2", "社区食堂", None, 0.08),
+    ]
+
+
+def test_scrambled_tables_never_raise_anything_but_loader_errors() -> None:
+    rng = random.Random(7)
+    lines = []
+    for stem in ("shengsi-2024-integration-action-plan", "dinghai-2023-qiyouxiang-plan"):
+        src, _ = _tables(stem)
+        lines += src.text.split("\n")
+    for _ in range(30):
+        start = rng.randrange(len(lines))
+        chunk = lines[start : start + rng.randrange(20, 400)]
+        for _ in range(rng.randrange(1, 30)):
+            k = rng.randrange(len(chunk))
+            chunk.insert(rng.randrange(len(chunk)), chunk.pop(k))
+        try:
+            found = find_tables(SourceText("\n".join(chunk)))
+        except LoaderError:
+            continue
+        for r in [*found.tasks, *found.indicators, *found.projects]:
+            assert r.span.quote
