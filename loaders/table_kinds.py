@@ -27,10 +27,9 @@ from policykg.loaders.model import (
 from policykg.loaders.table_cells import Piece, is_amount, numbered_text
 from policykg.loaders.table_grid import Row, Table
 from policykg.loaders.units import person, split_units, squeeze
+from policykg.loaders.years import deadline_years
 
 _OPEN, _CLOSE = "(（", ")）"
-_YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
-_BOOK_TITLE = re.compile(r"《[^》]*》")
 _DASH = re.compile(r"\s*[-—–~～至到]+\s*")
 
 
@@ -72,15 +71,6 @@ def split_unit(name: str) -> tuple[str, str | None]:
                 unit = text[k + 1 : -1]
                 return (text[:k], unit) if unit and k > 0 else (text, None)
     return text, None
-
-
-def deadline_years(text: str) -> list[int]:
-    """Years a row's text commits to (到2025年底, 2024年…), book titles left out.
-
-    >>> deadline_years("从2024年起…到 2026 年底…《2023年规划》")
-    [2024, 2026]
-    """
-    return sorted({int(y) for y in _YEAR.findall(_BOOK_TITLE.sub("", text))})
 
 
 def first_clause(text: str) -> str:

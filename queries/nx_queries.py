@@ -62,6 +62,20 @@ def _agency_item(g: nx.MultiDiGraph, field: str, agent: str, edge: dict[str, Any
             "item_as_written": edge.get("as_written"), "item_order": edge.get("order")}
 
 
+def _person_items(g: nx.MultiDiGraph, node: str) -> list[Row]:
+    return [{"field": "persons", "item_name": g.nodes[p].get("name"), "item_order": e.get("order")}
+            for p, e in _in(g, node, "ACCOUNTABLE_FOR")]
+
+
+def _task_roles(g: nx.MultiDiGraph, agency: str) -> Iterator[tuple[str, dict[str, Any], str, dict[str, Any]]]:
+    """(task id, task data, role, edge data) for every task an agency leads, joins or answers for."""
+    for _, t, e in g.out_edges(agency, data=True):
+        task = g.nodes[t]
+        rel = e["type"]
+        if task.get("type") == "Task" and rel in ("LEADS", *_MATRIX_ROLES):
+            yield t, task, _lead_field(e) if rel == "LEADS" else _MATRIX_ROLES[rel], e
+
+
 def _source(g: nx.MultiDiGraph, doc_id: str) -> str | None:
     return g.nodes[doc_id].get("source") if doc_id in g else None
 
@@ -93,8 +107,7 @@ def tasks(g: nx.MultiDiGraph) -> list[Row]:
             items.append(_agency_item(g, _lead_field(e), a, e))
         for rel, field in _ROLE_FIELDS.items():
             items += [_agency_item(g, field, a, e) for a, e in _in(g, t, rel)]
-        items += [{"field": "persons", "item_name": g.nodes[p].get("name"), "item_order": e.get("order")}
-                  for p, e in _in(g, t, "ACCOUNTABLE_FOR")]
+        items += _person_items(g, t)
         items += [{"field": "deadline_years", "item_name": str(y), "item_order": y}
                   for y in d.get("deadline_years", [])]
         items += [{"field": "places", "item_name": g.nodes[p].get("name"), "item_role": e.get("role"),
@@ -130,8 +143,7 @@ def projects(g: nx.MultiDiGraph) -> list[Row]:
         base.update({k: d.get(k) for k in ("number", "name", "domain", "location", "investment_yi_yuan",
                                            "period", "kind")})
         items = [_agency_item(g, "responsible_units", a, e) for a, e in _in(g, p, "RESPONSIBLE_FOR")]
-        items += [{"field": "persons", "item_name": g.nodes[x].get("name"), "item_order": e.get("order")}
-                  for x, e in _in(g, p, "ACCOUNTABLE_FOR")]
+        items += _person_items(g, p)
         rows += _with_items(base, items)
     return rows
 
@@ -190,12 +202,7 @@ def agency_tasks(g: nx.MultiDiGraph, agency: str) -> list[Row]:
     for a, d in g.nodes(data=True):
         if d.get("type") not in ("Agency", "AgencyGroup") or not _matches(a, d, agency):
             continue
-        for _, t, e in g.out_edges(a, data=True):
-            task = g.nodes[t]
-            rel = e["type"]
-            if task.get("type") != "Task" or rel not in ("LEADS", *_MATRIX_ROLES):
-                continue
-            role = _lead_field(e) if rel == "LEADS" else _MATRIX_ROLES[rel]
+        for t, task, role, e in _task_roles(g, a):
             rows.append({"agency_id": a, "agency_name": d.get("name"), "role": role, "task_id": t,
                          "doc_id": task["doc_id"], "source": _source(g, task["doc_id"]),
                          "number": task.get("number"), "title": task.get("title"), "domain": task.get("domain"),
@@ -207,12 +214,7 @@ def agency_tasks(g: nx.MultiDiGraph, agency: str) -> list[Row]:
 def responsibility_matrix(g: nx.MultiDiGraph) -> list[Row]:
     cells: dict[tuple[str, Any], dict[str, set[str]]] = {}
     for a, _ in _nodes(g, "Agency"):
-        for _, t, e in g.out_edges(a, data=True):
-            task = g.nodes[t]
-            rel = e["type"]
-            if task.get("type") != "Task" or rel not in ("LEADS", *_MATRIX_ROLES):
-                continue
-            role = _lead_field(e) if rel == "LEADS" else _MATRIX_ROLES[rel]
+        for t, task, role, _ in _task_roles(g, a):
             cell = cells.setdefault((a, task.get("domain")), {})
             cell.setdefault(role, set()).add(t)
             cell.setdefault("total", set()).add(t)
