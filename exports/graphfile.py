@@ -1,0 +1,179 @@
+"""The canonical graph as files for other tools: GraphML, GEXF (Gephi), node-link JSON, RDF.
+
+GraphML and GEXF hold only scalar attributes, so :func:`portable_copy` encodes lists and
+dicts as JSON strings, drops ``None`` and gives each attribute name one type; the node
+and edge counts survive a round trip. Every file is replaced whole or not at all.
+
+>>> import tempfile, pathlib
+>>> from policykg.exports.demo import demo_graph
+>>> with tempfile.TemporaryDirectory() as d:
+...     _ = write_graphml(demo_graph(), pathlib.Path(d, "g.graphml"))
+...     back = nx.read_graphml(pathlib.Path(d, "g.graphml"))
+>>> back.number_of_nodes(), back.number_of_edges(), json.loads(back.nodes["a1"]["aliases"])
+(6, 7, ['县教育局'])
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from policykg.exports.atomic import atomic_path, write_text_atomic
+from policykg.exports.styles import node_style
+
+RDF_FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt"}
+_FORMAT_NAMES = {"turtle": "turtle", "ttl": "turtle", "json-ld": "json-ld", "jsonld": "json-ld",
+                 "nt": "nt", "ntriples": "nt"}
+
+
+def _scalar(value: Any) -> Any:
+    if isinstance(value, (set, frozenset)):
+        value = sorted(value, key=str)
+    if isinstance(value, (list, tuple, dict)):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return value
+
+
+def _harmonise(records: list[dict[str, Any]]) -> None:
+    """Give each attribute one type across records: int+float → float, any other mix → str."""
+    types: dict[str, set[type]] = {}
+    for data in records:
+        for k, v in data.items():
+            types.setdefault(k, set()).add(type(v))
+    for k, seen in types.items():
+        if len(seen) < 2:
+            continue
+        cast: Callable[[Any], Any] = float if seen <= {int, float} else str
+        for data in records:
+            if k in data:
+                data[k] = cast(data[k])
+
+
+def portable_copy(graph: nx.MultiDiGraph, rename: dict[str, str] | None = None) -> nx.MultiDiGraph:
+    """A copy with scalar attributes only (lists/dicts as JSON strings, no ``None``), each
+    attribute name of one type; ``rename`` renames attributes (nodes, edges and graph).
+
+    >>> from policykg.exports.demo import demo_graph
+    >>> g = portable_copy(demo_graph(), rename={"start": "span_start"})
+    >>> g.nodes["a1"]["aliases"], g.edges["a1", "t1", "e1"]["span_start"]
+    ('["县教育局"]', 140)
+    """
+    rename = rename or {}
+
+    def clean(data: dict[str, Any]) -> dict[str, Any]:
+        return {rename.get(k, k): _scalar(v) for k, v in data.items() if v is not None}
+
+    out = nx.MultiDiGraph()
+    out.graph.update(clean(graph.graph))
+    nodes = [(n, clean(d)) for n, d in graph.nodes(data=True)]
+    edges = [(u, v, k, clean(d)) for u, v, k, d in graph.edges(keys=True, data=True)]
+    _harmonise([d for _, d in nodes])
+    _harmonise([d for *_, d in edges])
+    out.add_nodes_from(nodes)
+    out.add_edges_from(edges)
+    return out
+
+
+def write_graphml(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
+    """Write GraphML (UTF-8) readable by :func:`networkx.read_graphml`, yEd, Cytoscape, Gephi."""
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        nx.write_graphml(portable_copy(graph), tmp, encoding="utf-8", prettyprint=True)
+    return target
+
+
+def _rgb(color: str) -> dict[str, int]:
+    h = color.lstrip("#")
+    return {"r": int(h[0:2], 16), "g": int(h[2:4], 16), "b": int(h[4:6], 16), "a": 1.0}
+
+
+def write_gexf(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
+    """Write GEXF 1.2 for Gephi, nodes coloured and sized by type.
+
+    GEXF reserves some attribute names, so the character span ``start``/``end`` is written
+    as ``span_start``/``span_end`` (else Gephi reads them as a time interval) and the edge
+    relation ``type`` as ``relation`` (and as the edge label).
+
+    >>> import tempfile, pathlib
+    >>> from policykg.exports.demo import demo_graph
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = write_gexf(demo_graph(), pathlib.Path(d, "g.gexf"))
+    ...     back = nx.read_gexf(pathlib.Path(d, "g.gexf"))
+    >>> back.number_of_nodes(), back.number_of_edges()
+    (6, 7)
+    """
+    g = portable_copy(graph, rename={"start": "span_start", "end": "span_end"})
+    for _, _, d in g.edges(data=True):
+        d["relation"] = d.pop("type", None) or "?"
+        d["label"] = d["relation"]
+    for _, d in g.nodes(data=True):
+        style = node_style(d.get("type"))
+        d["viz"] = {"color": _rgb(style["color"]), "size": float(style["size"])}
+    target = Path(path)
+    with atomic_path(target) as tmp:
+        nx.write_gexf(g, tmp, encoding="utf-8", prettyprint=True)
+    return target
+
+
+def write_node_link_json(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
+    """Write node-link JSON (UTF-8, attributes as they are) for :func:`networkx.node_link_graph`
+    (``edges="edges"``) and JavaScript tools such as d3.
+
+    >>> import tempfile, pathlib
+    >>> from policykg.exports.demo import demo_graph
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = write_node_link_json(demo_graph(), pathlib.Path(d, "g.json"))
+    ...     data = json.loads(pathlib.Path(d, "g.json").read_text(encoding="utf-8"))
+    >>> nx.node_link_graph(data, edges="edges").number_of_edges()
+    7
+    """
+    data = nx.node_link_data(graph, edges="edges")
+    text = json.dumps(data, ensure_ascii=False, indent=1, default=lambda v: sorted(v, key=str)
+                      if isinstance(v, (set, frozenset)) else str(v))
+    target = Path(path)
+    write_text_atomic(target, text + "\n")
+    return target
+
+
+def write_rdf(graph: nx.MultiDiGraph, path: str | os.PathLike[str], fmt: str | None = None,
+              with_ontology: bool = False) -> Path:
+    """Write the RDF projection (:mod:`policykg.graph.rdf`) as Turtle, JSON-LD or N-Triples.
+
+    ``fmt`` (``turtle``/``ttl``, ``json-ld``/``jsonld``, ``nt``) defaults to the suffix:
+    ``.ttl``, ``.jsonld`` or ``.nt``. ``with_ontology`` adds the ontology's own triples.
+
+    >>> import tempfile, pathlib, rdflib
+    >>> from policykg.exports.demo import demo_graph
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = write_rdf(demo_graph(), pathlib.Path(d, "g.jsonld"))
+    ...     n = len(rdflib.Graph().parse(pathlib.Path(d, "g.jsonld"), format="json-ld"))
+    >>> from policykg.graph.rdf import to_rdflib
+    >>> n == len(to_rdflib(demo_graph()))
+    True
+    """
+    from policykg.graph.rdf import to_rdflib
+
+    target = Path(path)
+    if fmt is None:
+        if target.suffix.lower() not in RDF_FORMATS:
+            raise ValueError(f"cannot tell the RDF format of {target}: use a .ttl, .jsonld or .nt file name "
+                             "or pass fmt")
+        name = RDF_FORMATS[target.suffix.lower()]
+    elif fmt.lower() in _FORMAT_NAMES:
+        name = _FORMAT_NAMES[fmt.lower()]
+    else:
+        raise ValueError(f"unknown RDF format {fmt!r} for {target}; use turtle, json-ld or nt")
+    rdf = to_rdflib(graph, with_ontology=with_ontology)
+    if name == "json-ld":
+        context = {prefix: str(ns) for prefix, ns in rdf.namespaces() if prefix in ("pkg", "id", "rdf", "rdfs",
+                                                                                     "xsd", "owl")}
+        text = rdf.serialize(format="json-ld", context=context, indent=1)
+    else:
+        text = rdf.serialize(format=name)
+    write_text_atomic(target, text)
+    return target

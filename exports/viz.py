@@ -1,0 +1,350 @@
+"""An interactive HTML view of (part of) the graph, drawn with pyvis / vis-network.
+
+The page works offline: vis-network is inlined from pyvis's own package files and the
+remote stylesheet/script pyvis's template always adds is removed (and checked to be gone).
+
+Everything taken from the graph is handed to pyvis HTML-escaped, because pyvis writes some
+of it into the page as raw HTML (tooltips as soon as one contains ``href``). Our script then
+shows it as plain text: labels on the canvas, tooltips as text nodes — never parsed as HTML.
+
+>>> import tempfile, pathlib
+>>> from policykg.exports.demo import demo_graph
+>>> with tempfile.TemporaryDirectory() as d:
+...     info = write_view(demo_graph(), pathlib.Path(d, "v.html"), agency="县教育局")
+...     page = pathlib.Path(d, "v.html").read_text(encoding="utf-8")
+>>> info.nodes, info.physics, "pkg-legend" in page, "https://cdn" in page
+(3, True, True, False)
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from policykg.exports.atomic import write_text_atomic
+from policykg.exports.styles import edge_role, edge_style, node_style, role, roles
+
+MAX_NODES = 1500
+PHYSICS_LIMIT = 400  # above this many nodes, positions are computed beforehand and physics stays off
+SEED = 7
+LABEL_CHARS = 18
+_FOCUS_TYPES = {"agency": ("Agency", "AgencyGroup"), "domain": ("Domain",), "island": ("Island",),
+                "document": ("Document",)}
+_TOOLTIP_FIELDS = ("name", "doc_id", "number", "domain", "jurisdiction", "kind", "doc_number", "period",
+                   "unit", "raw", "location")
+_REMOTE_TAG = re.compile(r"<(?:script|link)\b[^>]*?\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//[^>]*>"
+                         r"(?:\s*</script>)?", re.IGNORECASE | re.DOTALL)
+
+
+@dataclass(frozen=True)
+class ViewInfo:
+    """What :func:`write_view` drew: node and edge counts, nodes left out, whether physics ran."""
+
+    path: Path
+    nodes: int
+    edges: int
+    left_out: int
+    physics: bool
+
+
+def escape(text: Any) -> str:
+    """HTML-escape a value for pyvis, also breaking ``href`` (pyvis's switch to raw-HTML tooltips).
+
+    >>> escape('<img src=x onerror=alert(1)> "\\'" href')
+    '&lt;img src=x onerror=alert(1)&gt; &quot;&#x27;&quot; &#104;ref'
+    """
+    return html.escape(str(text)).replace("href", "&#104;ref")
+
+
+def _matches(node: str, data: dict[str, Any], wanted: str) -> bool:
+    names = (node, data.get("name"), data.get("label"), data.get("title"), data.get("doc_id"), data.get("source"))
+    return wanted in names or wanted in (data.get("aliases") or [])
+
+
+def focus_nodes(graph: nx.MultiDiGraph, **focus: str | None) -> set[str]:
+    """The nodes a focus names: ``agency``, ``domain``, ``island`` or ``document`` = id, name or alias.
+
+    Several foci give the union. A focus that matches nothing is a :class:`ValueError`.
+
+    >>> from policykg.exports.demo import demo_graph
+    >>> sorted(focus_nodes(demo_graph(), agency="县财政局", domain="教育"))
+    ['a2', 'edu']
+    """
+    seeds: set[str] = set()
+    for kind, wanted in focus.items():
+        if kind not in _FOCUS_TYPES:
+            raise ValueError(f"unknown focus {kind!r}; use one of {', '.join(_FOCUS_TYPES)}")
+        if wanted is None:
+            continue
+        found = {n for n, d in graph.nodes(data=True)
+                 if d.get("type") in _FOCUS_TYPES[kind] and _matches(n, d, wanted)}
+        if not found:
+            raise ValueError(f"no {kind} called {wanted!r} in the graph (give an id, a canonical name or an alias)")
+        seeds |= found
+    return seeds
+
+
+def select(graph: nx.MultiDiGraph, seeds: set[str], depth: int, max_nodes: int) -> tuple[list[str], int]:
+    """Nodes within ``depth`` hops (either direction) of ``seeds`` — all nodes if no seeds —,
+    nearest and best connected first, cut at ``max_nodes``; returns them and how many were cut.
+
+    >>> from policykg.exports.demo import demo_graph
+    >>> select(demo_graph(), {"a2"}, 1, 10)
+    (['a2', 't1'], 0)
+    """
+    if seeds:
+        dist = dict.fromkeys(seeds, 0)
+        frontier = list(seeds)
+        for hop in range(1, depth + 1):
+            nxt = []
+            for n in frontier:
+                for m in (*graph.successors(n), *graph.predecessors(n)):
+                    if m not in dist:
+                        dist[m] = hop
+                        nxt.append(m)
+            frontier = nxt
+    else:
+        dist = dict.fromkeys(graph.nodes, 0)
+    ranked = sorted(dist, key=lambda n: (dist[n], -graph.degree(n), str(n)))
+    return ranked[:max_nodes], max(0, len(ranked) - max_nodes)
+
+
+def _layout(g: nx.MultiDiGraph) -> dict[Any, tuple[float, float]]:
+    simple = nx.Graph(g.to_undirected(as_view=True))
+    try:
+        pos = nx.spring_layout(simple, seed=SEED)
+    except ImportError:
+        # networkx needs scipy for spring_layout from 500 nodes on; ForceAtlas2 needs only numpy.
+        pos = nx.forceatlas2_layout(simple, seed=SEED, max_iter=60)
+        pos = nx.rescale_layout_dict(pos)
+    scale = 60 * len(simple) ** 0.5  # vis-network works in pixels
+    return {n: (float(x) * scale, float(y) * scale) for n, (x, y) in pos.items()}
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
+
+
+def _node_tip(node: str, d: dict[str, Any]) -> str:
+    lines = [str(d.get("label") or node), f"{d.get('type', '?')} · {node}"]
+    lines += [f"{k}: {d[k]}" for k in _TOOLTIP_FIELDS if d.get(k) not in (None, "", [])]
+    if d.get("aliases"):
+        lines.append("aliases: " + "、".join(map(str, d["aliases"])))
+    return "\n".join(lines)
+
+
+def _edge_tip(g: nx.MultiDiGraph, u: str, v: str, e: dict[str, Any]) -> str:
+    name = edge_role(e)
+    rel = str(e.get("type", "?")) + (f" — {role(name).label}" if name else "")
+    lines = [rel, f"{g.nodes[u].get('label', u)} → {g.nodes[v].get('label', v)}"]
+    if e.get("as_written"):
+        lines.append(f"as written: {e['as_written']}")
+    if e.get("role"):
+        lines.append(f"role: {e['role']}")
+    if e.get("quote"):
+        lines.append(f"“{e['quote']}”")
+    if e.get("doc_id"):
+        span = f" [{e['start']}–{e['end']}]" if e.get("start") is not None else ""
+        lines.append(f"{e['doc_id']}{span}")
+    return "\n".join(lines)
+
+
+def _legend(types: Iterable[str]) -> str:
+    items = []
+    for t in types:
+        s = node_style(t)
+        items.append(f'<li><span class="pkg-swatch" style="background:{escape(s["color"])}"></span>'
+                     f'{escape(t)} <small>({escape(s["shape"])})</small></li>')
+    for r in roles():
+        dash = " ".join(map(str, r.dashes)) if isinstance(r.dashes, list) else "none"
+        items.append(f'<li><svg width="36" height="10" aria-hidden="true"><line x1="0" y1="5" x2="36" y2="5" '
+                     f'stroke="{escape(r.color)}" stroke-width="{r.width}" stroke-dasharray="{dash}"/></svg>'
+                     f'{escape(r.label)}</li>')
+    return '<ul class="pkg-legend-list">' + "".join(items) + "</ul>"
+
+
+_CSS = """
+<style>
+  body { font-family: sans-serif; margin: 0.5em; }
+  #pkg-header h1 { font-size: 1.3em; margin: 0.2em 0; }
+  #pkg-header .pkg-note { color: #7a4b00; background: #fff4d6; padding: 0.2em 0.5em; margin: 0.2em 0; }
+  #pkg-search { width: 22em; padding: 0.2em; }
+  .pkg-legend-list { list-style: none; padding: 0; margin: 0.3em 0; display: flex; flex-wrap: wrap; gap: 0.4em 1.2em; }
+  .pkg-swatch { display: inline-block; width: 0.9em; height: 0.9em; margin-right: 0.3em; vertical-align: middle;
+                border: 1px solid #666; }
+  .pkg-tip { white-space: pre-line; max-width: 32em; }
+</style>
+"""
+
+# Runs after pyvis's own script, which leaves `network`, `nodes` and `edges` as globals.
+_SCRIPT = r"""
+<script type="text/javascript">
+(function () {
+  "use strict";
+  var PHYSICS = __PHYSICS__;
+  var ENTITY = {amp: "&", lt: "<", gt: ">", quot: '"'};
+  // Undo html.escape: what we escaped for pyvis's sake is shown as text, never parsed as HTML.
+  function plain(s) {
+    if (typeof s !== "string") { return s; }
+    return s.replace(/&(#x[0-9a-fA-F]+|#[0-9]+|amp|lt|gt|quot);/g, function (m, e) {
+      if (e.charAt(0) !== "#") { return ENTITY[e]; }
+      return String.fromCodePoint(e.charAt(1) === "x" ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10));
+    });
+  }
+  function tip(s) {
+    var div = document.createElement("div");
+    div.className = "pkg-tip";
+    div.textContent = plain(s);
+    return div;
+  }
+  var original = {};
+  nodes.update(nodes.get().map(function (n) {
+    original[n.id] = {color: n.color, font: n.font};
+    n.searchText = (plain(n.fullLabel) + "\n" + plain(n.aliases || "")).toLowerCase();
+    return {id: n.id, label: plain(n.label), title: tip(n.title), searchText: n.searchText};
+  }));
+  edges.update(edges.get().map(function (e) { return {id: e.id, title: tip(e.title)}; }));
+  if (PHYSICS) {
+    // Let the layout settle once, then freeze it so the view stops moving.
+    network.once("stabilizationIterationsDone", function () { network.setOptions({physics: false}); });
+  }
+  var box = document.getElementById("pkg-search");
+  var count = document.getElementById("pkg-search-count");
+  function search(fit) {
+    var q = box.value.trim().toLowerCase();
+    var hits = [];
+    nodes.update(nodes.get().map(function (n) {
+      var hit = q !== "" && n.searchText.indexOf(q) !== -1;
+      if (hit) { hits.push(n.id); }
+      if (q === "" || hit) { return {id: n.id, color: original[n.id].color, font: {color: "#222222"}}; }
+      return {id: n.id, color: {background: "#eeeeee", border: "#dddddd"}, font: {color: "#cccccc"}};
+    }));
+    network.selectNodes(hits);
+    count.textContent = q === "" ? "" : hits.length + " match" + (hits.length === 1 ? "" : "es");
+    if (fit && hits.length) { network.fit({nodes: hits, animation: true}); }
+  }
+  box.addEventListener("input", function () { search(false); });
+  box.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { search(true); } });
+})();
+</script>
+"""
+
+
+def _page(raw: str, heading: str, notes: list[str], legend: str, physics: bool) -> str:
+    page, removed = _REMOTE_TAG.subn("", raw)
+    page = re.sub(r"<center>\s*<h1>\s*</h1>\s*</center>", "", page)
+    header = (f'<div id="pkg-header"><h1>{escape(heading)}</h1>'
+              + "".join(f'<p class="pkg-note">{escape(n)}</p>' for n in notes)
+              + '<label for="pkg-search">Search: </label>'
+              + '<input id="pkg-search" type="search" placeholder="label or alias; Enter to zoom" autocomplete="off">'
+              + ' <span id="pkg-search-count"></span>'
+              + f'<div id="pkg-legend">{legend}</div></div>')
+    page = page.replace('<meta charset="utf-8">', f'<meta charset="utf-8">\n<title>{escape(heading)}</title>', 1)
+    page = page.replace("</head>", _CSS + "</head>", 1)
+    page = page.replace("<body>", "<body>\n" + header, 1)
+    script = _SCRIPT.replace("__PHYSICS__", "true" if physics else "false", 1)
+    head, sep, tail = page.rpartition("</body>")
+    page = head + script + sep + tail
+    if _REMOTE_TAG.search(page) or not removed or "pkg-header" not in page:
+        raise RuntimeError("pyvis's page template is not the one policykg expects (pyvis==0.3.2); "
+                           "refusing to write a page that may load remote code")
+    return page
+
+
+def _heading(focus: dict[str, str | None], depth: int) -> str:
+    named = [f"{k}: {v}" for k, v in focus.items() if v is not None]
+    return "policykg — " + ("; ".join(named) + f" (within {depth} hop{'s' if depth != 1 else ''})"
+                            if named else "whole graph")
+
+
+def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str | None = None,
+               domain: str | None = None, island: str | None = None, document: str | None = None,
+               depth: int = 1, max_nodes: int = MAX_NODES) -> ViewInfo:
+    """Write an interactive, self-contained HTML view of the graph around a focus.
+
+    The focus (:func:`focus_nodes`) and everything within ``depth`` hops of it is drawn;
+    without a focus, the whole graph. At most ``max_nodes`` nodes (nearest first; the page
+    says how many were left out). Node colour and shape follow the type, edge colour and
+    dashes the role (``exports/styles.toml``); a legend and a search box sit above the
+    view; tooltips give labels, types, and for edges the quote with its document and span.
+    Up to ``PHYSICS_LIMIT`` nodes the layout settles with physics, which then turns off;
+    beyond, positions are computed with networkx and physics stays off (the page says so).
+
+    >>> import tempfile, pathlib
+    >>> from policykg.exports.demo import demo_graph
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     write_view(demo_graph(), pathlib.Path(d, "all.html")).edges
+    7
+    """
+    from pyvis.network import Network
+
+    target = Path(path)
+    if target.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"cannot write a view to {target}: use a .html file name")
+    if depth < 0 or max_nodes < 1:
+        raise ValueError(f"depth must be >= 0 and max_nodes >= 1 (got depth={depth}, max_nodes={max_nodes})")
+    focus = {"agency": agency, "domain": domain, "island": island, "document": document}
+    seeds = focus_nodes(graph, **focus)
+    kept, left_out = select(graph, seeds, depth, max_nodes)
+    sub = graph.subgraph(kept)
+    physics = len(kept) <= PHYSICS_LIMIT
+    pos = {} if physics else _layout(sub)
+    number = {n: i for i, n in enumerate(kept)}  # vis ids: plain integers, whatever the node ids are
+
+    net = Network(height="78vh", width="100%", directed=True, cdn_resources="in_line", heading="")
+    for n in kept:
+        d = graph.nodes[n]
+        label = str(d.get("label") or d.get("name") or n)
+        style = node_style(d.get("type"))
+        extra = {"x": pos[n][0], "y": pos[n][1]} if n in pos else {}
+        net.add_node(number[n], label=escape(_short(label)), shape=style["shape"], color=style["color"],
+                     size=style["size"] * (1.6 if n in seeds else 1), title=escape(_node_tip(n, d)),
+                     fullLabel=escape(label), aliases=escape(" ".join(map(str, d.get("aliases") or []))),
+                     borderWidth=3 if n in seeds else 1, **extra)
+    for i, (u, v, e) in enumerate(sub.edges(data=True)):
+        style = edge_style(e)
+        net.add_edge(number[u], number[v], id=i, title=escape(_edge_tip(graph, u, v, e)), color=style["color"],
+                     width=style["width"], dashes=style["dashes"])
+    net.options = {
+        "physics": {"enabled": physics, "solver": "forceAtlas2Based",
+                    "stabilization": {"enabled": True, "iterations": 1000, "updateInterval": 50, "fit": True}},
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": not physics},
+        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+                  "smooth": {"enabled": physics, "type": "continuous"}},
+        "nodes": {"font": {"size": 12}},
+    }
+    notes = []
+    if left_out:
+        notes.append(f"Showing the {len(kept)} nearest of {len(kept) + left_out} nodes (max_nodes={max_nodes}).")
+    if not physics:
+        notes.append(f"Large view ({len(kept)} nodes): positions were computed beforehand with networkx; "
+                     "physics is off.")
+    types = sorted({graph.nodes[n].get("type") or "default" for n in kept})
+    page = _page(net.generate_html(), _heading(focus, depth), notes, _legend(types), physics)
+    write_text_atomic(target, page)
+    return ViewInfo(path=target, nodes=len(kept), edges=sub.number_of_edges(), left_out=left_out, physics=physics)
+
+
+def page_data(page: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The node and edge records a page written by :func:`write_view` hands to vis-network.
+
+    >>> import tempfile, pathlib
+    >>> from policykg.exports.demo import demo_graph
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = write_view(demo_graph(), pathlib.Path(d, "v.html"), domain="教育", depth=0)
+    ...     nodes, edges = page_data(pathlib.Path(d, "v.html").read_text(encoding="utf-8"))
+    >>> [n["fullLabel"] for n in nodes], edges
+    (['教育'], [])
+    """
+    found = [json.loads(m) for m in re.findall(r"new vis\.DataSet\((\[.*?\])\);\n", page)]
+    if len(found) != 2:
+        raise ValueError("not a page written by write_view")
+    return found[0], found[1]

@@ -1,0 +1,442 @@
+"""Analyst exports: responsibility matrix (xlsx/csv/DataFrame), HTML view, graph files.
+
+The graph is built by hand in the canonical schema of ``graph/build.py`` and carries
+hostile text (markup, quotes, ``href``, spreadsheet formulas) in labels, aliases and quotes.
+"""
+
+from __future__ import annotations
+
+import configparser
+import csv
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from policykg.exports import (
+    assignments,
+    matrix_frame,
+    matrix_rows,
+    write_gexf,
+    write_graphml,
+    write_matrix,
+    write_node_link_json,
+    write_rdf,
+    write_view,
+)
+from policykg.exports.styles import STYLES_PATH, node_style, node_types, role
+from policykg.exports.viz import PHYSICS_LIMIT, page_data
+
+SCRIPT = "<script>alert(1)</script>"
+IMG = "<img src=x onerror=alert(1)>"
+QUOTES = "\"'"
+HREF = '<a href="javascript:alert(1)">x</a>'
+FORMULA = '=HYPERLINK("http://evil.example","点我")'
+DOC = "shengsi-2024-demo"
+
+
+def _edge(g: nx.MultiDiGraph, u: str, v: str, rel: str, **attrs) -> None:
+    key = f"edge-{u}-{rel}-{v}-{attrs.get('via', '')}"
+    g.add_edge(u, v, key=key, id=key, type=rel, **attrs)
+
+
+def _role(g, agency, task, rel, start, as_written, via=None, order=0):
+    _edge(g, agency, task, rel, doc_id=DOC, start=start, end=start + len(as_written), quote=as_written,
+          as_written=as_written, order=order, **({"via": via} if via else {}))
+
+
+@pytest.fixture
+def graph() -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    g.add_node(DOC, id=DOC, type="Document", label=f"嵊泗县行动方案 {SCRIPT}", doc_id=DOC, source=f"{DOC}.txt",
+               title=f"嵊泗县行动方案 {SCRIPT}", jurisdiction="嵊泗县")
+    g.add_node("jur", id="jur", type="Jurisdiction", label="嵊泗县", name="嵊泗县", kind="county")
+    domains = {"dom-edu": "学有优教", "dom-health": "病有良医", "dom-evil": f"-负面{SCRIPT}"}
+    for nid, name in domains.items():
+        g.add_node(nid, id=nid, type="Domain", label=name, name=name)
+    tasks = [("t1", "1", "推进学校布局优化", "学有优教", 100),
+             ("t2", "2", f"提升医疗服务能力{IMG}", "病有良医", 200),
+             ("t3", "3", f"完善海岛{QUOTES}交通 href {HREF}", f"-负面{SCRIPT}", 300),
+             ("t4", "4", "建设智慧教育平台", "学有优教", 400)]
+    for tid, number, title, domain, start in tasks:
+        g.add_node(tid, id=tid, type="Task", label=title, doc_id=DOC, part="二", number=number, title=title,
+                   domain=domain, text=title, deadline_years=[2025], start=start, end=start + 80)
+        _edge(g, DOC, tid, "CONTAINS", doc_id=DOC, start=start, end=start + 80, quote=title)
+        dom = next(k for k, v in domains.items() if v == domain)
+        _edge(g, tid, dom, "IN_DOMAIN", doc_id=DOC, start=start, end=start + 80, quote=title)
+    agencies = {"a-edu": ("嵊泗县教育局", ["县教育局"]),
+                "a-fin": ("嵊泗县财政局", ["县财政局", FORMULA]),
+                "a-health": ("嵊泗县卫生健康局", ["县卫健局"]),
+                "a-evil": (f"+1 {SCRIPT}", ["@evil", IMG]),
+                "a-other": ("岱山县交通运输局", ["岱山县交通局"])}
+    for aid, (name, aliases) in agencies.items():
+        jur = "岱山县" if aid == "a-other" else "嵊泗县"
+        g.add_node(aid, id=aid, type="Agency", label=name, name=name, short=name[3:], kind="agency",
+                   jurisdiction=jur, aliases=aliases)
+        if jur == "嵊泗县":
+            _edge(g, aid, "jur", "PART_OF", source="resolution")
+    g.add_node("grp", id="grp", type="AgencyGroup", label="各乡镇", name="各乡镇", kind="group", aliases=["各乡镇"])
+    g.add_node("isl", id="isl", type="Island", label="花鸟岛", name="花鸟岛", kind="island", aliases=["花鸟"])
+    _edge(g, "isl", "jur", "PART_OF", source="gazetteer")
+    _role(g, "a-edu", "t1", "LEADS", 150, "县教育局")
+    _role(g, "a-fin", "t1", "PARTICIPATES_IN", 156, "县财政局")
+    _role(g, "grp", "t1", "PARTICIPATES_IN", 162, "各乡镇", order=1)
+    _role(g, "a-health", "t2", "LEADS", 250, "县卫健局")
+    _role(g, "a-fin", "t2", "PARTICIPATES_IN", 256, FORMULA)
+    _role(g, "a-edu", "t3", "LEADS", 290, "县教育局", via="section")
+    _role(g, "a-evil", "t3", "RESPONSIBLE_FOR", 350, f"+1 {SCRIPT}")
+    _role(g, "a-edu", "t4", "LEADS", 450, "县教育局")
+    _role(g, "a-other", "t4", "PARTICIPATES_IN", 456, "岱山县交通局")
+    _edge(g, "t2", "isl", "MENTIONS", doc_id=DOC, start=230, end=233, quote=f"花鸟岛{IMG}{HREF}",
+          as_written="花鸟岛", role="relocation-source", evidence=f"引导花鸟岛居民搬迁{SCRIPT}")
+    _edge(g, DOC, "jur", "APPLIES_TO", doc_id=DOC, start=0, end=3, quote="嵊泗县")
+    g.graph["documents"] = [DOC]
+    return g
+
+
+# -- assignments and the matrix as data -------------------------------------------------------------
+
+def test_assignments_list_every_agency_role_task_once_with_its_quote(graph):
+    rows = assignments(graph)
+    got = {(r["agency_id"], r["code"], r["task_id"]) for r in rows}
+    assert got == {("a-edu", "L", "t1"), ("a-fin", "P", "t1"), ("a-health", "L", "t2"), ("a-fin", "P", "t2"),
+                   ("a-edu", "L*", "t3"), ("a-evil", "R", "t3"), ("a-edu", "L", "t4"), ("a-other", "P", "t4")}
+    assert len(rows) == len(got)
+    fin = next(r for r in rows if r["agency_id"] == "a-fin" and r["task_id"] == "t2")
+    assert fin["quote"] == FORMULA and fin["doc_id"] == DOC and fin["source"] == f"{DOC}.txt"
+    assert [r["task_id"] for r in rows] == sorted(r["task_id"] for r in rows), "document order"
+
+
+def test_groups_and_other_targets_are_not_agencies_in_the_matrix(graph):
+    assert all(r["agency_id"] != "grp" for r in assignments(graph))
+
+
+def test_roles_and_jurisdiction_filter_the_assignments(graph):
+    assert {r["code"] for r in assignments(graph, roles=("lead", "inherited"))} == {"L", "L*"}
+    assert {r["agency_id"] for r in assignments(graph, jurisdiction="岱山县")} == {"a-other"}
+    with pytest.raises(ValueError, match="participant"):
+        assignments(graph, roles=("leader",))
+
+
+def test_domain_matrix_counts_distinct_tasks_heaviest_agency_first(graph):
+    header, rows = matrix_rows(graph, by="domain")
+    assert header == ["agency", "学有优教", "病有良医", f"-负面{SCRIPT}"]
+    assert rows[0] == ["嵊泗县教育局", 2, 0, 1]
+    assert rows[1] == ["嵊泗县财政局", 1, 1, 0]
+    loads = [sum(r[1:]) for r in rows]
+    assert loads == sorted(loads, reverse=True)
+
+
+def test_task_matrix_cells_carry_role_codes(graph):
+    frame = matrix_frame(graph, by="task")
+    t1 = f"{DOC}#1 推进学校布局优化"
+    assert frame.loc["嵊泗县教育局", t1] == "L"
+    assert frame.loc["嵊泗县财政局", t1] == "P"
+    assert frame.loc["嵊泗县卫生健康局", t1] == ""
+    t3 = next(c for c in frame.columns if c.startswith(f"{DOC}#3 "))
+    assert frame.loc["嵊泗县教育局", t3] == "L*"
+    assert len(t3) == len(f"{DOC}#3 ") + 12
+    assert frame.index.name == "agency"
+
+
+def test_document_matrix_counts_tasks_per_role(graph):
+    frame = matrix_frame(graph, by="document")
+    assert frame.loc["嵊泗县教育局", DOC] == "L2 L*1"
+    assert frame.loc["嵊泗县财政局", DOC] == "P2"
+
+
+def test_unknown_axis_is_refused(graph):
+    with pytest.raises(ValueError, match="by='agency'"):
+        matrix_rows(graph, by="agency")
+
+
+def test_matrix_frame_without_pandas_says_how_to_install_it(graph, monkeypatch):
+    monkeypatch.setitem(sys.modules, "pandas", None)
+    with pytest.raises(ImportError, match="pip install pandas"):
+        matrix_frame(graph)
+
+
+def test_domain_matrix_agrees_with_the_canned_query(graph):
+    from policykg.queries.nx_queries import responsibility_matrix
+
+    header, rows = matrix_rows(graph, by="domain")
+    from_query = {(r["agency_name"], r["domain"]): r["total"] for r in responsibility_matrix(graph)}
+    ours = {(r[0], d): n for r in rows for d, n in zip(header[1:], r[1:], strict=True) if n}
+    assert ours == from_query
+
+
+# -- spreadsheet files ---------------------------------------------------------------------------
+
+def _cells(ws):
+    return [[c.value for c in row] for row in ws.iter_rows()]
+
+
+def test_xlsx_has_frozen_header_role_fills_totals_and_a_legend(graph, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = write_matrix(graph, tmp_path / "m.xlsx", by="task")
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Matrix", "Assignments"]
+    ws = wb["Matrix"]
+    assert ws.freeze_panes == "B2"
+    header = [c.value for c in ws[1]]
+    assert header[0] == "agency" and header[-1] == "Total (tasks)"
+    t1 = header.index(f"{DOC}#1 推进学校布局优化") + 1
+    note = ws.cell(row=1, column=t1).comment
+    assert note is not None and DOC in note.text and "task 1" in note.text
+    rows = {r[0]: r for r in _cells(ws)}
+    edu = next(i for i, row in enumerate(ws.iter_rows(), start=1) if row[0].value == "嵊泗县教育局")
+    assert edu == 2, "the heaviest agency comes first"
+    lead_cell = ws.cell(row=edu, column=t1)
+    assert lead_cell.value == "L"
+    assert lead_cell.fill.fgColor.rgb.endswith(role("lead").fill.lstrip("#").upper())
+    assert rows["嵊泗县教育局"][-1] == 3
+    totals = rows["Total (agencies)"]
+    assert totals[t1 - 1] == 2, "edu and fin on t1 (the group is not an agency)"
+    assert totals[-1] == 4
+    assert "L*" in rows and "Legend" in rows
+
+
+def test_xlsx_neutralises_formulas_in_every_text_cell(graph, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = write_matrix(graph, tmp_path / "m.xlsx", by="domain")
+    wb = openpyxl.load_workbook(path)
+    texts = []
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for c in row:
+                assert c.data_type != "f", f"{ws.title}!{c.coordinate} is a formula: {c.value!r}"
+                if isinstance(c.value, str):
+                    texts.append(c.value)
+    assert f"'+1 {SCRIPT}" in texts
+    assert f"'-负面{SCRIPT}" in texts
+    assert "'" + FORMULA in texts
+    assert not [t for t in texts if t[0] in "=+-@"]
+    sheet = _cells(wb["Assignments"])
+    assert sheet[0][:4] == ["agency", "jurisdiction", "role", "code"]
+    assert len(sheet) == 1 + len(assignments(graph))
+
+
+def test_csv_is_utf8_with_bom_reads_back_and_is_neutralised(graph, tmp_path):
+    path = write_matrix(graph, tmp_path / "m.csv")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    with path.open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    assert rows[0] == ["agency", "学有优教", "病有良医", f"'-负面{SCRIPT}", "Total (tasks)"]
+    assert rows[1] == ["嵊泗县教育局", "2", "0", "1", "3"]
+    assert [f"'+1 {SCRIPT}", "0", "0", "1", "1"] in rows
+    assert rows[-1][0] == "Total (tasks)" and rows[-1][-1] == "4"
+
+
+def test_other_suffixes_are_refused_by_name_and_nothing_is_written(graph, tmp_path):
+    with pytest.raises(ValueError, match=re.escape(str(tmp_path / "m.ods"))):
+        write_matrix(graph, tmp_path / "m.ods")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(graph, tmp_path, monkeypatch):
+    pytest.importorskip("openpyxl")
+    from openpyxl import Workbook
+
+    target = tmp_path / "m.xlsx"
+    target.write_bytes(b"old")
+
+    def boom(self, filename):
+        Path(filename).write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(Workbook, "save", boom)
+    with pytest.raises(OSError, match="disk full"):
+        write_matrix(graph, target)
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["m.xlsx"]
+
+
+# -- graph files ----------------------------------------------------------------------------------
+
+def test_graphml_round_trips_with_the_same_counts_and_json_lists(graph, tmp_path):
+    back = nx.read_graphml(write_graphml(graph, tmp_path / "g.graphml"))
+    assert (back.number_of_nodes(), back.number_of_edges()) == (graph.number_of_nodes(), graph.number_of_edges())
+    assert json.loads(back.nodes["a-fin"]["aliases"]) == ["县财政局", FORMULA]
+    assert back.nodes["t2"]["title"] == f"提升医疗服务能力{IMG}"
+    assert json.loads(back.graph["documents"]) == [DOC]
+
+
+def test_gexf_round_trips_without_turning_spans_into_time(graph, tmp_path):
+    path = write_gexf(graph, tmp_path / "g.gexf")
+    back = nx.read_gexf(path)
+    assert (back.number_of_nodes(), back.number_of_edges()) == (graph.number_of_nodes(), graph.number_of_edges())
+    assert 'mode="dynamic"' not in path.read_text(encoding="utf-8")
+    edge = next(d for *_, d in back.edges(data=True) if d.get("relation") == "RESPONSIBLE_FOR")
+    assert edge["span_start"] == 350
+
+
+def test_node_link_json_round_trips(graph, tmp_path):
+    data = json.loads(write_node_link_json(graph, tmp_path / "g.json").read_text(encoding="utf-8"))
+    back = nx.node_link_graph(data, edges="edges")
+    assert (back.number_of_nodes(), back.number_of_edges()) == (graph.number_of_nodes(), graph.number_of_edges())
+    assert back.nodes["a-evil"]["aliases"] == ["@evil", IMG]
+
+
+@pytest.mark.parametrize("name,fmt", [("g.ttl", "turtle"), ("g.jsonld", "json-ld")])
+def test_rdf_files_parse_back_to_the_projection(graph, tmp_path, name, fmt):
+    import rdflib
+
+    from policykg.graph.rdf import to_rdflib
+
+    path = write_rdf(graph, tmp_path / name)
+    assert len(rdflib.Graph().parse(path, format=fmt)) == len(to_rdflib(graph))
+
+
+def test_rdf_format_must_be_known(graph, tmp_path):
+    with pytest.raises(ValueError, match=re.escape("g.xml")):
+        write_rdf(graph, tmp_path / "g.xml")
+
+
+# -- HTML view ------------------------------------------------------------------------------------
+
+REMOTE = re.compile(r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.I)
+
+
+def _view(graph, tmp_path, **kw):
+    info = write_view(graph, tmp_path / "v.html", **kw)
+    return info, (tmp_path / "v.html").read_text(encoding="utf-8")
+
+
+def test_view_is_offline_with_legend_and_search_box(graph, tmp_path):
+    info, page = _view(graph, tmp_path)
+    assert info.nodes == graph.number_of_nodes() and info.edges == graph.number_of_edges()
+    assert not REMOTE.search(page)
+    assert "vis.Network" in page and "new vis.DataSet" in page, "vis-network is inlined"
+    assert 'id="pkg-legend"' in page and 'id="pkg-search"' in page
+    assert "Agency" in page and html.escape(role("inherited").label) in page
+    assert 'stabilizationIterationsDone", function () { network.setOptions({physics: false})' in page
+
+
+def test_view_never_carries_hostile_markup_unescaped(graph, tmp_path):
+    _, page = _view(graph, tmp_path, agency=f"+1 {SCRIPT}", depth=2)
+    for bad in (SCRIPT, "<script>alert", IMG, "<img src=x", HREF, "<a href"):
+        assert bad not in page
+    assert "popup.innerHTML" not in page, "pyvis switched to raw-HTML tooltips"
+    assert f"<h1>policykg — agency: +1 {html.escape(SCRIPT)}" in page
+    nodes, edges = page_data(page)
+    for item in nodes + edges:
+        for key in ("label", "title", "fullLabel", "aliases"):
+            if isinstance(item.get(key), str):
+                assert "<" not in item[key] and ">" not in item[key] and '"' not in item[key]
+                assert "href" not in item[key]
+
+
+def test_view_tooltips_say_type_and_for_edges_the_quote_with_doc_and_span(graph, tmp_path):
+    _, page = _view(graph, tmp_path, island="花鸟", depth=1)
+    nodes, edges = page_data(page)
+    labels = {html.unescape(n["fullLabel"]) for n in nodes}
+    assert labels == {"花鸟岛", f"提升医疗服务能力{IMG}", "嵊泗县"}
+    island = next(n for n in nodes if n["fullLabel"] == "花鸟岛")
+    assert "Island" in island["title"] and island["shape"] == node_style("Island")["shape"]
+    mention = next(e for e in edges if e["title"].startswith("MENTIONS"))
+    text = html.unescape(mention["title"])
+    assert f"“花鸟岛{IMG}{HREF}”" in text and f"{DOC} [230–233]" in text
+
+
+def test_view_edges_are_styled_by_role(graph, tmp_path):
+    _, page = _view(graph, tmp_path, agency="县教育局")
+    nodes, edges = page_data(page)
+    assert {html.unescape(n["fullLabel"]) for n in nodes} >= {"嵊泗县教育局", "推进学校布局优化"}
+    styles = {html.unescape(e["title"]).split("\n")[0]: (e["color"], e["dashes"]) for e in edges}
+    assert styles[f"LEADS — {role('lead').label}"] == (role("lead").color, False)
+    assert styles[f"LEADS — {role('inherited').label}"] == (role("inherited").color, role("inherited").dashes)
+
+
+def test_view_focus_must_match_something(graph, tmp_path):
+    with pytest.raises(ValueError, match="no agency called '县公安局'"):
+        write_view(graph, tmp_path / "v.html", agency="县公安局")
+    with pytest.raises(ValueError, match=re.escape("v.png")):
+        write_view(graph, tmp_path / "v.png")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_view_caps_the_node_count_and_says_so(graph, tmp_path):
+    info, page = _view(graph, tmp_path, document=DOC, depth=2, max_nodes=5)
+    assert info.nodes == 5 and info.left_out == graph.number_of_nodes() - 5
+    assert f"Showing the 5 nearest of {graph.number_of_nodes()} nodes" in page
+    assert len(page_data(page)[0]) == 5
+
+
+@pytest.mark.parametrize("extra", [PHYSICS_LIMIT + 20, 520])  # 520: networkx's spring_layout wants scipy
+def test_large_views_get_fixed_positions_and_no_physics(graph, tmp_path, extra):
+    for i in range(extra):
+        tid = f"x{i}"
+        graph.add_node(tid, id=tid, type="Task", label=f"任务{i}", doc_id=DOC, number=str(i), start=1000 + i)
+        _edge(graph, DOC, tid, "CONTAINS", doc_id=DOC)
+    info, page = _view(graph, tmp_path)
+    assert not info.physics
+    assert "physics is off" in page
+    nodes, _ = page_data(page)
+    assert all(isinstance(n.get("x"), float) and isinstance(n.get("y"), float) for n in nodes)
+    assert '"physics": {"enabled": false' in page
+
+
+_JS_STUBS = r"""
+function DataSet(items) { this.items = {}; for (var i of items) { this.items[i.id] = Object.assign({}, i); } }
+DataSet.prototype.get = function () { return Object.values(this.items); };
+DataSet.prototype.update = function (list) { for (var u of list) { Object.assign(this.items[u.id], u); } };
+var inputs = {};
+var document = {
+  getElementById: function (id) { return inputs[id] = inputs[id] || {value: "", textContent: "", on: {},
+                                   addEventListener: function (ev, f) { this.on[ev] = f; }}; },
+  createElement: function (tag) { return {tag: tag, textContent: null, innerHTML: "NEVER"}; }
+};
+var selected = [];
+var network = {once: function () {}, setOptions: function () {}, fit: function () {},
+               selectNodes: function (ids) { selected = ids; }};
+"""
+
+
+def test_view_script_shows_the_original_text_as_text_and_searches_it(graph, tmp_path):
+    """Run our page script under node with the DataSet/DOM calls it uses stubbed."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    _, page = _view(graph, tmp_path, agency="县财政局", depth=1)
+    ours = re.findall(r"<script[^>]*>(.*?)</script>", page, re.S)[-1]
+    records = page_data(page)
+    probe = """
+    inputs["pkg-search"].value = "财政";
+    inputs["pkg-search"].on.input();
+    console.log(JSON.stringify({
+      nodes: nodes.get().map(n => [n.label, n.title.tag, n.title.textContent, n.title.innerHTML]),
+      edges: edges.get().map(e => e.title.textContent), selected: selected,
+      count: inputs["pkg-search-count"].textContent}));
+    """
+    script = (_JS_STUBS + f"var nodes = new DataSet({json.dumps(records[0])});\n"
+              f"var edges = new DataSet({json.dumps(records[1])});\n" + ours + probe)
+    (tmp_path / "probe.js").write_text(script, encoding="utf-8")
+    run = subprocess.run([node, str(tmp_path / "probe.js")], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    labels = {label for label, *_ in out["nodes"]}
+    assert f"提升医疗服务能力{IMG}"[:17] + "…" in labels, "labels are shown as the original text"
+    assert all(tag == "div" and inner == "NEVER" for _, tag, _, inner in out["nodes"]), "tooltips are text nodes"
+    assert any(FORMULA in text for text in out["edges"])
+    assert any(f"“{FORMULA}”" in text and f"{DOC} [256–" in text for text in out["edges"])
+    assert len(out["selected"]) == 1 and out["count"] == "1 match"
+
+
+def test_every_node_type_of_the_schema_has_a_style():
+    from policykg.graph.build import NODE_TYPES
+
+    assert set(NODE_TYPES) <= set(node_types())
+
+
+def test_the_styles_file_ships_with_the_package():
+    cfg = configparser.ConfigParser()
+    cfg.read(Path(__file__).resolve().parents[1] / "setup.cfg", encoding="utf-8")
+    shipped = cfg["options.package_data"].get("policykg.exports", "")
+    assert STYLES_PATH.suffix[1:] in shipped.replace("*.", "").replace(",", " ").split(), (
+        "add `policykg.exports = *.toml` to setup.cfg [options.package_data]")
