@@ -119,12 +119,7 @@ def select(graph: nx.MultiDiGraph, seeds: set[str], depth: int, max_nodes: int) 
 
 def _layout(g: nx.MultiDiGraph) -> dict[Any, tuple[float, float]]:
     simple = nx.Graph(g.to_undirected(as_view=True))
-    try:
-        pos = nx.spring_layout(simple, seed=SEED)
-    except ImportError:
-        # networkx needs scipy for spring_layout from 500 nodes on; ForceAtlas2 needs only numpy.
-        pos = nx.forceatlas2_layout(simple, seed=SEED, max_iter=60)
-        pos = nx.rescale_layout_dict(pos)
+    pos = nx.spring_layout(simple, seed=SEED)  # scipy-backed from 500 nodes on (a dependency)
     scale = 60 * len(simple) ** 0.5  # vis-network works in pixels
     return {n: (float(x) * scale, float(y) * scale) for n, (x, y) in pos.items()}
 
