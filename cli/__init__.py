@@ -109,12 +109,14 @@ def queries_cmd(fmt: str) -> None:
 @_format_option
 @click.option("--backend", type=click.Choice(BACKENDS), default="sparql", show_default=True,
               help="sparql runs NAME.rq on the embedded Oxigraph store; networkx runs the Python implementation.")
-def query(name: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: str, backend: str) -> None:
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="Print only the first N rows.")
+def query(name: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: str, backend: str,
+          limit: int | None) -> None:
     """Answer canned question NAME (see `policykg queries`).
 
     \b
     Examples:
-      policykg query top-lead-agencies
+      policykg query top-lead-agencies --limit 10
       policykg query agency-tasks -p agency 嵊泗县卫生健康局 --format csv
       policykg query relocation-islands --format json
     """
@@ -123,7 +125,7 @@ def query(name: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: 
     except (QueryError, StoreError) as err:
         _fail(str(err))
         return
-    click.echo(render(rows, fmt))
+    click.echo(render(rows[:limit] if limit else rows, fmt))
 
 
 @main.group()

@@ -48,7 +48,7 @@ def cell(value: Any) -> str:
         if "name" in value:
             return str(value["name"])
         if "quote" in value:
-            return f"{value.get('doc_id')}: {value['quote']}"
+            return f"{value['quote']} [{value.get('doc_id')}]"
         return "; ".join(f"{k}={cell(v)}" for k, v in value.items())
     if isinstance(value, list):
         return "; ".join(cell(v) for v in value)
@@ -57,7 +57,7 @@ def cell(value: Any) -> str:
     return str(value).replace("\n", " ")
 
 
-def render(rows: list[dict[str, Any]], fmt: str = "table", max_width: int = 60) -> str:
+def render(rows: list[dict[str, Any]], fmt: str = "table", max_width: int = 110) -> str:
     """Rows as ``table`` (aligned, cells cut at ``max_width`` columns), ``csv`` or ``json``."""
     if fmt == "json":
         return json.dumps(rows, ensure_ascii=False, indent=2)
