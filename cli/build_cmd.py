@@ -1,0 +1,52 @@
+"""``policykg build``: documents into the store."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from policykg.cli.app import fail, main, store_option
+from policykg.graph.pipeline import build as build_store
+from policykg.loaders.errors import LoaderError
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@click.option("--fresh", is_flag=True, help="Start from an empty graph instead of adding to the store.")
+def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool) -> None:
+    """Read documents (files or folders of .txt) into the store.
+
+    Documents already in the store are kept and the given ones added or replaced;
+    unchanged files are not read again.  A file that cannot be read is reported with
+    its name and the reason, the others are still built, and the command exits 1.
+    The store switches to the new graph only once it is completely written.
+
+    \b
+    Example:
+      policykg build ../shared/corpus --store ./policykg-data
+    """
+    files: list[Path] = []
+    try:
+        with click.progressbar(length=0, label="Reading documents", file=sys.stderr,
+                               show_pos=True) as bar:
+            def seen(path: Path) -> None:
+                files.append(path)
+                bar.length = len(files)
+                bar.update(1)
+            report = build_store(list(paths), store=store_dir, fresh=fresh, on_file=seen)
+    except LoaderError as err:
+        fail(str(err))
+        return
+    for _path, message in report.failed:
+        click.secho(f"failed: {message}", fg="red", err=True)
+    click.echo(f"{len(report.built)} built, {len(report.reused)} unchanged, {len(report.kept)} kept, "
+               f"{len(report.failed)} failed")
+    if report.version:
+        click.echo(f"store {store_dir}: {report.nodes} nodes, {report.edges} relations, {report.triples} triples")
+    else:
+        click.echo(f"store {store_dir}: not changed")
+    if report.failed:
+        sys.exit(1)

@@ -1,0 +1,73 @@
+"""``policykg export …``: the matrix and the whole graph as files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from policykg.cli.app import fail, load_graph, main, store_option
+
+
+@main.group()
+def export() -> None:
+    """Write the graph or its answers to files (matrix, GraphML, Turtle …)."""
+
+
+@export.command("matrix")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="FILE.xlsx or FILE.csv")
+@click.option("--by", type=click.Choice(["domain", "task", "document"]), default="domain", show_default=True,
+              help="What goes across: domains, tasks or documents.")
+@click.option("--roles", default="lead,inherited,participant,responsible", show_default=True,
+              help="Comma-separated roles to count.")
+@click.option("--jurisdiction", default=None, help="Only agencies of this jurisdiction, e.g. 嵊泗县.")
+@store_option
+def export_matrix(output: Path, by: str, roles: str, jurisdiction: str | None, store_dir: Path) -> None:
+    """Agency-responsibility matrix: agencies down the side, who leads and who helps.
+
+    \b
+    Example:
+      policykg export matrix -o matrix.xlsx --by domain --jurisdiction 嵊泗县
+    """
+    from policykg.exports.matrix import write_matrix
+
+    graph = load_graph(store_dir)
+    try:
+        write_matrix(graph, output, by=by, roles=tuple(r.strip() for r in roles.split(",") if r.strip()),
+                     jurisdiction=jurisdiction)
+    except ValueError as err:
+        fail(str(err))
+    click.echo(f"wrote {output}")
+
+
+_GRAPH_FORMATS = {
+    "graphml": "GraphML for Gephi and networkx",
+    "gexf": "GEXF for Gephi",
+    "json": "node-link JSON (networkx)",
+    "ttl": "Turtle (RDF) for any triplestore",
+    "jsonld": "JSON-LD (RDF)",
+}
+
+
+def _graph_exporter(fmt: str, what: str) -> click.Command:
+    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+    @store_option
+    def command(output: Path, store_dir: Path) -> None:
+        from policykg.exports import graphfile
+
+        graph = load_graph(store_dir)
+        writers = {"graphml": graphfile.write_graphml, "gexf": graphfile.write_gexf,
+                   "json": graphfile.write_node_link_json}
+        if fmt in writers:
+            writers[fmt](graph, output)
+        else:
+            graphfile.write_rdf(graph, output, fmt)
+        click.echo(f"wrote {output}")
+
+    command.__doc__ = f"The whole graph as {what}.\n\n\b\nExample:\n  policykg export {fmt} -o policy.{fmt}"
+    return export.command(fmt)(command)
+
+
+for _fmt, _what in _GRAPH_FORMATS.items():
+    _graph_exporter(_fmt, _what)

@@ -1,0 +1,37 @@
+"""``policykg viz``: an interactive HTML view."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from policykg.cli.app import fail, load_graph, main, store_option
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="FILE.html")
+@click.option("--agency", help="Focus on one agency (name as written, canonical name or id).")
+@click.option("--domain", help="Focus on one domain, e.g. 病有良医.")
+@click.option("--island", help="Focus on one island, e.g. 大盘岛.")
+@click.option("--document", help="Focus on one document id.")
+@click.option("--depth", type=click.IntRange(1, 5), default=1, show_default=True, help="Hops around the focus.")
+@store_option
+def viz(output: Path, agency: str | None, domain: str | None, island: str | None, document: str | None,
+        depth: int, store_dir: Path) -> None:
+    """Interactive HTML view of the graph (works offline; open it in a browser).
+
+    \b
+    Examples:
+      policykg viz -o graph.html
+      policykg viz -o health.html --agency 县卫健局 --depth 2
+    """
+    from policykg.exports.viz import write_view
+
+    graph = load_graph(store_dir)
+    try:
+        write_view(graph, output, agency=agency, domain=domain, island=island, document=document, depth=depth)
+    except ValueError as err:
+        fail(str(err))
+    click.echo(f"wrote {output}")
