@@ -1,0 +1,342 @@
+"""A real Neo4j: the loader is idempotent, replaces documents, survives being killed, and Cypher = SPARQL.
+
+The server is the Neo4j Community 5.26 of ``scripts/neo4j-server`` (jars from Maven
+Central), started once for the session in a temporary directory and stopped at the
+end.  ``NEO4J_TEST_URI`` points the tests at another server instead — its database is
+wiped, so never point it at data you want to keep.  A server that cannot start fails
+these tests; they are never skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+from collections import Counter
+from collections.abc import Iterator
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+from neo4j import Driver
+from neo4j.exceptions import AuthError, DriverError, Neo4jError
+from neo4j_server import ROOT, Neo4jServer
+
+from policykg.cli import main
+from policykg.graph.neo4j import (
+    ENTITY,
+    LoadSummary,
+    connect,
+    database_counts,
+    database_digest,
+    graph_digest,
+    load_graph,
+    load_into,
+)
+from policykg.queries.runner import get_query, list_queries, raw_rows, run_query
+from policykg.queries.shape import shape_rows
+
+ALL = [q.name for q in list_queries()]
+AGENCY_PARAMS = ["县卫健局", "嵊泗县民政局", "各乡镇", "区教育局", "没有这个单位"]
+
+
+def _params(name: str, graph: nx.MultiDiGraph) -> list[dict[str, str]]:
+    """Parameters that exercise a canned query on the corpus: names that match and one that does not."""
+    def of(type_: str) -> list[tuple[str, dict]]:
+        return sorted((n, d) for n, d in graph.nodes(data=True) if d["type"] == type_)
+
+    params = get_query(name).params
+    if not params:
+        return [{}]
+    if name == "agency-tasks":
+        return [{"agency": a} for a in AGENCY_PARAMS]
+    if name == "target-series":
+        names = [x for i, d in of("Indicator")[::5] for x in (i, d.get("name"))]
+        return [{"indicator": x} for x in names if x] + [{"indicator": "没有这个指标"}]
+    if name == "lineage":
+        names = [x for i, d in of("Document") for x in (i, d.get("title"), d.get("doc_number"))]
+        return [{"document": x} for x in names if x]
+    if name == "task-history":
+        linked = {n for u, v, d in graph.edges(data=True) if d["type"] == "SAME_WORK_AS" for n in (u, v)}
+        tasks = [t for t, _ in of("Task") if t in linked][::3] + [t for t, _ in of("Task") if t not in linked][:3]
+        return [{"task": t} for t in tasks] + [{"task": graph.nodes[tasks[0]]["title"]}]
+    pytest.fail(f"canned query {name} takes {', '.join(params)}: add parameters for it to this test")
+
+
+@pytest.fixture(scope="session")
+def neo4j_uri(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if os.environ.get("NEO4J_TEST_URI"):
+        yield os.environ["NEO4J_TEST_URI"]
+        return
+    server = Neo4jServer(tmp_path_factory.mktemp("neo4j"))
+    try:
+        uri = server.up()
+    except (RuntimeError, OSError) as err:
+        pytest.fail(f"could not start the test Neo4j: {err}")
+    yield uri
+    server.down()
+
+
+@pytest.fixture(scope="session")
+def driver(neo4j_uri: str) -> Iterator[Driver]:
+    with connect(neo4j_uri) as drv:
+        drv.verify_connectivity()
+        yield drv
+
+
+def _wipe(driver: Driver) -> None:
+    with driver.session() as session:
+        session.run("MATCH (n) DETACH DELETE n").consume()
+
+
+@pytest.fixture(scope="session")
+def first_load(driver: Driver, corpus_graph: nx.MultiDiGraph) -> LoadSummary:
+    """The corpus loaded once into an empty database; tests that change it put it back."""
+    _wipe(driver)
+    return load_into(driver, corpus_graph, batch_size=200)
+
+
+@pytest.fixture()
+def loaded(first_load: LoadSummary, driver: Driver, corpus_graph: nx.MultiDiGraph) -> Driver:
+    assert database_digest(driver) == graph_digest(corpus_graph), "an earlier test left the database changed"
+    return driver
+
+
+# -- the loader --------------------------------------------------------------------------------
+def test_first_load_writes_exactly_the_graph(first_load: LoadSummary, loaded: Driver,
+                                             corpus_graph: nx.MultiDiGraph) -> None:
+    n, r = corpus_graph.number_of_nodes(), corpus_graph.number_of_edges()
+    assert (first_load.nodes_created, first_load.relationships_created) == (n, r)
+    assert first_load.nodes_deleted == first_load.relationships_deleted == 0
+    assert database_counts(loaded) == (n, r)
+    assert first_load.documents == 5
+
+
+def test_labels_types_and_provenance(loaded: Driver, corpus_graph: nx.MultiDiGraph) -> None:
+    with loaded.session() as session:
+        labels = {tuple(sorted(rec["l"])) for rec in session.run("MATCH (n) RETURN DISTINCT labels(n) AS l")}
+        types = {rec["t"] for rec in session.run("MATCH ()-[r]->() RETURN DISTINCT type(r) AS t")}
+        lead = session.run("MATCH (a:Agency)-[r:LEADS]->(t:Task) RETURN r, t LIMIT 1").single()
+        constraints = {rec["name"] for rec in session.run("SHOW CONSTRAINTS YIELD name")}
+    assert all(len(ls) == 2 and ENTITY in ls for ls in labels)
+    assert {label for ls in labels for label in ls} - {ENTITY} == {d["type"] for _, d in corpus_graph.nodes(data=True)}
+    assert types == {d["type"] for *_, d in corpus_graph.edges(data=True)}
+    assert all(t == t.upper() for t in types)
+    rel, task = lead["r"], lead["t"]
+    assert rel["doc_id"] == task["doc_id"] and rel["end"] > rel["start"]
+    assert isinstance(rel["quote"], str) and rel["quote"]
+    assert {f"policykg_{ENTITY}_id", "policykg_Task_id", "policykg_LEADS_id"} <= constraints
+
+
+def test_loading_again_changes_nothing(loaded: Driver, corpus_graph: nx.MultiDiGraph) -> None:
+    before = database_counts(loaded)
+    again = load_into(loaded, corpus_graph, batch_size=333)
+    assert not again.changed, again
+    assert again.properties_set == 0 and again.constraints_added == again.indexes_added == 0
+    assert database_counts(loaded) == before
+    assert database_digest(loaded) == graph_digest(corpus_graph)
+
+
+def _changed_document(graph: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, dict[str, object]]:
+    """The corpus graph after one document lost a task, retitled another and reworded a quote,
+    and a person vanished from the graph altogether."""
+    g = graph.copy()  # copies every node's and edge's attribute dict: the original stays as it was
+    tasks = sorted(n for n, d in g.nodes(data=True) if d["type"] == "Task")
+    doc = g.nodes[tasks[0]]["doc_id"]
+    mine = [t for t in tasks if g.nodes[t]["doc_id"] == doc]
+    gone, retitled = mine[0], mine[1]
+    person = sorted(n for n, d in g.nodes(data=True) if d["type"] == "Person")[0]
+    gone_rels = {d["id"] for node in (gone, person) for *_, d in [*g.in_edges(node, data=True),
+                                                                  *g.out_edges(node, data=True)]}
+    g.remove_nodes_from([gone, person])
+    g.nodes[retitled]["title"] = g.nodes[retitled]["title"] + "(修订)"
+    u, v, key, data = next((u, v, k, d) for u, v, k, d in g.edges(keys=True, data=True)
+                           if d.get("doc_id") == doc and d.get("quote"))
+    g.edges[u, v, key]["quote"] = data["quote"] + "。"
+    return g, {"doc": doc, "gone": gone, "person": person, "retitled": retitled, "gone_rels": len(gone_rels)}
+
+
+def test_a_changed_document_replaces_just_its_facts(loaded: Driver, corpus_graph: nx.MultiDiGraph) -> None:
+    changed, what = _changed_document(corpus_graph)
+    assert graph_digest(corpus_graph) != graph_digest(changed)
+    try:
+        summary = load_into(loaded, changed)
+        assert (summary.nodes_created, summary.nodes_updated, summary.nodes_deleted) == (0, 1, 2)
+        assert (summary.relationships_created, summary.relationships_updated) == (0, 1)
+        assert summary.relationships_deleted == what["gone_rels"]
+        assert database_digest(loaded) == graph_digest(changed)
+        assert database_counts(loaded) == (changed.number_of_nodes(), changed.number_of_edges())
+    finally:
+        back = load_into(loaded, corpus_graph)
+    assert (back.nodes_created, back.nodes_updated, back.relationships_updated) == (2, 1, 1)
+    assert database_digest(loaded) == graph_digest(corpus_graph)
+
+
+def test_a_document_missing_from_the_graph_is_left_alone(loaded: Driver, corpus_graph: nx.MultiDiGraph) -> None:
+    docs = sorted(corpus_graph.graph["documents"])
+    # One no other document cites, so the others' own facts do not change without it.
+    doc = next(d for d in docs if not any(e.get("doc_id") not in (None, d)
+                                          for *_, e in corpus_graph.in_edges(d, data=True)))
+    others = corpus_graph.copy()
+    others.remove_edges_from([(u, v, k) for u, v, k, e in corpus_graph.edges(keys=True, data=True)
+                              if e.get("doc_id") == doc])
+    others.remove_nodes_from([n for n, d in corpus_graph.nodes(data=True) if d.get("doc_id") == doc])
+    others.graph["documents"] = [d for d in docs if d != doc]
+    summary = load_into(loaded, others)
+    assert summary.documents == 4 and not summary.changed, summary
+    assert database_digest(loaded) == graph_digest(corpus_graph)
+
+
+# -- parity with SPARQL --------------------------------------------------------------------------
+def _facts(rows: list[dict]) -> Counter:
+    return Counter(json.dumps(r, sort_keys=True, ensure_ascii=False, default=str)
+                   for r in rows if r.get("field", "x") is not None)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_cypher_answers_equal_sparql_answers(name: str, loaded: Driver, built_store,
+                                            corpus_graph: nx.MultiDiGraph) -> None:
+    spec = get_query(name).spec
+    answered = 0
+    for params in _params(name, corpus_graph):
+        sparql_flat = raw_rows(name, params, store=built_store)
+        cypher_flat = raw_rows(name, params, backend="neo4j", driver=loaded)
+        # Shaping dedupes: Cypher must already return the same multiset of flat facts …
+        assert _facts(cypher_flat) == _facts(sparql_flat), params
+        # … and, shaped, exactly the rows `policykg query NAME` prints.
+        cypher, sparql = shape_rows(cypher_flat, spec), shape_rows(sparql_flat, spec)
+        assert json.dumps(cypher, ensure_ascii=False) == json.dumps(sparql, ensure_ascii=False), params
+        answered += bool(cypher)
+    assert answered, f"{name} answered nothing on the corpus: the comparison proves little"
+    if name == "top-lead-agencies":
+        assert run_query(name, backend="neo4j", driver=loaded) == run_query(name, store=built_store)
+
+
+def test_cypher_values_keep_their_types(loaded: Driver) -> None:
+    top = run_query("top-lead-agencies", backend="neo4j", driver=loaded)[0]
+    assert all(type(top[k]) is int for k in ("explicit", "inherited", "total"))
+    investments = [r["investment_yi_yuan"] for r in run_query("projects", backend="neo4j", driver=loaded)]
+    assert any(investments) and all(type(x) is float for x in investments if x is not None)
+
+
+# -- the command line ----------------------------------------------------------------------------
+def test_cli_load_and_query_on_neo4j(loaded: Driver, neo4j_uri: str, built_store) -> None:
+    runner = CliRunner()
+    load = runner.invoke(main, ["neo4j", "load", "--uri", neo4j_uri, "--store", str(built_store.path)])
+    assert load.exit_code == 0, load.output
+    assert "nodes: 0 created, 0 updated, 0 deleted" in load.output
+    for fmt in ("json", "table"):
+        args = ["query", "top-lead-agencies", "--store", str(built_store.path), "--format", fmt]
+        cypher = runner.invoke(main, [*args, "--backend", "neo4j"], env={"NEO4J_URI": neo4j_uri})
+        sparql = runner.invoke(main, args)
+        assert cypher.exit_code == 0, cypher.output
+        assert cypher.output == sparql.output
+
+
+def test_cli_says_why_it_cannot_reach_neo4j(built_store) -> None:
+    result = CliRunner().invoke(main, ["query", "tasks", "--backend", "neo4j", "--uri", "bolt://127.0.0.1:1",
+                                       "--store", str(built_store.path)])
+    assert result.exit_code == 2 and "127.0.0.1:1" in result.output
+    no_uri = CliRunner().invoke(main, ["neo4j", "load", "--store", str(built_store.path)], env={"NEO4J_URI": ""})
+    assert no_uri.exit_code == 2 and "NEO4J_URI" in no_uri.output
+
+
+# -- a server of its own: auth, and being killed mid-load -------------------------------------------
+PASSWORD = "policykg-test-pw"
+
+
+@pytest.fixture(scope="module")
+def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jServer]:
+    server = Neo4jServer(tmp_path_factory.mktemp("neo4j-own"), password=PASSWORD)
+    try:
+        server.up()
+    except (RuntimeError, OSError) as err:
+        pytest.fail(f"could not start a second test Neo4j: {err}")
+    yield server
+    server.down()
+
+
+def test_auth_takes_the_password_from_the_environment(own_server: Neo4jServer, monkeypatch) -> None:
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    for password in (None, "wrong-password"):
+        with connect(own_server.uri, password=password) as drv, pytest.raises(AuthError):
+            drv.verify_connectivity()
+    monkeypatch.setenv("NEO4J_PASSWORD", PASSWORD)
+    with connect(own_server.uri) as drv:
+        drv.verify_connectivity()
+
+
+def test_a_load_killed_midway_converges_when_run_again(own_server: Neo4jServer, corpus_graph: nx.MultiDiGraph,
+                                                       loaded: Driver, monkeypatch) -> None:
+    monkeypatch.setenv("NEO4J_PASSWORD", PASSWORD)
+    full = (corpus_graph.number_of_nodes(), corpus_graph.number_of_edges())
+    killed: list[int] = []
+
+    def kill_midway(done: int, total: int) -> None:
+        # Past the shared facts, inside a document's transaction.
+        if not killed and done >= total * 0.6:
+            killed.append(done)
+            os.kill(own_server.pid, signal.SIGKILL)
+
+    with connect(own_server.uri, max_transaction_retry_time=0.5) as drv:
+        _wipe(drv)
+        with pytest.raises((DriverError, Neo4jError)):
+            load_into(drv, corpus_graph, batch_size=100, progress=kill_midway)
+    assert killed
+    uri = own_server.up()  # the same database files: Neo4j recovers what was committed
+    with connect(uri) as drv:
+        partial = database_counts(drv)
+        assert 0 < partial[0] < full[0] and partial[1] < full[1], partial
+    summary = load_graph(corpus_graph, uri, batch_size=100)  # password from NEO4J_PASSWORD
+    assert summary.nodes_created == full[0] - partial[0]
+    with connect(uri) as drv:
+        assert database_counts(drv) == full
+        assert database_digest(drv) == graph_digest(corpus_graph) == database_digest(loaded)
+        assert not load_into(drv, corpus_graph).changed
+
+
+# -- analysts' own Cypher ------------------------------------------------------------------------
+def _examples() -> list[tuple[str, dict[str, str]]]:
+    text = (ROOT / "queries" / "CYPHER.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```cypher\n(.*?)```", text, re.S)
+    return [(b, dict(re.findall(r"//\s*-p (\w+) (\S+)", b))) for b in blocks]
+
+
+def test_cypher_md_has_ten_example_questions_and_each_answers(loaded: Driver, neo4j_uri: str) -> None:
+    examples = _examples()
+    assert len(examples) >= 10
+    for text, params in examples:
+        args = ["cypher", text, "--uri", neo4j_uri, "--format", "json"]
+        for key, value in params.items():
+            args += ["-p", key, value]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, (text, result.output)
+        assert json.loads(result.output), text
+
+
+def test_cypher_refuses_writes(loaded: Driver, neo4j_uri: str) -> None:
+    for text in ("CREATE (n:Note {text: 'x'}) RETURN n", "MATCH (n:Task) SET n.title = 'x'",
+                 "MATCH (n) DETACH DELETE n"):
+        result = CliRunner().invoke(main, ["cypher", text, "--uri", neo4j_uri])
+        assert result.exit_code == 2 and "only reads" in result.output, text
+    assert database_counts(loaded)[0] > 0
+
+
+def test_cypher_prints_nodes_by_label_and_name(loaded: Driver, neo4j_uri: str) -> None:
+    text = "MATCH (a:Agency)-[r:LEADS]->(t:Task) WHERE $agency IN a.aliases RETURN a, r, t ORDER BY t.id LIMIT 1"
+    table = CliRunner().invoke(main, ["cypher", text, "-p", "agency", "县卫健局", "--uri", neo4j_uri])
+    assert table.exit_code == 0, table.output
+    assert "(:Agency 嵊泗县卫生健康局 [agency-" in table.output and "-[:LEADS]->" in table.output
+    rows = json.loads(CliRunner().invoke(main, ["cypher", text, "-p", "agency", "县卫健局", "--uri", neo4j_uri,
+                                                "--format", "json"]).output)
+    assert rows[0]["a"]["labels"] == ["Agency"] and rows[0]["r"]["type"] == "LEADS"
+    assert rows[0]["r"]["quote"] and rows[0]["t"]["labels"] == ["Task"]
+
+
+def test_cypher_reports_errors_and_timeouts(loaded: Driver, neo4j_uri: str) -> None:
+    bad = CliRunner().invoke(main, ["cypher", "MATCH (n) RETURN n.x +", "--uri", neo4j_uri])
+    assert bad.exit_code == 2 and "SyntaxError" in bad.output
+    slow = CliRunner().invoke(main, ["cypher", "UNWIND range(1, 1000000000) AS x WITH x WHERE x = -1 RETURN x",
+                                     "--uri", neo4j_uri, "--timeout", "0.5"])
+    assert slow.exit_code == 2 and "Timed" in slow.output.replace("timed", "Timed")
