@@ -7,11 +7,11 @@
 
 from policykg.exports.demo import demo_graph
 from policykg.exports.graphfile import portable_copy, write_gexf, write_graphml, write_node_link_json, write_rdf
-from policykg.exports.matrix import assignments, matrix_frame, matrix_rows, neutralise, write_matrix
+from policykg.exports.matrix import area, assignments, matrix_frame, matrix_rows, neutralise, write_matrix
 from policykg.exports.viz import ViewInfo, focus_nodes, write_view
 
 __all__ = [
-    "ViewInfo", "assignments", "demo_graph", "focus_nodes", "matrix_frame", "matrix_rows", "neutralise",
+    "ViewInfo", "area", "assignments", "demo_graph", "focus_nodes", "matrix_frame", "matrix_rows", "neutralise",
     "portable_copy", "write_gexf", "write_graphml", "write_matrix", "write_node_link_json", "write_rdf",
     "write_view",
 ]

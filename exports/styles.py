@@ -80,7 +80,8 @@ def edge_role(edge: dict[str, Any]) -> str | None:
 
 
 def node_style(node_type: str | None) -> dict[str, Any]:
-    """``shape``, ``color`` and ``size`` for a node type (a neutral default for unknown types).
+    """``shape``, ``color``, ``size`` and label ``font`` size for a node type (a neutral default
+    for unknown types).
 
     >>> node_style("no such type") == node_style("default")
     True

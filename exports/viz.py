@@ -7,6 +7,10 @@ Everything taken from the graph is handed to pyvis HTML-escaped, because pyvis w
 of it into the page as raw HTML (tooltips as soon as one contains ``href``). Our script then
 shows it as plain text: labels on the canvas, tooltips as text nodes — never parsed as HTML.
 
+Once the layout has settled, the page says what it drew: a status line for the reader and
+``data-rendered-nodes`` / ``data-rendered-edges`` / ``data-ready`` on ``<body>`` for scripts
+(the browser test reads them).
+
 >>> import tempfile, pathlib
 >>> from policykg.exports.demo import demo_graph
 >>> with tempfile.TemporaryDirectory() as d:
@@ -22,7 +26,7 @@ import html
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,9 +37,12 @@ from policykg.exports.atomic import write_text_atomic
 from policykg.exports.styles import edge_role, edge_style, node_style, role, roles
 
 MAX_NODES = 1500
-PHYSICS_LIMIT = 400  # above this many nodes, positions are computed beforehand and physics stays off
+PHYSICS_LIMIT = 800  # above this many nodes, positions are computed beforehand and physics stays off
 SEED = 7
 LABEL_CHARS = 18
+LABEL_MIN_PX = 5  # labels drawn smaller than this are hidden: zoomed out, only the big ones stay
+SIZED_TYPES = ("Document", "Agency", "AgencyGroup", "Domain")  # node and label sized by links in the view
+FOLDED_TYPES = ("Target",)  # one node per printed value: folded into the indicator's tooltip when unfocused
 _FOCUS_TYPES = {"agency": ("Agency", "AgencyGroup"), "domain": ("Domain",), "island": ("Island",),
                 "document": ("Document",)}
 _TOOLTIP_FIELDS = ("name", "doc_id", "number", "domain", "jurisdiction", "kind", "doc_number", "period",
@@ -46,13 +53,15 @@ _REMOTE_TAG = re.compile(r"<(?:script|link)\b[^>]*?\b(?:src|href)\s*=\s*[\"']?(?
 
 @dataclass(frozen=True)
 class ViewInfo:
-    """What :func:`write_view` drew: node and edge counts, nodes left out, whether physics ran."""
+    """What :func:`write_view` drew: node and edge counts, nodes left out (over ``max_nodes``),
+    whether physics ran, and how many target nodes were folded into their indicators."""
 
     path: Path
     nodes: int
     edges: int
     left_out: int
     physics: bool
+    folded: int = 0
 
 
 def escape(text: Any) -> str:
@@ -124,15 +133,55 @@ def _layout(g: nx.MultiDiGraph) -> dict[Any, tuple[float, float]]:
     return {n: (float(x) * scale, float(y) * scale) for n, (x, y) in pos.items()}
 
 
+def _iterations(nodes: int) -> int:
+    """Stabilisation steps: fewer for bigger views, so the browser settles them in seconds.
+
+    >>> _iterations(50), _iterations(600), _iterations(800)
+    (1000, 500, 375)
+    """
+    return max(300, min(1000, 300_000 // max(nodes, 1)))
+
+
+def _weights(g: nx.MultiDiGraph) -> dict[Any, float]:
+    """Size values for the hub types: links in the view relative to the best linked node of the
+    same type, square-rooted, so the busiest agency is drawn as big as the busiest document.
+
+    >>> from policykg.exports.demo import demo_graph
+    >>> _weights(demo_graph())
+    {'d': 1.0, 'edu': 1.0, 'a1': 1.0, 'a2': 0.707}
+    """
+    top: dict[str, int] = {}
+    for n, d in g.nodes(data=True):
+        if d.get("type") in SIZED_TYPES:
+            top[d["type"]] = max(top.get(d["type"], 1), g.degree(n))
+    return {n: round((g.degree(n) / top[d["type"]]) ** 0.5, 3) for n, d in g.nodes(data=True)
+            if d.get("type") in SIZED_TYPES}
+
+
 def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
 
 
-def _node_tip(node: str, d: dict[str, Any]) -> str:
+def _folded_lines(graph: nx.MultiDiGraph, node: str) -> list[str]:
+    """The values of the folded nodes hanging off ``node``, one line per document."""
+    per_doc: dict[str, list[tuple[int, str]]] = {}
+    for _, m, e in graph.out_edges(node, data=True):
+        d = graph.nodes[m]
+        if d.get("type") not in FOLDED_TYPES:
+            continue
+        value = f"{d.get('period')}: {d.get('raw', d.get('value'))}" if d.get("period") else str(d.get("raw"))
+        order = d.get("order") if isinstance(d.get("order"), int) else 0
+        per_doc.setdefault(str(d.get("doc_id") or e.get("doc_id") or "?"), []).append((order, value))
+    return [f"{doc}: " + " · ".join(v for _, v in sorted(values)) for doc, values in sorted(per_doc.items())]
+
+
+def _node_tip(node: str, d: dict[str, Any], folded: Sequence[str] = ()) -> str:
     lines = [str(d.get("label") or node), f"{d.get('type', '?')} · {node}"]
     lines += [f"{k}: {d[k]}" for k in _TOOLTIP_FIELDS if d.get(k) not in (None, "", [])]
     if d.get("aliases"):
         lines.append("aliases: " + "、".join(map(str, d["aliases"])))
+    if folded:
+        lines += ["targets:", *folded]
     return "\n".join(lines)
 
 
@@ -152,29 +201,52 @@ def _edge_tip(g: nx.MultiDiGraph, u: str, v: str, e: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+# vis-network shapes as 14×14 SVG, so the legend shows each type as the view draws it.
+_SVG_SHAPES = {
+    "box": '<rect x="0.5" y="3.5" width="13" height="7" rx="2"/>',
+    "square": '<rect x="1.5" y="1.5" width="11" height="11"/>',
+    "diamond": '<polygon points="7,0.5 13.5,7 7,13.5 0.5,7"/>',
+    "hexagon": '<polygon points="3.5,1 10.5,1 13.5,7 10.5,13 3.5,13 0.5,7"/>',
+    "triangle": '<polygon points="7,1 13.5,13 0.5,13"/>',
+    "triangleDown": '<polygon points="0.5,1 13.5,1 7,13"/>',
+    "star": '<polygon points="7,0.5 8.8,5 13.5,5.2 9.8,8.2 11.1,13 7,10.3 2.9,13 4.2,8.2 0.5,5.2 5.2,5"/>',
+    "dot": '<circle cx="7" cy="7" r="6"/>',
+}
+
+
 def _legend(types: Iterable[str]) -> str:
-    items = []
+    shapes = []
     for t in types:
         s = node_style(t)
-        items.append(f'<li><span class="pkg-swatch" style="background:{escape(s["color"])}"></span>'
-                     f'{escape(t)} <small>({escape(s["shape"])})</small></li>')
+        shape = _SVG_SHAPES.get(s["shape"], _SVG_SHAPES["dot"])
+        shapes.append(f'<li><svg width="14" height="14" aria-hidden="true" fill="{escape(s["color"])}" '
+                      f'stroke="#555" stroke-width="0.8">{shape}</svg>{escape(t)}</li>')
+    lines = []
     for r in roles():
         dash = " ".join(map(str, r.dashes)) if isinstance(r.dashes, list) else "none"
-        items.append(f'<li><svg width="36" height="10" aria-hidden="true"><line x1="0" y1="5" x2="36" y2="5" '
+        lines.append(f'<li><svg width="36" height="10" aria-hidden="true"><line x1="0" y1="5" x2="36" y2="5" '
                      f'stroke="{escape(r.color)}" stroke-width="{r.width}" stroke-dasharray="{dash}"/></svg>'
                      f'{escape(r.label)}</li>')
-    return '<ul class="pkg-legend-list">' + "".join(items) + "</ul>"
+    return ('<div class="pkg-legend-row"><span class="pkg-legend-head">Nodes</span>'
+            f'<ul class="pkg-legend-list">{"".join(shapes)}</ul></div>'
+            '<div class="pkg-legend-row"><span class="pkg-legend-head">Agency → task</span>'
+            f'<ul class="pkg-legend-list">{"".join(lines)}</ul></div>')
 
 
 _CSS = """
 <style>
-  body { font-family: sans-serif; margin: 0.5em; }
-  #pkg-header h1 { font-size: 1.3em; margin: 0.2em 0; }
-  #pkg-header .pkg-note { color: #7a4b00; background: #fff4d6; padding: 0.2em 0.5em; margin: 0.2em 0; }
-  #pkg-search { width: 22em; padding: 0.2em; }
-  .pkg-legend-list { list-style: none; padding: 0; margin: 0.3em 0; display: flex; flex-wrap: wrap; gap: 0.4em 1.2em; }
-  .pkg-swatch { display: inline-block; width: 0.9em; height: 0.9em; margin-right: 0.3em; vertical-align: middle;
-                border: 1px solid #666; }
+  body { font-family: "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; margin: 0.5em; }
+  #pkg-header h1 { font-size: 1.25em; margin: 0.1em 0 0.3em; }
+  #pkg-header .pkg-note { color: #7a4b00; background: #fff4d6; padding: 0.2em 0.5em; margin: 0.2em 0;
+                          font-size: 0.9em; }
+  #pkg-tools { display: flex; align-items: center; gap: 0.6em; margin: 0.3em 0; }
+  #pkg-search { width: 22em; padding: 0.25em 0.4em; }
+  #pkg-search-count { color: #444; }
+  #pkg-status { color: #666; margin-left: auto; font-size: 0.9em; }
+  .pkg-legend-row { display: flex; align-items: baseline; gap: 0.8em; margin: 0.15em 0; font-size: 0.9em; }
+  .pkg-legend-head { font-weight: bold; min-width: 7.5em; color: #333; }
+  .pkg-legend-list { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 0.2em 1.1em; }
+  .pkg-legend-list svg { vertical-align: middle; margin-right: 0.3em; }
   .pkg-tip { white-space: pre-line; max-width: 32em; }
 </style>
 """
@@ -202,14 +274,32 @@ _SCRIPT = r"""
   }
   var original = {};
   nodes.update(nodes.get().map(function (n) {
-    original[n.id] = {color: n.color, font: n.font};
+    original[n.id] = {color: n.color, size: (n.font || {}).size};
     n.searchText = (plain(n.fullLabel) + "\n" + plain(n.aliases || "")).toLowerCase();
     return {id: n.id, label: plain(n.label), title: tip(n.title), searchText: n.searchText};
   }));
   edges.update(edges.get().map(function (e) { return {id: e.id, title: tip(e.title)}; }));
+  var status = document.getElementById("pkg-status");
+  function drawn() {
+    // Say what the network holds once it is laid out: nodes with a position, and edges.
+    var ids = network.body.nodeIndices, pos = network.getPositions(ids), placed = 0;
+    ids.forEach(function (id) { if (isFinite(pos[id].x) && isFinite(pos[id].y)) { placed += 1; } });
+    var shownEdges = network.body.edgeIndices.length;
+    document.body.dataset.renderedNodes = placed;
+    document.body.dataset.renderedEdges = shownEdges;
+    document.body.dataset.ready = "1";
+    status.textContent = placed + " nodes · " + shownEdges + " edges · drag to move, scroll to zoom";
+  }
   if (PHYSICS) {
     // Let the layout settle once, then freeze it so the view stops moving.
-    network.once("stabilizationIterationsDone", function () { network.setOptions({physics: false}); });
+    network.once("stabilizationIterationsDone", function () {
+      network.setOptions({physics: false});
+      network.once("afterDrawing", drawn);
+      network.redraw();
+    });
+  } else {
+    network.once("afterDrawing", drawn);
+    network.redraw();
   }
   var box = document.getElementById("pkg-search");
   var count = document.getElementById("pkg-search-count");
@@ -219,8 +309,9 @@ _SCRIPT = r"""
     nodes.update(nodes.get().map(function (n) {
       var hit = q !== "" && n.searchText.indexOf(q) !== -1;
       if (hit) { hits.push(n.id); }
-      if (q === "" || hit) { return {id: n.id, color: original[n.id].color, font: {color: "#222222"}}; }
-      return {id: n.id, color: {background: "#eeeeee", border: "#dddddd"}, font: {color: "#cccccc"}};
+      var size = original[n.id].size;
+      if (q === "" || hit) { return {id: n.id, color: original[n.id].color, font: {color: "#222222", size: size}}; }
+      return {id: n.id, color: {background: "#eeeeee", border: "#dddddd"}, font: {color: "#cccccc", size: size}};
     }));
     network.selectNodes(hits);
     count.textContent = q === "" ? "" : hits.length + " match" + (hits.length === 1 ? "" : "es");
@@ -238,9 +329,9 @@ def _page(raw: str, heading: str, notes: list[str], legend: str, physics: bool) 
     page = re.sub(r"<center>\s*<h1>\s*</h1>\s*</center>", "", page)
     header = (f'<div id="pkg-header"><h1>{escape(heading)}</h1>'
               + "".join(f'<p class="pkg-note">{escape(n)}</p>' for n in notes)
-              + '<label for="pkg-search">Search: </label>'
-              + '<input id="pkg-search" type="search" placeholder="label or alias; Enter to zoom" autocomplete="off">'
-              + ' <span id="pkg-search-count"></span>'
+              + '<div id="pkg-tools"><label for="pkg-search">Search</label>'
+              + '<input id="pkg-search" type="search" placeholder="name or alias, Enter to zoom" autocomplete="off">'
+              + '<span id="pkg-search-count"></span><span id="pkg-status">laying out…</span></div>'
               + f'<div id="pkg-legend">{legend}</div></div>')
     page = page.replace('<meta charset="utf-8">', f'<meta charset="utf-8">\n<title>{escape(heading)}</title>', 1)
     page = page.replace("</head>", _CSS + "</head>", 1)
@@ -262,7 +353,7 @@ def _heading(focus: dict[str, str | None], depth: int) -> str:
 
 def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str | None = None,
                domain: str | None = None, island: str | None = None, document: str | None = None,
-               depth: int = 1, max_nodes: int = MAX_NODES) -> ViewInfo:
+               depth: int = 1, max_nodes: int = MAX_NODES, targets: bool | None = None) -> ViewInfo:
     """Write an interactive, self-contained HTML view of the graph around a focus.
 
     The focus (:func:`focus_nodes`) and everything within ``depth`` hops of it is drawn;
@@ -272,6 +363,12 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     view; tooltips give labels, types, and for edges the quote with its document and span.
     Up to ``PHYSICS_LIMIT`` nodes the layout settles with physics, which then turns off;
     beyond, positions are computed with networkx and physics stays off (the page says so).
+    Labels have a size per type and are hidden while too small to read, so zoomed out the
+    domains, agencies and places stay legible and task labels appear as you zoom in.
+
+    ``targets``: draw the indicators' yearly ``Target`` nodes. By default they are drawn in
+    focused views only; the whole-graph view folds them into their indicator's tooltip
+    (``ViewInfo.folded`` counts them) — they are nearly half the nodes and say little apart.
 
     >>> import tempfile, pathlib
     >>> from policykg.exports.demo import demo_graph
@@ -288,11 +385,15 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
         raise ValueError(f"depth must be >= 0 and max_nodes >= 1 (got depth={depth}, max_nodes={max_nodes})")
     focus = {"agency": agency, "domain": domain, "island": island, "document": document}
     seeds = focus_nodes(graph, **focus)
-    kept, left_out = select(graph, seeds, depth, max_nodes)
-    sub = graph.subgraph(kept)
+    fold = not seeds if targets is None else not targets
+    shown = graph.subgraph([n for n, d in graph.nodes(data=True) if d.get("type") not in FOLDED_TYPES]) \
+        if fold else graph
+    kept, left_out = select(shown, seeds, depth, max_nodes)
+    sub = shown.subgraph(kept)
     physics = len(kept) <= PHYSICS_LIMIT
     pos = {} if physics else _layout(sub)
     number = {n: i for i, n in enumerate(kept)}  # vis ids: plain integers, whatever the node ids are
+    weight = _weights(sub)
 
     net = Network(height="78vh", width="100%", directed=True, cdn_resources="in_line", heading="")
     for n in kept:
@@ -300,8 +401,12 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
         label = str(d.get("label") or d.get("name") or n)
         style = node_style(d.get("type"))
         extra = {"x": pos[n][0], "y": pos[n][1]} if n in pos else {}
+        if n in weight:
+            extra["value"] = weight[n]
+        tip = _node_tip(n, d, _folded_lines(graph, n) if fold else ())
         net.add_node(number[n], label=escape(_short(label)), shape=style["shape"], color=style["color"],
-                     size=style["size"] * (1.6 if n in seeds else 1), title=escape(_node_tip(n, d)),
+                     size=style["size"] * (1.6 if n in seeds else 1), title=escape(tip),
+                     font={"size": style["font"] + (4 if n in seeds else 0)},
                      fullLabel=escape(label), aliases=escape(" ".join(map(str, d.get("aliases") or []))),
                      borderWidth=3 if n in seeds else 1, **extra)
     for i, (u, v, e) in enumerate(sub.edges(data=True)):
@@ -310,13 +415,19 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
                      width=style["width"], dashes=style["dashes"])
     net.options = {
         "physics": {"enabled": physics, "solver": "forceAtlas2Based",
-                    "stabilization": {"enabled": True, "iterations": 1000, "updateInterval": 50, "fit": True}},
+                    "stabilization": {"enabled": True, "iterations": _iterations(len(kept)), "updateInterval": 50,
+                                      "fit": True}},
         "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": not physics},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
                   "smooth": {"enabled": physics, "type": "continuous"}},
-        "nodes": {"font": {"size": 12}},
+        "nodes": {"scaling": {"min": 12, "max": 48, "label": {"enabled": True, "min": 14, "max": 56, "maxVisible": 26,
+                                                              "drawThreshold": LABEL_MIN_PX + 1}}},
     }
     notes = []
+    folded = graph.number_of_nodes() - shown.number_of_nodes()
+    if folded:
+        notes.append(f"{folded} yearly targets are folded into their indicators: hover an indicator (▲) for "
+                     "its values, or focus on a document to see them as nodes.")
     if left_out:
         notes.append(f"Showing the {len(kept)} nearest of {len(kept) + left_out} nodes (max_nodes={max_nodes}).")
     if not physics:
@@ -325,7 +436,8 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     types = sorted({graph.nodes[n].get("type") or "default" for n in kept})
     page = _page(net.generate_html(), _heading(focus, depth), notes, _legend(types), physics)
     write_text_atomic(target, page)
-    return ViewInfo(path=target, nodes=len(kept), edges=sub.number_of_edges(), left_out=left_out, physics=physics)
+    return ViewInfo(path=target, nodes=len(kept), edges=sub.number_of_edges(), left_out=left_out, physics=physics,
+                    folded=folded)
 
 
 def page_data(page: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -171,6 +171,31 @@ def test_domain_matrix_agrees_with_the_canned_query(graph):
     assert ours == from_query
 
 
+def _with_annex_task(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """An annex row grouped under 教育, a narrower name for the plan's 学有优教."""
+    g.add_node("dom-jiaoyu", id="dom-jiaoyu", type="Domain", label="教育", name="教育")
+    g.add_node("t5", id="t5", type="Task", label="撤并小规模学校", doc_id=DOC, part="附件1", number="1",
+               title="撤并小规模学校", domain="教育", start=600, end=640)
+    _edge(g, DOC, "t5", "CONTAINS", doc_id=DOC, start=600, end=640, quote="撤并小规模学校")
+    _edge(g, "t5", "dom-jiaoyu", "IN_DOMAIN", doc_id=DOC, start=600, end=640, quote="教育")
+    _role(g, "a-edu", "t5", "RESPONSIBLE_FOR", 630, "县教育局")
+    _role(g, "a-fin", "t5", "RESPONSIBLE_FOR", 636, "县财政局", order=1)
+    return g
+
+
+def test_broader_rolls_narrower_domains_into_their_area_only_when_asked(graph):
+    g = _with_annex_task(graph)
+    header, rows = matrix_rows(g)
+    assert "教育" in header and "学有优教" in header, "by default domains stay as the documents name them"
+    header, rows = matrix_rows(g, broader=True)
+    assert header == ["agency", "学有优教", "病有良医", f"-负面{SCRIPT}"]
+    assert rows[0] == ["嵊泗县教育局", 3, 0, 1]
+    assert next(r for r in rows if r[0] == "嵊泗县财政局") == ["嵊泗县财政局", 2, 1, 0]
+    assert {r["area"] for r in assignments(g) if r["task_id"] == "t5"} == {"学有优教"}
+    with pytest.raises(ValueError, match="by='domain'"):
+        matrix_rows(g, by="task", broader=True)
+
+
 # -- spreadsheet files ---------------------------------------------------------------------------
 
 def _cells(ws):
@@ -220,6 +245,57 @@ def test_xlsx_neutralises_formulas_in_every_text_cell(graph, tmp_path):
     sheet = _cells(wb["Assignments"])
     assert sheet[0][:4] == ["agency", "jurisdiction", "role", "code"]
     assert len(sheet) == 1 + len(assignments(graph))
+
+
+def test_xlsx_adds_a_sheet_by_area_when_domains_roll_up(graph, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    plain = openpyxl.load_workbook(write_matrix(graph, tmp_path / "plain.xlsx"))
+    assert plain.sheetnames == ["Matrix", "Assignments"], "nothing rolls up: no repeated sheet"
+    wb = openpyxl.load_workbook(write_matrix(_with_annex_task(graph), tmp_path / "m.xlsx"))
+    assert wb.sheetnames == ["Matrix", "Matrix by area", "Assignments"]
+    header = [c.value for c in wb["Matrix"][1]]
+    note = wb["Matrix"].cell(row=1, column=header.index("教育") + 1).comment
+    assert note is not None and "part of 学有优教" in note.text
+    area = wb["Matrix by area"]
+    assert area.freeze_panes == "B2"
+    header = [c.value for c in area[1]]
+    assert "教育" not in header
+    column = header.index("学有优教") + 1
+    assert "学有优教、教育" in area.cell(row=1, column=column).comment.text
+    assert area.cell(row=2, column=1).value == "嵊泗县教育局" and area.cell(row=2, column=column).value == 3
+    assigned = [[c.value for c in row] for row in wb["Assignments"].iter_rows()]
+    assert assigned[0][8:10] == ["domain", "area"]
+    assert ["教育", "学有优教"] in [row[8:10] for row in assigned[1:]]
+
+
+def test_corpus_matrix_xlsx_opens_with_the_expected_cells(corpus_graph, tmp_path):
+    """On the real corpus: every agency's load and every domain total, recounted from the edges."""
+    openpyxl = pytest.importorskip("openpyxl")
+    from policykg.exports.styles import edge_role
+
+    held: dict[str, set[str]] = {}
+    per_domain: dict[str, set[str]] = {}
+    for a, t, e in corpus_graph.edges(data=True):
+        if corpus_graph.nodes[a].get("type") == "Agency" and corpus_graph.nodes[t].get("type") == "Task" \
+                and edge_role(e):
+            held.setdefault(corpus_graph.nodes[a]["name"], set()).add(t)
+            per_domain.setdefault(corpus_graph.nodes[t].get("domain") or "(no domain)", set()).add(t)
+    wb = openpyxl.load_workbook(write_matrix(corpus_graph, tmp_path / "corpus.xlsx"))
+    ws = wb["Matrix"]
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    header = rows[0]
+    assert header[0] == "agency" and header[-1] == "Total (tasks)" and ws.freeze_panes == "B2"
+    body = rows[1:1 + len(held)]
+    assert {r[0]: r[-1] for r in body} == {name: len(tasks) for name, tasks in held.items()}
+    loads = [r[-1] for r in body]
+    assert loads == sorted(loads, reverse=True) and loads[0] >= 20, "the busiest agency first"
+    totals = rows[1 + len(held)]
+    assert totals[0] == "Total (tasks)"
+    assert dict(zip(header[1:-1], totals[1:-1], strict=True)) == {d: len(t) for d, t in per_domain.items()}
+    assert totals[-1] == len(set().union(*held.values()))
+    area = [[c.value for c in row] for row in wb["Matrix by area"].iter_rows()]
+    assert len(area[0]) < len(header) and "学有优教" in area[0] and "教育" not in area[0]
+    assert wb["Assignments"].max_row == 1 + len(assignments(corpus_graph))
 
 
 def test_csv_is_utf8_with_bom_reads_back_and_is_neutralised(graph, tmp_path):
@@ -315,7 +391,44 @@ def test_view_is_offline_with_legend_and_search_box(graph, tmp_path):
     assert "vis.Network" in page and "new vis.DataSet" in page, "vis-network is inlined"
     assert 'id="pkg-legend"' in page and 'id="pkg-search"' in page
     assert "Agency" in page and html.escape(role("inherited").label) in page
-    assert 'stabilizationIterationsDone", function () { network.setOptions({physics: false})' in page
+    settle = r'stabilizationIterationsDone", function \(\) \{\s*network\.setOptions\(\{physics: false\}\)'
+    assert re.search(settle, page), "physics turns off once the layout has settled"
+    assert 'id="pkg-status"' in page and "dataset.renderedNodes" in page, "the page says what it drew"
+
+
+def _with_targets(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    g.add_node("ind", id="ind", type="Indicator", label="每千人口床位数", name="每千人口床位数", unit="张")
+    _edge(g, DOC, "ind", "CONTAINS", doc_id=DOC, start=500, end=507, quote="每千人口床位数")
+    for order, (year, raw) in enumerate([("2022", "3.2"), ("2025", f">4{SCRIPT}")]):
+        tid = f"target-{year}"
+        g.add_node(tid, id=tid, type="Target", label=f"每千人口床位数 {year}: {raw}", doc_id=DOC, period=year,
+                   raw=raw, order=order)
+        _edge(g, "ind", tid, "HAS_TARGET", doc_id=DOC, start=510 + order * 5, end=513 + order * 5, quote=raw)
+        _edge(g, DOC, tid, "STATES", doc_id=DOC, start=510 + order * 5, end=513 + order * 5, quote=raw)
+    return g
+
+
+def test_whole_view_folds_targets_into_their_indicator_and_focused_views_draw_them(graph, tmp_path):
+    g = _with_targets(graph)
+    info, page = _view(g, tmp_path)
+    assert info.folded == 2 and info.nodes == g.number_of_nodes() - 2
+    nodes, _ = page_data(page)
+    tip = html.unescape(next(n["title"] for n in nodes if html.unescape(n["fullLabel"]) == "每千人口床位数"))
+    assert f"{DOC}: 2022: 3.2 · 2025: >4{SCRIPT}" in tip
+    assert "2 yearly targets are folded into their indicators" in page
+    assert not any(n["fullLabel"].startswith("每千人口床位数 20") for n in nodes)
+    info, page = _view(g, tmp_path, document=DOC)
+    assert info.folded == 0
+    assert sum(n["fullLabel"].startswith("每千人口床位数 20") for n in page_data(page)[0]) == 2
+    assert _view(g, tmp_path, targets=True)[0].nodes == g.number_of_nodes()
+
+
+def test_hubs_are_sized_by_their_links_and_labels_by_type(graph, tmp_path):
+    _, page = _view(graph, tmp_path)
+    nodes = {html.unescape(n["fullLabel"]): n for n in page_data(page)[0]}
+    assert nodes["嵊泗县教育局"]["value"] > nodes["岱山县交通运输局"]["value"], "more tasks, bigger hexagon"
+    assert "value" not in nodes["推进学校布局优化"]
+    assert nodes["学有优教"]["font"]["size"] > nodes["推进学校布局优化"]["font"]["size"]
 
 
 def test_view_never_carries_hostile_markup_unescaped(graph, tmp_path):
@@ -368,9 +481,8 @@ def test_view_caps_the_node_count_and_says_so(graph, tmp_path):
     assert len(page_data(page)[0]) == 5
 
 
-@pytest.mark.parametrize("extra", [PHYSICS_LIMIT + 20, 520])  # 520: networkx's spring_layout wants scipy
-def test_large_views_get_fixed_positions_and_no_physics(graph, tmp_path, extra):
-    for i in range(extra):
+def test_large_views_get_fixed_positions_and_no_physics(graph, tmp_path):
+    for i in range(PHYSICS_LIMIT + 20):  # over 500 nodes, networkx's spring_layout needs scipy
         tid = f"x{i}"
         graph.add_node(tid, id=tid, type="Task", label=f"任务{i}", doc_id=DOC, number=str(i), start=1000 + i)
         _edge(graph, DOC, tid, "CONTAINS", doc_id=DOC)
@@ -393,7 +505,7 @@ var document = {
   createElement: function (tag) { return {tag: tag, textContent: null, innerHTML: "NEVER"}; }
 };
 var selected = [];
-var network = {once: function () {}, setOptions: function () {}, fit: function () {},
+var network = {once: function () {}, setOptions: function () {}, fit: function () {}, redraw: function () {},
                selectNodes: function (ids) { selected = ids; }};
 """
 
