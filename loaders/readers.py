@@ -1,0 +1,116 @@
+"""Any document's bytes -> flattened text, the reader chosen by what the bytes are, not the file name.
+
+``%PDF-`` is a PDF, a zip with a ``word/`` folder a Word file, markup that opens
+with ``<!DOCTYPE html``, ``<html``, ``<head``, ``<body`` or a ``<meta charset>`` a
+web page; anything else is read as plain text.  Every reader writes the same
+flattened convention (:mod:`~policykg.loaders.flatten`), so the extractors see one
+kind of text, and every failure is a :class:`LoaderError` naming the file.
+
+>>> sniff(b"%PDF-1.7 ..."), sniff(b"<!DOCTYPE html><html>"), sniff("一、总体要求".encode())
+('pdf', 'html', 'text')
+>>> page = "<html><body><p>某县养老服务实施方案。一、总体要求。二、主要任务。</p></body></html>"
+>>> read_document(page.encode(), "a.html")
+'某县养老服务实施方案。一、总体要求。二、主要任务。\\n'
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from policykg.loaders.errors import LoaderError
+from policykg.loaders.textio import decode_bytes
+
+# File name endings read as documents when a folder is walked.
+DOCUMENT_SUFFIXES = frozenset({".txt", ".docx", ".pdf", ".html", ".htm"})
+_CLAIMS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
+_HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta\s)",
+                         re.IGNORECASE | re.DOTALL)
+_HTML_META = re.compile(rb"<meta[^>]{0,200}charset", re.IGNORECASE)
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office (Word 97-2003 .doc, WPS) container
+
+
+@dataclass
+class Reading:
+    """What a reader made of a file: its flattened text, the format, and page ranges (PDF only)."""
+
+    text: str
+    format: str
+    pages: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _head(data: bytes) -> bytes:
+    """The first bytes as ASCII-compatible markup (UTF-16 pages decoded) for sniffing."""
+    head = data[:4096]
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if head.startswith(bom):
+            return head[len(bom):].decode(codec, "ignore").encode("utf-8", "ignore")
+    return head.removeprefix(codecs.BOM_UTF8)
+
+
+def sniff(data: bytes) -> str:
+    """The format the bytes are in: ``pdf``, ``docx`` (any zip), ``html`` or ``text``."""
+    if b"%PDF-" in data[:1024]:
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        return "docx"
+    head = _head(data)
+    if _HTML_START.match(head) or _HTML_META.search(head[:1024]):
+        return "html"
+    return "text"
+
+
+def _read(data: bytes, path: str, kind: str) -> Reading:
+    if kind == "pdf":
+        from policykg.loaders.pdf_reader import read_pdf
+
+        pdf = read_pdf(data, path)
+        return Reading(pdf.text, kind, pdf.pages)
+    if kind == "docx":
+        from policykg.loaders.docx_reader import read_docx
+
+        return Reading(read_docx(data, path), kind)
+    if kind == "html":
+        from policykg.loaders.html_reader import read_html
+
+        return Reading(read_html(data, path), kind)
+    return Reading(decode_bytes(data, path), kind)
+
+
+def read_source(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> Reading:
+    """Read a document's bytes with the reader its content calls for."""
+    name = str(path)
+    if not data.strip():
+        raise LoaderError(name, "the file is empty")
+    if data.startswith(_OLE2):
+        raise LoaderError(name, "an old binary Office file (Word 97-2003 .doc or WPS), not readable: "
+                                "save it as .docx or PDF")
+    kind = sniff(data)
+    claimed = _CLAIMS.get(Path(name).suffix.lower())
+    try:
+        return _read(data, name, kind)
+    except LoaderError as err:
+        if claimed in ("pdf", "docx") and kind != claimed:
+            # say why a .pdf/.docx was read as something else, and what that gave
+            raise LoaderError(name, f"named {Path(name).suffix} but not a {claimed.upper()} file "
+                                    f"(no {'%PDF-' if claimed == 'pdf' else 'zip'} signature); "
+                                    f"read as {kind}: {err.message}", err.line) from err
+        raise
+
+
+def read_document(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> str:
+    """A document's normalised text in the flattened convention, whatever its format."""
+    return read_source(data, path).text
+
+
+def is_document(path: Path) -> bool:
+    """True for a file name a folder walk reads (Office owner files ``~$…`` excluded).
+
+    >>> is_document(Path("plan.DOCX")), is_document(Path("~$plan.docx")), is_document(Path("a.xlsx"))
+    (True, False, False)
+    """
+    return path.suffix.lower() in DOCUMENT_SUFFIXES and not path.name.startswith("~$")
+
