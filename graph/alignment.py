@@ -1,0 +1,281 @@
+"""The canonical graph's facts said again in standard vocabularies, beside the ``pkg:`` triples.
+
+:mod:`policykg.graph.rdf` writes every node and edge in our own terms (what the canned
+SPARQL reads); this module adds the same facts in the terms linked-data tools know, so
+nothing here is needed by policykg itself and nothing here is lost by policykg either:
+
+* documents: ELI (``eli:LegalResource``, ``eli:title``, ``eli:id_local``, ``eli:date_document``,
+  ``eli:passed_by``, ``eli:cites``, ``eli:type_document`` → a SKOS concept of document types)
+  and ``dct:spatial`` for the jurisdiction a document applies to;
+* agencies: W3C ORG (``org:Organization``, ``org:subOrganizationOf`` between agencies) with
+  ``skos:prefLabel``/``skos:altLabel``@zh; an agency's jurisdiction is ``dct:spatial``, as in
+  the Core Public Organisation Vocabulary, since a county bureau, a party organ and a state
+  company are *of* a county without being units of one organisation;
+* domains and indicators: SKOS concepts in ``pkg:DomainScheme``/``pkg:IndicatorScheme``;
+* targets: RDF Data Cube observations in one ``qb:DataSet`` per document, structured by
+  ``pkg:TargetStructure`` (indicator × area × period × kind → value, unit, comparator);
+* tasks and projects: PROV-O activities whose agencies and persons are qualified
+  associations with a role (``pkg:LeadRole`` …) and the document as ``prov:hadPlan``;
+* every assertion: ``prov:wasDerivedFrom`` its document and ``pkg:span``, an
+  ``oa:SpecificResource`` of the document's text with an ``oa:TextPositionSelector``
+  (character offsets in the normalised text) and an ``oa:TextQuoteSelector``;
+* places: GeoSPARQL features, ``geo:sfWithin`` the larger place.
+
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("d", id="d", type="Document", label="方案", doc_id="d", title="方案")
+>>> g.add_node("t", id="t", type="Task", label="任务", doc_id="d")
+>>> g.add_node("a", id="a", type="Agency", label="县教育局", name="甲县教育局", aliases=["县教育局"])
+>>> g.add_edge("a", "t", key="e", id="e", type="LEADS", doc_id="d", start=3, end=7, quote="县教育局")
+'e'
+>>> ctx = Context(g)
+>>> triples = set(edge_triples(ctx, "a", "t", "e", g.edges["a", "t", "e"]))
+>>> (ID["e.association"], PROV.hadRole, PKG.LeadRole) in triples
+True
+>>> (ID["e.position"], OA.start, Literal(3, datatype=XSD.integer)) in triples
+True
+>>> (ID["a"], SKOS.altLabel, Literal("县教育局", lang="zh")) in set(node_triples(ctx, "a", g.nodes["a"]))
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import networkx as nx
+from rdflib import RDF, RDFS, XSD, Literal, URIRef
+from rdflib.namespace import DCTERMS, FOAF, GEO, ORG, PROV, QB, SKOS
+
+from policykg.graph.ids import stable_id
+from policykg.graph.resolve import resolve_domain
+from policykg.graph.vocab import ELI, ID, OA, PKG
+from policykg.ontology import gazetteer
+
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+PLACE_TYPES = frozenset({"Place", "Jurisdiction", "Township", "Island"})
+ORG_TYPES = frozenset({"Agency", "AgencyGroup"})
+ACTIVITY_TYPES = frozenset({"Task", "Project"})
+ROLES = {"LEADS": PKG.LeadRole, "PARTICIPATES_IN": PKG.ParticipantRole,
+         "RESPONSIBLE_FOR": PKG.ResponsibleRole, "ACCOUNTABLE_FOR": PKG.AccountableRole}
+VALUE_KINDS = {"target": PKG.TargetValue, "baseline": PKG.BaselineValue, "actual": PKG.ActualValue}
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def zh(text: Any) -> Literal:
+    """A Chinese-language literal.
+
+    >>> zh("县教育局").language
+    'zh'
+    """
+    return Literal(str(text), lang="zh")
+
+
+def dataset(doc_id: str) -> URIRef:
+    """The ``qb:DataSet`` of the targets one document states.
+
+    >>> str(dataset("plan"))
+    'https://w3id.org/policykg/id/plan.targets'
+    """
+    return ID[f"{doc_id}.targets"]
+
+
+def document_type(name: str) -> URIRef:
+    """The SKOS concept of a document type (行动方案 …); ASCII, stable across runs.
+
+    >>> document_type("行动方案") == document_type("行动方案") != document_type("实施方案")
+    True
+    """
+    return ID[stable_id("doctype", name)]
+
+
+class Context:
+    """What the per-node and per-edge rules need to know about the whole graph, computed once."""
+
+    def __init__(self, g: nx.MultiDiGraph) -> None:
+        self.g = g
+        self.area: dict[str, str] = {}
+        self.states_targets: set[str] = set()
+        for u, v, rel in g.edges(data="type"):
+            if rel == "APPLIES_TO":
+                self.area.setdefault(u, v)
+            elif rel == "STATES":
+                self.states_targets.add(u)
+
+    def type_of(self, node: str) -> str | None:
+        """The ``type`` of a node, ``None`` if it is not in the graph."""
+        return self.g.nodes[node].get("type") if node in self.g else None
+
+
+def _labels(s: URIRef, data: dict[str, Any]) -> Iterator[Triple]:
+    name = data.get("name") or data.get("label")
+    if name:
+        yield s, SKOS.prefLabel, zh(name)
+    if data.get("label_en"):
+        yield s, SKOS.prefLabel, Literal(data["label_en"], lang="en")
+    for alias in sorted(set(data.get("aliases") or []) - {name}):
+        if alias:
+            yield s, SKOS.altLabel, zh(alias)
+
+
+def _document(ctx: Context, node: str, s: URIRef, data: dict[str, Any]) -> Iterator[Triple]:
+    yield s, RDF.type, ELI.LegalResource
+    if data.get("doc_id"):
+        yield s, RDF.type, PROV.Plan
+    if data.get("title"):
+        yield s, ELI.title, zh(data["title"])
+    if data.get("doc_number"):
+        yield s, ELI.id_local, Literal(data["doc_number"])
+    if data.get("date_written") and _DATE.match(str(data["date_written"])):
+        yield s, ELI.date_document, Literal(data["date_written"], datatype=XSD.date)
+    if data.get("doc_type"):
+        yield s, ELI.type_document, document_type(data["doc_type"])
+    if node in ctx.states_targets:
+        ds = dataset(node)
+        yield ds, RDF.type, QB.DataSet
+        yield ds, QB.structure, PKG.TargetStructure
+        yield ds, PROV.wasDerivedFrom, s
+        yield ds, RDFS.label, Literal(f"Targets stated by {node}", lang="en")
+
+
+def _target(ctx: Context, s: URIRef, data: dict[str, Any]) -> Iterator[Triple]:
+    yield s, RDF.type, QB.Observation
+    yield s, RDF.type, PROV.Entity
+    doc = data.get("doc_id")
+    if doc:
+        yield s, QB.dataSet, dataset(doc)
+        yield s, PROV.wasDerivedFrom, ID[doc]
+        if doc in ctx.area:
+            yield s, PKG.refArea, ID[ctx.area[doc]]
+    kind = VALUE_KINDS.get(str(data.get("kind")))
+    if kind is not None:
+        yield s, PKG.valueKind, kind
+
+
+def _domain(ctx: Context, s: URIRef, data: dict[str, Any]) -> Iterator[Triple]:
+    yield s, RDF.type, SKOS.Concept
+    yield s, SKOS.inScheme, PKG.DomainScheme
+    entry = gazetteer.domain(data.get("name") or data.get("label") or "")
+    broader = resolve_domain(entry.broader).id if entry is not None and entry.broader else None
+    if broader is not None and broader in ctx.g and broader != data.get("id"):
+        yield s, SKOS.broader, ID[broader]
+    else:
+        yield s, SKOS.topConceptOf, PKG.DomainScheme
+
+
+def node_triples(ctx: Context, node: str, data: dict[str, Any]) -> Iterator[Triple]:
+    """The standard-vocabulary triples of one node (they belong in the node's own graph).
+
+    >>> g = nx.MultiDiGraph(); g.add_node("t", type="Task")
+    >>> list(node_triples(Context(g), "t", g.nodes["t"]))[0][2] == PROV.Activity
+    True
+    """
+    s = ID[node]
+    kind = data.get("type")
+    if kind == "Document":
+        yield from _document(ctx, node, s, data)
+    elif kind in ACTIVITY_TYPES:
+        yield s, RDF.type, PROV.Activity
+    elif kind == "Target":
+        yield from _target(ctx, s, data)
+    elif kind in ORG_TYPES:
+        yield s, RDF.type, ORG.Organization
+        yield s, RDF.type, PROV.Organization
+        yield from _labels(s, data)
+    elif kind == "Person":
+        yield s, RDF.type, FOAF.Person
+        yield s, RDF.type, PROV.Person
+    elif kind in PLACE_TYPES:
+        yield s, RDF.type, GEO.Feature
+        yield from _labels(s, data)
+    elif kind == "Domain":
+        yield from _domain(ctx, s, data)
+        yield from _labels(s, data)
+    elif kind == "Indicator":
+        yield s, RDF.type, SKOS.Concept
+        yield s, SKOS.inScheme, PKG.IndicatorScheme
+        yield from _labels(s, data)
+
+
+def _span(key: str, doc: URIRef, data: dict[str, Any]) -> Iterator[Triple]:
+    """Where in its document an assertion is stated, as Web Annotation selectors."""
+    start, end = data.get("start"), data.get("end")
+    if start is None or end is None:
+        return
+    span, position, quote = ID[f"{key}.span"], ID[f"{key}.position"], ID[f"{key}.quote"]
+    yield ID[key], PKG.span, span
+    yield span, RDF.type, OA.SpecificResource
+    yield span, OA.hasSource, doc
+    yield span, OA.hasSelector, position
+    yield position, RDF.type, OA.TextPositionSelector
+    # xsd:integer, not oa's xsd:nonNegativeInteger: Oxigraph stores every integer type as
+    # xsd:integer, and the store, the files and a remote copy must hold the same triples.
+    # (Under D-entailment a non-negative xsd:integer is a xsd:nonNegativeInteger anyway.)
+    yield position, OA.start, Literal(int(start), datatype=XSD.integer)
+    yield position, OA.end, Literal(int(end), datatype=XSD.integer)
+    if data.get("quote"):
+        yield span, OA.hasSelector, quote
+        yield quote, RDF.type, OA.TextQuoteSelector
+        yield quote, OA.exact, Literal(data["quote"])
+
+
+def _association(u: str, v: str, key: str, data: dict[str, Any]) -> Iterator[Triple]:
+    """An agency's or person's part in a task or project, qualified by its role."""
+    activity, agent, assoc = ID[v], ID[u], ID[f"{key}.association"]
+    role = PKG.InheritedLeadRole if data["type"] == "LEADS" and data.get("via") else ROLES[data["type"]]
+    yield activity, PROV.wasAssociatedWith, agent
+    yield activity, PROV.qualifiedAssociation, assoc
+    yield assoc, RDF.type, PROV.Association
+    yield assoc, PROV.agent, agent
+    yield assoc, PROV.hadRole, role
+    if data.get("doc_id"):
+        yield assoc, PROV.hadPlan, ID[data["doc_id"]]
+
+
+def _part_of(ctx: Context, u: str, v: str) -> Iterator[Triple]:
+    child, parent = ctx.type_of(u), ctx.type_of(v)
+    if child in PLACE_TYPES and parent in PLACE_TYPES:
+        yield ID[u], GEO.sfWithin, ID[v]
+    elif child in ORG_TYPES and parent in ORG_TYPES:
+        yield ID[u], ORG.subOrganizationOf, ID[v]
+    elif child in ORG_TYPES and parent in PLACE_TYPES:
+        yield ID[u], DCTERMS.spatial, ID[v]
+
+
+def edge_triples(ctx: Context, u: str, v: str, key: str, data: dict[str, Any]) -> Iterator[Triple]:
+    """The standard-vocabulary triples of one edge (they belong in the edge's graph)."""
+    rel = data.get("type")
+    doc = data.get("doc_id")
+    if doc:
+        yield ID[key], PROV.wasDerivedFrom, ID[doc]
+        yield from _span(key, ID[doc], data)
+    if rel in ROLES and ctx.type_of(v) in ACTIVITY_TYPES:
+        yield from _association(u, v, key, data)
+    elif rel == "HAS_TARGET":
+        yield ID[v], PKG.indicator, ID[u]
+    elif rel == "ISSUED_BY":
+        yield ID[u], ELI.passed_by, ID[v]
+    elif rel == "CITES":
+        yield ID[u], ELI.cites, ID[v]
+    elif rel == "APPLIES_TO":
+        yield ID[u], DCTERMS.spatial, ID[v]
+    elif rel == "CONTAINS" and ctx.type_of(v) in ACTIVITY_TYPES:
+        yield ID[u], DCTERMS.hasPart, ID[v]
+    elif rel == "PART_OF":
+        yield from _part_of(ctx, u, v)
+
+
+def shared_triples(ctx: Context) -> Iterator[Triple]:
+    """Triples about things no single node owns: the document-type concepts in use.
+
+    >>> g = nx.MultiDiGraph(); g.add_node("d", type="Document", doc_type="行动方案")
+    >>> (document_type("行动方案"), SKOS.inScheme, PKG.DocumentTypeScheme) in set(shared_triples(Context(g)))
+    True
+    """
+    for name in sorted({d["doc_type"] for _, d in ctx.g.nodes(data=True) if d.get("doc_type")}):
+        concept = document_type(name)
+        yield concept, RDF.type, SKOS.Concept
+        yield concept, SKOS.inScheme, PKG.DocumentTypeScheme
+        yield concept, SKOS.prefLabel, zh(name)
