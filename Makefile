@@ -6,7 +6,7 @@ CORPUS ?= ../shared/corpus
 STORE  ?= policykg-data
 OUT    ?= out
 
-.PHONY: demo test lint install install-test clean
+.PHONY: demo test lint install install-test clean system-deps neo4j-up neo4j-down
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +27,7 @@ install-test: $(VENV)/.installed-test
 demo: $(VENV)/.installed
 	$(BIN)/policykg build $(CORPUS) --store $(STORE)
 	@echo; echo "== Which agency leads the most tasks?"
-	$(BIN)/policykg query top-lead-agencies --store $(STORE)
+	$(BIN)/policykg query top-lead-agencies --store $(STORE) --limit 10
 	@echo; echo "== Which islands are affected by relocation?"
 	$(BIN)/policykg query relocation-islands --store $(STORE)
 	@mkdir -p $(OUT)
@@ -35,12 +35,24 @@ demo: $(VENV)/.installed
 	$(BIN)/policykg export matrix -o $(OUT)/responsibility-matrix.xlsx --store $(STORE)
 	@echo; echo "Open $(OUT)/graph.html in a browser; $(OUT)/responsibility-matrix.xlsx in a spreadsheet."
 
-test: $(VENV)/.installed-test
+# Debian packages the tests need (browsers, office, triplestores): scripts/debian-packages.txt
+system-deps:
+	@scripts/system-deps
+
+test: $(VENV)/.installed-test system-deps
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check .
+
+# A real Neo4j Community 5.26 on 127.0.0.1 (jars from Maven Central, cached in ~/.m2).
+# Its last line is NEO4J_URI=bolt://127.0.0.1:PORT; `make test` starts its own when NEO4J_URI is unset.
+neo4j-up: $(VENV)/.installed
+	@scripts/neo4j-server up
+
+neo4j-down:
+	@scripts/neo4j-server down
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(STORE) $(OUT) .pytest_cache build *.egg-info
+	rm -rf $(STORE) $(OUT) .pytest_cache build *.egg-info scripts/neo4j/target

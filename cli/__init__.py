@@ -5,7 +5,16 @@ or ``./policykg-data``); no server is needed.  Each command lives in its own mod
 and registers itself on :data:`main` when imported here.
 """
 
-from policykg.cli import build_cmd, export_cmd, query_cmd, viz_cmd  # noqa: F401 - registers the commands
+from policykg.cli import (  # noqa: F401 - registers the commands
+    build_cmd,
+    cypher_cmd,
+    export_cmd,
+    neo4j_cmd,
+    query_cmd,
+    sparql_cmd,
+    validate_cmd,
+    viz_cmd,
+)
 from policykg.cli.app import main
 
 __all__ = ["main"]

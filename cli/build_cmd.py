@@ -10,14 +10,17 @@ import click
 from policykg.cli.app import fail, main, store_option
 from policykg.graph.pipeline import build as build_store
 from policykg.loaders.errors import LoaderError
+from policykg.loaders.textio import DEFAULT_MAX_BYTES
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @store_option
 @click.option("--fresh", is_flag=True, help="Start from an empty graph instead of adding to the store.")
-def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool) -> None:
-    """Read documents (files or folders of .txt) into the store.
+@click.option("--max-mb", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_MAX_BYTES / 2**20,
+              show_default=True, help="Files larger than this many MiB are not read (reported as failed).")
+def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float) -> None:
+    """Read documents (files or folders of .txt, .docx, .pdf, .html) into the store.
 
     Documents already in the store are kept and the given ones added or replaced;
     unchanged files are not read again.  A file that cannot be read is reported with
@@ -36,7 +39,8 @@ def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool) -> None:
                 files.append(path)
                 bar.length = len(files)
                 bar.update(1)
-            report = build_store(list(paths), store=store_dir, fresh=fresh, on_file=seen)
+            report = build_store(list(paths), store=store_dir, fresh=fresh, on_file=seen,
+                                 max_bytes=int(max_mb * 2**20))
     except LoaderError as err:
         fail(str(err))
         return

@@ -45,7 +45,9 @@ _GRAPH_FORMATS = {
     "graphml": "GraphML for Gephi and networkx",
     "gexf": "GEXF for Gephi",
     "json": "node-link JSON (networkx)",
-    "ttl": "Turtle (RDF) for any triplestore",
+    "ttl": "Turtle (RDF) for any triplestore, every document's graph merged",
+    "trig": "TriG (RDF), one named graph per document plus the shared one",
+    "nq": "N-Quads (RDF), one named graph per document plus the shared one",
     "jsonld": "JSON-LD (RDF)",
 }
 

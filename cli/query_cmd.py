@@ -7,7 +7,10 @@ from pathlib import Path
 import click
 
 from policykg.cli.app import fail, format_option, main, store_option
+from policykg.cli.neo4j_cmd import NEO4J_ERRORS, neo4j_options, open_driver
 from policykg.cli.output import render
+from policykg.cli.sparql_cmd import endpoint_options, open_endpoint
+from policykg.graph.endpoint import EndpointError
 from policykg.graph.store import Store, StoreError
 from policykg.queries.runner import BACKENDS, QueryError, list_queries, run_query
 
@@ -33,10 +36,16 @@ def queries_cmd(fmt: str) -> None:
 @store_option
 @format_option
 @click.option("--backend", type=click.Choice(BACKENDS), default="sparql", show_default=True,
-              help="sparql runs NAME.rq on the embedded Oxigraph store; networkx runs the Python implementation.")
+              help="sparql runs NAME.rq on the embedded Oxigraph store; networkx runs the Python implementation; "
+                   "neo4j runs NAME.cypher on the Neo4j at --uri (fill it with `policykg neo4j load`); "
+                   "sparql-endpoint runs NAME.rq on the triplestore at --endpoint "
+                   "(fill it with `policykg sparql-push`).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Print only the first N rows.")
+@neo4j_options
+@endpoint_options
 def query(name: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: str, backend: str,
-          limit: int | None) -> None:
+          limit: int | None, uri: str | None, user: str, database: str | None, endpoint: str | None,
+          update_url: str | None, graph_store: str | None, endpoint_user: str | None) -> None:
     """Answer canned question NAME (see `policykg queries`).
 
     \b
@@ -44,10 +53,21 @@ def query(name: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: 
       policykg query top-lead-agencies --limit 10
       policykg query agency-tasks -p agency 嵊泗县卫生健康局 --format csv
       policykg query relocation-islands --format json
+      policykg query top-lead-agencies --backend neo4j --uri bolt://127.0.0.1:7687
+      policykg query top-lead-agencies --backend sparql-endpoint --endpoint http://127.0.0.1:8890/sparql
     """
+    driver = open_driver(uri, user) if backend == "neo4j" else None
+    remote = open_endpoint(endpoint, update_url, graph_store, endpoint_user) if backend == "sparql-endpoint" else None
     try:
-        rows = run_query(name, dict(params), backend=backend, store=Store(store_dir))
-    except (QueryError, StoreError) as err:
+        rows = run_query(name, dict(params), backend=backend, store=Store(store_dir), driver=driver,
+                         database=database, endpoint=remote)
+    except (QueryError, StoreError, EndpointError) as err:
         fail(str(err))
         return
+    except NEO4J_ERRORS as err:
+        fail(f"Neo4j at {uri}: {err}")
+        return
+    finally:
+        if driver is not None:
+            driver.close()
     click.echo(render(rows[:limit] if limit else rows, fmt))

@@ -30,19 +30,26 @@ from typing import Any
 import networkx as nx
 
 from policykg.graph.ids import stable_id
+from policykg.graph.lineage import issuer_of
+from policykg.graph.lineage import level as jurisdiction_level
 from policykg.graph.resolve import (
+    indicator_key,
     resolve_agency,
     resolve_domain,
     resolve_indicator,
     resolve_person,
     resolve_place,
 )
+from policykg.graph.same_work import METHOD, WorkItem, same_work, shared_targets
 from policykg.graph.targets import parse_target
+from policykg.loaders.inline_targets import base_value
 from policykg.loaders.model import (
     ExtractedDocument,
     PersonRef,
     PlaceMention,
     Span,
+    StatedTarget,
+    Task,
     UnitRef,
 )
 from policykg.ontology import gazetteer
@@ -54,6 +61,7 @@ NODE_TYPES = (
 RELATIONS = (
     "CONTAINS", "IN_DOMAIN", "LEADS", "PARTICIPATES_IN", "RESPONSIBLE_FOR", "ACCOUNTABLE_FOR",
     "MENTIONS", "HAS_TARGET", "STATES", "CITES", "ISSUED_BY", "APPLIES_TO", "PART_OF",
+    "SETS_TARGET", "SAME_WORK_AS", "SHARES_TASKS_WITH",
 )
 
 _PLACE_TYPE = {
@@ -73,9 +81,26 @@ def title_key(title: str) -> str:
     return re.sub(r"\s+", "", title.translate(_TITLE_FOLD))
 
 
+def _single_year(period: str | None) -> int | None:
+    return int(period) if period and re.fullmatch(r"(?:19|20)\d{2}", period) else None
+
+
+def _states_something(raw: str) -> bool:
+    """False for a cell that states no value at all: ``/``, ``—``, empty."""
+    return bool(re.search(r"[\d\u4e00-\u9fff]", raw or ""))
+
+
+def _readable(quote: str) -> str:
+    """A quote with layout white space gone (kept between two ASCII words)."""
+    return re.sub(r"(?<![A-Za-z0-9])\s+|\s+(?![A-Za-z0-9])", "", quote).strip()
+
+
 class _Builder:
     def __init__(self) -> None:
         self.g = nx.MultiDiGraph()
+        self.work: list[WorkItem] = []  # every task, for linking the same work across documents
+        self.table_names: dict[str, list[str]] = {}  # indicator id -> names its table rows print
+        self.named: set[tuple[str, str]] = set()  # (document, indicator) a sentence names
 
     # -- nodes -----------------------------------------------------------------
     def node(self, node_id: str, type_: str, label: str, **attrs: Any) -> str:
@@ -125,6 +150,12 @@ class _Builder:
         if not self.g.has_edge(child, parent, key=eid):
             self.g.add_edge(child, parent, key=eid, id=eid, type="PART_OF", source=source)
 
+    def derived(self, u: str, v: str, rel: str, **attrs: Any) -> None:
+        """A relation no single document states but the graph infers across documents (no provenance span)."""
+        eid = stable_id("edge", u, rel, v)
+        if not self.g.has_edge(u, v, key=eid):
+            self.g.add_edge(u, v, key=eid, id=eid, type=rel, **{k: x for k, x in attrs.items() if x is not None})
+
     def place_chain(self, place_id: str) -> None:
         """Add the PART_OF chain island → county → city → province from the gazetteer."""
         child = gazetteer.place_by_id(place_id)
@@ -164,7 +195,8 @@ class _Builder:
                         title=m.title, notice_title=m.notice_title, doc_number=m.doc_number,
                         index_number=m.index_number, issuer=m.issuer, date_written=m.date_written,
                         date_published=m.date_published, jurisdiction=jur, doc_type=m.doc_type,
-                        period=m.period, sha256=doc.sha256, text_length=len(doc.text))
+                        period=m.period, sha256=doc.sha256, text_length=len(doc.text),
+                        level=jurisdiction_level(jur))
         if jur:
             jid = self.place(jur, None)
             if jid:
@@ -176,12 +208,15 @@ class _Builder:
         for order, c in enumerate(doc.citations):
             target = corpus_titles.get(title_key(c.title))
             if target is None:
+                issuer, level = issuer_of(c.title, c.doc_number, jur)
                 target = self.node(stable_id("document", title_key(c.title)), "Document", c.title,
-                                   title=c.title, doc_number=c.doc_number, cited_only=True)
+                                   title=c.title, doc_number=c.doc_number, cited_only=True,
+                                   jurisdiction=issuer, level=level)
             if target != did:
                 self.edge(did, target, "CITES", doc.doc_id, c.span, as_written=c.title, order=order,
                           doc_number=c.doc_number)
         task_spans: list[tuple[int, int, str]] = []
+        work: dict[str, WorkItem] = {}
         seen: dict[tuple[str, str, str], int] = {}
         for t in doc.tasks:
             key = (t.part, t.domain or "", t.number)
@@ -199,6 +234,7 @@ class _Builder:
             self.roles(tid, doc.doc_id, jur, "PARTICIPATES_IN", t.participants)
             self.roles(tid, doc.doc_id, jur, "RESPONSIBLE_FOR", t.responsible)
             self.persons(tid, doc.doc_id, jur, t.persons)
+            work[tid] = self.work_item(tid, doc.doc_id, jur, t)
         for n, p in enumerate(doc.projects):
             pid = stable_id("project", doc.doc_id, p.part, p.number, str(n))
             self.node(pid, "Project", p.name, doc_id=doc.doc_id, part=p.part, number=p.number, name=p.name,
@@ -214,9 +250,48 @@ class _Builder:
                 self.mention(pid, doc.doc_id, jur, mention)
         for ind in doc.indicators:
             self.indicator(did, doc, ind)
+        for st in doc.stated_targets:
+            task = next((tid for s, e, tid in task_spans if s <= st.value_span.start < e), None) \
+                if st.value_span else None
+            key = self.stated(did, doc, st, task)
+            if task is not None and key is not None:
+                item = work[task]
+                work[task] = WorkItem(**{**item.__dict__, "targets": item.targets | {key}})
+        self.work += work.values()
         for mention in doc.places:
             owner = next((tid for s, e, tid in task_spans if s <= mention.span.start < e), did)
             self.mention(owner, doc.doc_id, jur, mention)
+
+    def work_item(self, tid: str, doc_id: str, jur: str | None, t: Task) -> WorkItem:
+        named = [resolve_agency(u.text, jur) for u in (*t.leads, *t.responsible, *t.participants)]
+        return WorkItem(tid, doc_id, t.part, jur, t.title, t.text or t.span.quote,
+                        frozenset(a.id for a in named if a.kind != "group"),
+                        resolve_domain(t.domain).id if t.domain else None)
+
+    def stated(self, did: str, doc: ExtractedDocument, st: StatedTarget, task: str | None) -> tuple[str, float] | None:
+        """A target a sentence states: a Target of the indicator it names; (indicator, base value) back."""
+        iid = resolve_indicator(st.indicator)
+        self.node(iid, "Indicator", st.indicator, name=st.indicator, aliases=[st.indicator])
+        if (did, iid) not in self.named:
+            # the document names the indicator (no table row: no number)
+            self.named.add((did, iid))
+            self.edge(did, iid, "CONTAINS", doc.doc_id, st.span, name=st.indicator)
+        # an undated sentence of a plan sets a target for the plan's period
+        period = st.period or doc.meta.period
+        year = _single_year(period)
+        base, base_unit = base_value(st.value, st.unit)
+        at = st.value_span or st.span
+        tid = stable_id("target", doc.doc_id, iid, "text", str(at.start))
+        evidence = st.sentence or st.span
+        self.node(tid, "Target", f"{st.indicator} {period or ''}: {st.raw}", doc_id=doc.doc_id, period=period,
+                  raw=st.raw, value=st.value, comparator=st.comparator, unit=st.unit, kind=st.kind,
+                  jurisdiction=doc.meta.jurisdiction, origin="text", year=year, base_value=base,
+                  base_unit=base_unit, evidence=_readable(evidence.quote), start=at.start, end=at.end)
+        self.edge(iid, tid, "HAS_TARGET", doc.doc_id, st.span)
+        self.edge(did, tid, "STATES", doc.doc_id, evidence)
+        if task is not None:
+            self.edge(task, tid, "SETS_TARGET", doc.doc_id, st.span)
+        return (indicator_key(st.indicator), base) if base is not None else None
 
     def roles(self, target: str, doc_id: str, jur: str | None, rel: str, units: list[UnitRef],
               via: str | None = None) -> None:
@@ -237,7 +312,10 @@ class _Builder:
 
     def indicator(self, did: str, doc: ExtractedDocument, ind: Any) -> None:
         iid = resolve_indicator(ind.name, ind.unit)
-        self.node(iid, "Indicator", ind.name, name=ind.name, unit=ind.unit)
+        self.node(iid, "Indicator", ind.name, name=ind.name, unit=ind.unit, aliases=[ind.name])
+        self.table_names.setdefault(iid, []).append(ind.name)
+        first_year = re.match(r"(?:19|20)\d{2}", doc.meta.period or "")
+        row = " ".join(ind.span.quote.split())  # the row's cells, one space apart
         self.edge(did, iid, "CONTAINS", doc.doc_id, ind.span, number=ind.number, part=ind.part,
                   domain=ind.domain, unit=ind.unit, name=ind.name)
         if ind.domain:
@@ -248,13 +326,73 @@ class _Builder:
         for order, cell in enumerate(ind.values):
             parsed = parse_target(cell.raw)
             tid = stable_id("target", doc.doc_id, iid, ind.part, ind.number, cell.period)
+            # a 完成值/目标值 column is for the document's year; a year column before a plan's
+            # period is its baseline, the value the plan starts from
+            year = _single_year(cell.period) or (_single_year(doc.meta.period) if cell.period == "target" else None)
+            kind = "baseline" if year and first_year and year < int(first_year.group(0)) else "target"
+            base, base_unit = base_value(parsed.value, ind.unit)
             self.node(tid, "Target", f"{ind.name} {cell.period}: {cell.raw}", doc_id=doc.doc_id,
                       period=cell.period, raw=cell.raw, value=parsed.value, comparator=parsed.comparator,
-                      unit=ind.unit, kind="target", jurisdiction=doc.meta.jurisdiction, order=order,
-                      number=ind.number, part=ind.part,
-                      start=cell.span.start, end=cell.span.end)
+                      unit=ind.unit, kind=kind, jurisdiction=doc.meta.jurisdiction, order=order,
+                      number=ind.number, part=ind.part, origin="table",
+                      year=year if _states_something(cell.raw) else None, base_value=base, base_unit=base_unit,
+                      evidence=row, start=cell.span.start, end=cell.span.end)
             self.edge(iid, tid, "HAS_TARGET", doc.doc_id, cell.span)
             self.edge(did, tid, "STATES", doc.doc_id, cell.span)
+
+
+    # -- across documents ------------------------------------------------------
+    def indicator_names(self) -> None:
+        """An indicator a table names is called as the first table calls it (sentences word it freely)."""
+        for iid, names in self.table_names.items():
+            data = self.g.nodes[iid]
+            data["name"] = data["label"] = names[0]
+
+    def domain_chain(self, domain_id: str) -> list[str]:
+        """A known domain and its broader ones (教育, 学有优教, 七优享); empty for a domain domains.csv lacks."""
+        chain: list[str] = []
+        name = self.g.nodes[domain_id].get("name") if domain_id in self.g else None
+        while name and gazetteer.domain(name) is not None and len(chain) < 8:
+            d = resolve_domain(name)
+            chain.append(d.id)
+            name = d.broader
+        return chain
+
+    def related_domains(self, x: str, y: str) -> bool:
+        """False only for two areas of one scheme (学有优教 vs 病有良医); other schemes are not comparable."""
+        cx, cy = self.domain_chain(x), self.domain_chain(y)
+        if not cx or not cy or cx[-1] != cy[-1] or len(cx) == 1 or len(cy) == 1:
+            return True
+        return cx[-2] == cy[-2]
+
+    def describe(self, a: WorkItem, b: WorkItem, scores: dict[str, float]) -> str:
+        parts = [f"text {scores['text']:.2f}", f"title {scores['title']:.2f}"]
+        if "agencies" in scores:
+            shared = sorted(self.g.nodes[x].get("name", x) for x in a.agencies & b.agencies)
+            parts.append(f"agencies {len(shared)}/{len(a.agencies | b.agencies)}"
+                         + (f" ({'、'.join(shared)})" if shared else ""))
+        if "targets" in scores:
+            parts.append("same targets: " + "; ".join(f"{k} {v:g}" for k, v in shared_targets(a, b)))
+        return "; ".join(parts)
+
+    def link_same_work(self) -> None:
+        """SAME_WORK_AS between tasks of one jurisdiction, SHARES_TASKS_WITH between their documents."""
+        def when(task: str) -> tuple:
+            d = self.g.nodes[task]
+            doc = self.g.nodes[d["doc_id"]]
+            return (doc.get("date_written") or doc.get("date_published") or "", d["doc_id"], d.get("start", 0))
+
+        pairs: dict[tuple[str, str], list[float]] = {}
+        for link in same_work(self.work, self.related_domains, self.describe):
+            a, b = sorted((link.a, link.b), key=when)
+            self.derived(a, b, "SAME_WORK_AS", confidence=link.confidence, method=METHOD, evidence=link.evidence)
+            da, db = self.g.nodes[a]["doc_id"], self.g.nodes[b]["doc_id"]
+            if da != db:
+                pairs.setdefault((da, db), []).append(link.confidence)
+        for (da, db), confs in sorted(pairs.items()):
+            self.derived(da, db, "SHARES_TASKS_WITH", shared_tasks=len(confs),
+                         confidence=round(sum(confs) / len(confs), 3), method="same-work-links",
+                         jurisdiction=self.g.nodes[da].get("jurisdiction"))
 
 
 def build_graph(docs: Iterable[ExtractedDocument]) -> nx.MultiDiGraph:
@@ -264,5 +402,7 @@ def build_graph(docs: Iterable[ExtractedDocument]) -> nx.MultiDiGraph:
     b = _Builder()
     for doc in docs:
         b.document(doc, corpus_titles)
+    b.indicator_names()
+    b.link_same_work()
     b.g.graph["documents"] = [d.doc_id for d in docs]
     return b.g

@@ -26,7 +26,7 @@ from policykg.graph.store import Store
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.extract import doc_id_for, extract_bytes, iter_sources
 from policykg.loaders.model import ExtractedDocument
-from policykg.loaders.textio import read_bytes
+from policykg.loaders.textio import DEFAULT_MAX_BYTES, read_bytes
 
 
 @dataclass
@@ -50,20 +50,29 @@ class BuildReport:
 
 def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = None,
                 on_file: Callable[[Path], None] | None = None,
-                report: BuildReport | None = None) -> list[ExtractedDocument]:
+                report: BuildReport | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> list[ExtractedDocument]:
     """Extract every document under ``paths``, reusing a store's cached extractions.
 
-    Bad files are recorded in ``report.failed`` with their message; the rest go on.
+    Bad files (unreadable, damaged, over ``max_bytes``…) are recorded in
+    ``report.failed`` with their message; the rest go on.
     """
     report = report if report is not None else BuildReport()
     docs: dict[str, ExtractedDocument] = {}
+    seen: dict[str, Path] = {}  # document id -> the file that has it
     for path in iter_sources(paths, on_error=lambda p, e: report.failed.append((str(p), str(e)))):
         if on_file:
             on_file(path)
+        doc_id = doc_id_for(path)
+        if doc_id in seen:
+            # ids come from file names (plan.txt -> plan, plan.pdf -> plan-pdf): only two files
+            # of the same name and format in different folders collide
+            report.failed.append((str(path), f"{path}: same document id '{doc_id}' as {seen[doc_id]}; "
+                                  "rename one of the files"))
+            continue
+        seen[doc_id] = path
         try:
-            data = read_bytes(path)
+            data = read_bytes(path, max_bytes)
             sha = hashlib.sha256(data).hexdigest()
-            doc_id = doc_id_for(path)
             cached = store.cached_extraction(doc_id, sha) if store else None
             if cached is not None:
                 report.reused.append(doc_id)
@@ -74,10 +83,6 @@ def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
         except LoaderError as err:
             report.failed.append((str(path), str(err)))
             continue
-        if doc.doc_id in docs:
-            report.failed.append((str(path), f"{path}: same document id '{doc.doc_id}' as "
-                                  f"{docs[doc.doc_id].source}; rename one of the files"))
-            continue
         docs[doc.doc_id] = doc
     return list(docs.values())
 
@@ -86,15 +91,17 @@ PathLike = str | os.PathLike[str]
 
 
 def build(paths: list[PathLike] | tuple[PathLike, ...], store: PathLike | Store | None = None,
-          fresh: bool = False, on_file: Callable[[Path], None] | None = None) -> BuildReport:
+          fresh: bool = False, on_file: Callable[[Path], None] | None = None,
+          max_bytes: int = DEFAULT_MAX_BYTES) -> BuildReport:
     """Add (or replace) the documents under ``paths`` in the store and rebuild the graph.
 
-    Documents already in the store and not among ``paths`` are kept unless ``fresh``.
-    The store switches to the new graph atomically, only after it is completely written.
+    Documents already in the store and not among ``paths`` are kept unless ``fresh``;
+    a file larger than ``max_bytes`` is not read and fails.  The store switches to the
+    new graph atomically, only after it is completely written.
     """
     st = store if isinstance(store, Store) else Store(store)
     report = BuildReport()
-    docs = extract_all(paths, st, on_file, report)
+    docs = extract_all(paths, st, on_file, report, max_bytes)
     if not fresh:
         new_ids = {d.doc_id for d in docs}
         for old in st.stored_extractions():
@@ -103,7 +110,8 @@ def build(paths: list[PathLike] | tuple[PathLike, ...], store: PathLike | Store 
                 report.kept.append(old.doc_id)
     if not docs:
         if not report.failed:
-            raise LoaderError(", ".join(str(p) for p in paths), "no documents found (looked for *.txt files)")
+            raise LoaderError(", ".join(str(p) for p in paths),
+                              "no documents found (looked for .txt, .docx, .pdf, .html and .htm files)")
         return report  # nothing readable: the store stays as it was
     graph = build_graph(docs)
     version = st.commit(graph, docs)

@@ -8,54 +8,76 @@ The mapping is mechanical, so the SPARQL and networkx answers can be proven equa
   plus an ``pkg:Assertion`` (an ``rdf:Statement``) that carries the edge's provenance
   and qualifiers: ``pkg:docId``, ``pkg:start``, ``pkg:end``, ``pkg:quote``,
   ``pkg:asWritten``, ``pkg:via``, ``pkg:order``, ``pkg:role`` …
+* beside them, the same facts in standard vocabularies (:mod:`policykg.graph.alignment`).
+
+Every triple lives in one named graph (:mod:`policykg.graph.vocab`): a node or edge that
+carries a ``doc_id`` in its document's graph, everything else in the shared graph, so a
+document's facts can be replaced or dropped as one graph.
 
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
->>> g.add_node("t1", id="t1", type="Task", label="任务", number="1")
+>>> g.add_node("t1", id="t1", type="Task", label="任务", number="1", doc_id="d")
 >>> g.add_node("a1", id="a1", type="Agency", label="县教育局")
 >>> g.add_edge("a1", "t1", key="e1", id="e1", type="LEADS", doc_id="d", start=0, end=4, quote="县教育局")
 'e1'
 >>> triples = list(graph_triples(g))
 >>> (ID["a1"], PKG.leads, ID["t1"]) in triples
 True
+>>> graphs = {q[3] for q in graph_quads(g)}
+>>> sorted(str(x).rsplit("/", 1)[1] for x in graphs)
+['_shared', 'd']
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
-from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DefinedNamespace
+from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 
+from policykg.graph import alignment
+from policykg.graph.vocab import (
+    ID,
+    ONTOLOGY_GRAPH,
+    PKG,
+    PREFIXES,
+    SHARED_GRAPH,
+    document_graph,
+)
 from policykg.ontology import data_path
 
-ID = Namespace("https://w3id.org/policykg/id/")
+__all__ = [
+    "ID",
+    "PKG",
+    "PROJECTION_VERSION",
+    "camel",
+    "graph_quads",
+    "graph_triples",
+    "literal",
+    "ontology_quads",
+    "projection_version",
+    "term",
+    "to_dataset",
+    "to_oxigraph",
+    "to_rdflib",
+    "unique_quads",
+]
+
+#: Changes whenever the projection writes different triples for the same graph.
+PROJECTION_VERSION = "2"
 
 
-class PKG(DefinedNamespace):
-    """The policykg ontology's own terms (closed: a typo is an error, not a new IRI)."""
+def projection_version() -> str:
+    """:data:`PROJECTION_VERSION` and a digest of the ontology the store keeps beside the data.
 
-    _NS = Namespace("https://w3id.org/policykg/ontology#")
-    _fail = True
-    _extras = [  # noqa: RUF012 - rdflib reads this class attribute
-        # classes
-        "Document", "Domain", "Task", "Agency", "AgencyGroup", "Jurisdiction", "Township", "Island",
-        "Place", "Indicator", "Target", "Project", "Person", "Assertion",
-        # relations
-        "contains", "inDomain", "leads", "participatesIn", "responsibleFor", "accountableFor",
-        "mentions", "hasTarget", "states", "cites", "issuedBy", "appliesTo", "partOf",
-        # attributes
-        "nodeId", "docId", "source", "title", "noticeTitle", "docNumber", "indexNumber", "issuer",
-        "dateWritten", "datePublished", "jurisdiction", "docType", "period", "sha256", "textLength",
-        "citedOnly", "name", "short", "kind", "aliases", "labelEn", "part", "number", "domain", "text",
-        "deadlineYears", "start", "end", "quote", "location", "investmentRaw", "investmentYiYuan",
-        "content", "unit", "raw", "value", "comparator", "order", "asWritten", "via", "role",
-        "evidence", "relation",
-    ]
-
+    >>> projection_version().startswith(PROJECTION_VERSION + "-")
+    True
+    """
+    digest = hashlib.sha256(data_path("policykg.ttl").read_bytes()).hexdigest()[:12]
+    return f"{PROJECTION_VERSION}-{digest}"
 
 _SKIP = {"id", "type", "label"}
 
@@ -71,8 +93,18 @@ def camel(name: str) -> str:
 
 
 def term(name: str) -> URIRef:
-    """The ontology term for an attribute or relation name (fails on unknown names)."""
-    return PKG[camel(name)]
+    """The ontology term for an attribute or relation name (fails on unknown names).
+
+    >>> term("made_up_attribute")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    AttributeError: pkg:madeUpAttribute is not an ontology term: declare it in ontology/policykg.ttl and ...
+    """
+    try:
+        return PKG[camel(name)]
+    except AttributeError:
+        raise AttributeError(f"pkg:{camel(name)} is not an ontology term: declare it in ontology/policykg.ttl "
+                             "and in PKG (graph/vocab.py)") from None
 
 
 def literal(value: Any) -> Literal:
@@ -96,34 +128,94 @@ def _attributes(subject: URIRef, data: dict[str, Any], skip: set[str]) -> Iterat
                 yield subject, term(key), literal(item)
 
 
-def graph_triples(g: nx.MultiDiGraph) -> Iterator[tuple]:
-    """Every RDF triple of the projection of ``g`` (rdflib terms)."""
+def _graph_of(data: dict[str, Any]) -> URIRef:
+    doc = data.get("doc_id")
+    return document_graph(doc) if doc else SHARED_GRAPH
+
+
+def graph_quads(g: nx.MultiDiGraph) -> Iterator[tuple]:
+    """Every RDF statement of the projection of ``g`` as ``(s, p, o, graph)`` (rdflib terms).
+
+    >>> from policykg.exports.demo import demo_graph
+    >>> s, p, o, where = next(graph_quads(demo_graph()))
+    >>> str(where)
+    'https://w3id.org/policykg/graph/d'
+    """
+    ctx = alignment.Context(g)
     for node, data in g.nodes(data=True):
-        s = ID[node]
-        yield s, RDF.type, PKG[data["type"]]
-        yield s, RDFS.label, Literal(data.get("label", node), lang="zh")
-        yield s, PKG.nodeId, Literal(node)
-        yield from _attributes(s, data, _SKIP)
+        s, where = ID[node], _graph_of(data)
+        yield s, RDF.type, PKG[data["type"]], where
+        yield s, RDFS.label, Literal(data.get("label", node), lang="zh"), where
+        yield s, PKG.nodeId, Literal(node), where
+        for triple in _attributes(s, data, _SKIP):
+            yield *triple, where
+        for triple in alignment.node_triples(ctx, node, data):
+            yield *triple, where
     for u, v, key, data in g.edges(keys=True, data=True):
-        rel = term(data["type"])
-        yield ID[u], rel, ID[v]
-        a = ID[key]
-        yield a, RDF.type, PKG.Assertion
-        yield a, RDF.subject, ID[u]
-        yield a, RDF.predicate, rel
-        yield a, RDF.object, ID[v]
-        yield from _attributes(a, data, _SKIP)
+        rel, a, where = term(data["type"]), ID[key], _graph_of(data)
+        yield ID[u], rel, ID[v], where
+        yield a, RDF.type, PKG.Assertion, where
+        yield a, RDF.subject, ID[u], where
+        yield a, RDF.predicate, rel, where
+        yield a, RDF.object, ID[v], where
+        for triple in _attributes(a, data, _SKIP):
+            yield *triple, where
+        for triple in alignment.edge_triples(ctx, u, v, key, data):
+            yield *triple, where
+    for triple in alignment.shared_triples(ctx):
+        yield *triple, SHARED_GRAPH
+
+
+def graph_triples(g: nx.MultiDiGraph) -> Iterator[tuple]:
+    """Every RDF triple of the projection of ``g`` (rdflib terms), whatever its graph.
+
+    >>> from policykg.exports.demo import demo_graph
+    >>> len(list(graph_triples(demo_graph()))) == len(list(graph_quads(demo_graph())))
+    True
+    """
+    for s, p, o, _ in graph_quads(g):
+        yield s, p, o
+
+
+def _bind(target: Graph) -> None:
+    for prefix, namespace in PREFIXES.items():
+        target.bind(prefix, namespace, replace=True)
 
 
 def to_rdflib(g: nx.MultiDiGraph, with_ontology: bool = False) -> Graph:
-    """The projection as an rdflib :class:`~rdflib.Graph` (for Turtle and JSON-LD exports)."""
+    """The projection as one rdflib :class:`~rdflib.Graph`, graphs merged (for Turtle and JSON-LD).
+
+    >>> from policykg.exports.demo import demo_graph
+    >>> (ID["t1"], RDF.type, PKG.Task) in to_rdflib(demo_graph())
+    True
+    """
     out = Graph()
-    out.bind("pkg", PKG._NS)
-    out.bind("id", ID)
+    _bind(out)
     if with_ontology:
         out.parse(data_path("policykg.ttl"), format="turtle")
     for triple in graph_triples(g):
         out.add(triple)
+    return out
+
+
+def to_dataset(g: nx.MultiDiGraph, with_ontology: bool = False) -> Dataset:
+    """The projection as an rdflib :class:`~rdflib.Dataset`, one named graph per document
+    plus the shared graph (and the ontology's graph with ``with_ontology``), for TriG and N-Quads.
+
+    >>> from policykg.exports.demo import demo_graph
+    >>> ds = to_dataset(demo_graph())
+    >>> sorted(str(c.identifier).rsplit("/", 1)[1] for c in ds.graphs() if len(c))
+    ['_shared', 'd']
+    """
+    out = Dataset()
+    _bind(out)
+    if with_ontology:
+        out.graph(ONTOLOGY_GRAPH).parse(data_path("policykg.ttl"), format="turtle")
+    graphs: dict[URIRef, Graph] = {}
+    for s, p, o, where in graph_quads(g):
+        if where not in graphs:
+            graphs[where] = out.graph(where)
+        graphs[where].add((s, p, o))
     return out
 
 
@@ -136,6 +228,37 @@ def _ox(t: Any) -> ox.NamedNode | ox.Literal:
 
 
 def to_oxigraph(g: nx.MultiDiGraph) -> Iterator[ox.Quad]:
-    """The projection as pyoxigraph quads in the default graph (how the store is loaded)."""
-    for s, p, o in graph_triples(g):
-        yield ox.Quad(_ox(s), _ox(p), _ox(o), ox.DefaultGraph())
+    """The projection as pyoxigraph quads, each in its named graph (how the store is loaded).
+
+    >>> from policykg.exports.demo import demo_graph
+    >>> sorted({q.graph_name.value.rsplit("/", 1)[1] for q in to_oxigraph(demo_graph())})
+    ['_shared', 'd']
+    """
+    names: dict[URIRef, ox.NamedNode] = {}
+    for s, p, o, where in graph_quads(g):
+        if where not in names:
+            names[where] = ox.NamedNode(str(where))
+        yield ox.Quad(_ox(s), _ox(p), _ox(o), names[where])
+
+
+def ontology_quads() -> Iterator[ox.Quad]:
+    """The ontology's own triples in its named graph (the store keeps them beside the data).
+
+    >>> {q.graph_name.value for q in ontology_quads()}
+    {'https://w3id.org/policykg/ontology'}
+    """
+    name = ox.NamedNode(str(ONTOLOGY_GRAPH))
+    for q in ox.parse(path=str(data_path("policykg.ttl")), format=ox.RdfFormat.TURTLE):
+        yield ox.Quad(q.subject, q.predicate, q.object, name)
+
+
+def unique_quads(g: nx.MultiDiGraph, with_ontology: bool = False) -> list[ox.Quad]:
+    """Each quad of the projection once, in a stable order (for files whose readers count statements).
+
+    >>> from policykg.exports.demo import demo_graph
+    >>> quads = unique_quads(demo_graph())
+    >>> len(quads) == len(set(quads)) == len(set(to_oxigraph(demo_graph())))
+    True
+    """
+    more = ontology_quads() if with_ontology else iter(())
+    return list(dict.fromkeys([*to_oxigraph(g), *more]))

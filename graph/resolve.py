@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from policykg.graph.ids import stable_id
+from policykg.loaders.inline_targets import words as stated_words
 from policykg.loaders.units import is_group, squeeze
 from policykg.ontology import word_list
 from policykg.ontology.gazetteer import (
@@ -283,13 +284,46 @@ def resolve_domain(name: str) -> ResolvedDomain:
     return ResolvedDomain(stable_id("domain", key), key)
 
 
-def resolve_indicator(name: str, unit: str | None) -> str:
-    """Id of an indicator: the same name and unit across documents give one node.
+# Separators written between the parts of a product name (浙里惠民保·舟惠保 / 浙里惠民保.舟惠保).
+_NAME_DOTS = re.compile(r"(?<=[\u4e00-\u9fff”])[·.•・‧](?=[\u4e00-\u9fff“])")
+
+
+def indicator_key(name: str) -> str:
+    """The folded name that decides which indicator a name stands for.
+
+    Width, brackets, dashes, spaces and name separators are folded; the document's own
+    jurisdiction in front (全县, 全区, 我市 …) and a closing 数 (托位数 = 托位) are
+    dropped, since documents write the same indicator with and without them.  Quotes
+    are kept: “15分钟”服务圈 names a programme.
+
+    >>> indicator_key("全县开展职业技能培训累计数") == indicator_key("全区开展职业技能培训累计数")
+    True
+    >>> indicator_key("每万老年人口拥有持证养老护理员数"), indicator_key("“浙里惠民保.舟惠保”投保率")
+    ('每万老年人口拥有持证养老护理员', '“浙里惠民保·舟惠保”投保率')
+    >>> indicator_key("安薪指数")
+    '安薪指数'
+    """
+    key = _NAME_DOTS.sub("·", _fold(name))
+    for word in stated_words("scope"):
+        if key.startswith(word) and len(key) > len(word) + 1:
+            key = key[len(word):]
+            break
+    if key.endswith("数") and len(key) > 2 and not key.endswith(stated_words("whole")):
+        key = key[:-1]
+    return key
+
+
+def resolve_indicator(name: str, unit: str | None = None) -> str:
+    """Id of an indicator: the same folded name (:func:`indicator_key`) across documents is one node.
+
+    The unit is not part of an indicator's identity: one document counts 基本养老保险参保人数
+    in 人, another in 万人, and a target keeps its own unit.  ``unit`` is accepted for
+    callers that have one at hand.
 
     >>> resolve_indicator("每千人口拥有0—3岁婴幼儿托位数", "个") == resolve_indicator(
-    ...     "每千人口拥有 0-3岁婴幼儿托位数", "个")
+    ...     "每千人口拥有 0-3岁婴幼儿托位数", "万个")
     True
-    >>> resolve_indicator("（城镇）登记失业率", "%") == resolve_indicator("(城镇)登记失业率", "％")
+    >>> resolve_indicator("（城镇）登记失业率", "%") == resolve_indicator("(城镇)登记失业率")
     True
     """
-    return stable_id("indicator", _fold(name), _fold(unit or ""))
+    return stable_id("indicator", indicator_key(name))

@@ -4,7 +4,8 @@ Layout of a store directory::
 
     STORE/
       CURRENT                  name of the live version (replaced atomically)
-      v-<hash>/oxigraph/       the RDF projection (pyoxigraph on-disk store)
+      v-<hash>/oxigraph/       the RDF projection (pyoxigraph on-disk store), in named graphs:
+                               one per document, one shared, one for the ontology
       v-<hash>/graph.json      the canonical networkx graph (node-link JSON)
       v-<hash>/manifest.json   which documents, with their SHA-256 and counts
       extractions/<doc>.json   each document's extraction, reused while its bytes are unchanged
@@ -12,6 +13,11 @@ Layout of a store directory::
 A build writes a complete new version beside the live one and only then points
 ``CURRENT`` at it, so a crash, Ctrl-C or failed build leaves the previous graph
 untouched and readers never see a mix.
+
+In the RDF store each document's facts are one named graph
+(:func:`policykg.graph.vocab.document_graph`), so replacing or dropping a document is one
+graph operation (what ``policykg sparql-push`` does on a remote triplestore); queries
+read the union of all graphs as their default graph.
 
 >>> import tempfile, networkx as nx
 >>> g = nx.MultiDiGraph(); _ = g.add_node("x", id="x", type="Person", label="某人", name="某人")
@@ -28,18 +34,44 @@ import hashlib
 import json
 import os
 import shutil
+import time
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
 
-from policykg.graph.rdf import to_oxigraph
+from policykg import loaders as loaders_package
+from policykg import ontology as ontology_package
+from policykg.graph.rdf import ontology_quads, projection_version, to_oxigraph
 from policykg.loaders.model import ExtractedDocument
 from policykg.loaders.serialize import from_dict, to_dict
 
 DEFAULT_STORE = "policykg-data"
+# The keys of an edge's two ends in graph.json. Not node-link's default "source"/"target":
+# PART_OF edges have a `source` attribute of their own, which those keys would overwrite.
+_LINKS = {"source": "from_node", "target": "to_node"}
 FORMAT_VERSION = "1"
+
+
+@cache
+def extractor_version() -> str:
+    """A fingerprint of the loader code and the data it reads (gazetteers, vocabularies).
+
+    A cached extraction is reused only when the bytes of the document *and* this
+    fingerprint are unchanged, so upgrading policykg never serves stale facts.
+
+    >>> len(extractor_version())
+    16
+    """
+    digest = hashlib.sha256()
+    for package in (loaders_package, ontology_package):
+        folder = Path(package.__file__).resolve().parent
+        for path in sorted(folder.iterdir()):
+            if path.suffix in {".py", ".csv", ".txt", ".ttl"}:
+                digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 class StoreError(Exception):
@@ -62,6 +94,17 @@ def _write_atomic(path: Path, text: str) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
+
+
+# Test-only: seconds Store.commit sleeps once the new version is completely written and before
+# it is switched in, so tests/test_atomic_build.py can kill a build at that point deterministically.
+PAUSE_ENV = "POLICYKG_TEST_PAUSE_BEFORE_SWITCH"
+
+
+def _test_pause() -> None:
+    seconds = os.environ.get(PAUSE_ENV)
+    if seconds:
+        time.sleep(float(seconds))
 
 
 class Store:
@@ -95,7 +138,9 @@ class Store:
     def load_graph(self) -> nx.MultiDiGraph:
         """The canonical graph of the live version."""
         data = json.loads((self._require() / "graph.json").read_text(encoding="utf-8"))
-        return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges")
+        edges = data.get("edges") or []
+        links = _LINKS if edges and _LINKS["source"] in edges[0] else {}  # versions written before _LINKS
+        return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges", **links)
 
     def rdf(self) -> ox.Store:
         """The live version's Oxigraph store, opened read-only."""
@@ -108,7 +153,8 @@ class Store:
         if not path.exists():
             return None
         data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("format") != FORMAT_VERSION or data["doc"]["sha256"] != sha256:
+        if (data.get("format") != FORMAT_VERSION or data.get("extractor") != extractor_version()
+                or data["doc"]["sha256"] != sha256):
             return None
         return from_dict(data["doc"])
 
@@ -130,7 +176,8 @@ class Store:
         """Keep a document's extraction for the next build."""
         path = self._cache_path(doc.doc_id, doc.sha256)
         path.parent.mkdir(parents=True, exist_ok=True)
-        payload = json.dumps({"format": FORMAT_VERSION, "doc": to_dict(doc)}, ensure_ascii=False)
+        payload = json.dumps({"format": FORMAT_VERSION, "extractor": extractor_version(), "doc": to_dict(doc)},
+                             ensure_ascii=False)
         _write_atomic(path, payload)
 
     # -- writing ---------------------------------------------------------------
@@ -143,9 +190,11 @@ class Store:
         self.path.mkdir(parents=True, exist_ok=True)
         docs = sorted(({"doc_id": d.doc_id, "source": d.source, "sha256": d.sha256} for d in documents),
                       key=lambda e: e["doc_id"])
-        graph_json = json.dumps(nx.node_link_data(graph, edges="edges"), ensure_ascii=False, sort_keys=True,
+        graph_json = json.dumps(nx.node_link_data(graph, edges="edges", **_LINKS), ensure_ascii=False, sort_keys=True,
                                 default=str)
-        digest = hashlib.sha256((FORMAT_VERSION + graph_json).encode("utf-8")).hexdigest()[:16]
+        # The RDF projection's version (and the ontology's) is part of the name, so a store
+        # built by an older projection is re-projected even when its graph is unchanged.
+        digest = hashlib.sha256((FORMAT_VERSION + projection_version() + graph_json).encode("utf-8")).hexdigest()[:16]
         name = f"v-{digest}"
         final = self.path / name
         if self.current() == final:
@@ -157,6 +206,7 @@ class Store:
         staging.mkdir()
         rdf = ox.Store(str(staging / "oxigraph"))
         rdf.bulk_extend(to_oxigraph(graph))
+        rdf.bulk_extend(ontology_quads())
         rdf.flush()
         triples = len(rdf)
         del rdf
@@ -165,6 +215,7 @@ class Store:
                     "edges": graph.number_of_edges(), "triples": triples}
         (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
                                                encoding="utf-8")
+        _test_pause()
         if final.exists():
             shutil.rmtree(final)
         os.replace(staging, final)

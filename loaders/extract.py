@@ -1,7 +1,8 @@
-"""One plain-text policy document -> :class:`ExtractedDocument`.
+"""One policy document -> :class:`ExtractedDocument`.
 
-Reads the file (:mod:`~policykg.loaders.textio`), then its metadata, tables,
-heading tree and tasks, citations and place mentions, each by its own module.
+Reads the file — plain text, Word, PDF or a web page, by content
+(:mod:`~policykg.loaders.readers`) — then its metadata, tables, heading tree and
+tasks, citations and place mentions, each by its own module.
 
 >>> doc_id_for("shengsi-2024-integration-action-plan"), doc_id_for("嵊政办发〔2024〕10号")
 ('shengsi-2024-integration-action-plan', 'doc-2bea44d45307')
@@ -17,12 +18,15 @@ from pathlib import Path
 
 from policykg.loaders.citations import find_citations
 from policykg.loaders.errors import LoaderError
+from policykg.loaders.inline_targets import find_stated_targets
 from policykg.loaders.metadata import inherit_period, read_metadata
 from policykg.loaders.model import ExtractedDocument, PlaceMention, SourceText
 from policykg.loaders.outline import read_outline
 from policykg.loaders.places import find_places
+from policykg.loaders.readers import is_document, read_source
 from policykg.loaders.tables import find_tables
-from policykg.loaders.textio import DEFAULT_MAX_BYTES, decode_bytes, read_text
+from policykg.loaders.textio import DEFAULT_MAX_BYTES, read_bytes
+from policykg.ontology import word_list
 
 _SKIPPED_NAMES = {"readme.md", "readme.txt"}
 _TEXT_SUFFIXES = {".txt", ".text", ".md"}
@@ -32,10 +36,15 @@ def doc_id_for(name: str | os.PathLike[str]) -> str:
     """A stable ASCII id for a file (path, name or stem): lowercase ``[a-z0-9-]``, or ``doc-<sha1>``.
 
     The id is the slug of the file stem; a stem without ASCII letters gets
-    ``doc-`` and the first 12 hex digits of the stem's SHA-1.
+    ``doc-`` and the first 12 hex digits of the stem's SHA-1.  Only text files
+    drop their suffix: ``plan.docx``, ``plan.pdf`` and ``plan.html`` are
+    ``plan-docx``, ``plan-pdf`` and ``plan-html``, so the same document published
+    in several formats never collides with its text copy ``plan``.
 
     >>> doc_id_for("Dinghai 2023 Plan (final)"), doc_id_for(Path("/corpus/jiangshan-report.txt"))
     ('dinghai-2023-plan-final', 'jiangshan-report')
+    >>> doc_id_for("jiangshan-report.PDF")
+    'jiangshan-report-pdf'
     """
     p = Path(name)
     stem = p.stem if p.suffix.lower() in _TEXT_SUFFIXES else p.name
@@ -102,6 +111,13 @@ def extract_text(text: str, source: str, sha256: str = "") -> ExtractedDocument:
     for s, e in _complement(start, len(text), taken):
         mentions.extend(find_places(src, s, e))
 
+    # sentences of the body and of reform lists state targets; indicator and project
+    # tables are read as tables
+    task_tables = [r for r in regions if any(r[0] <= t.span.start < r[1] for t in tables.tasks)]
+    stated = find_stated_targets(src, [*_complement(outline.body[0], len(text), regions), *task_tables], tasks,
+                                 reported=meta.doc_type in word_list("reporting_document_types.txt"),
+                                 table_ranges=task_tables)
+
     return ExtractedDocument(
         doc_id=doc_id_for(source),
         source=Path(source).name,
@@ -115,23 +131,26 @@ def extract_text(text: str, source: str, sha256: str = "") -> ExtractedDocument:
         citations=citations,
         places=_dedupe(mentions),
         warnings=[*outline.warnings, *tables.warnings],
+        stated_targets=stated,
     )
 
 
 def extract_bytes(data: bytes, path: str | os.PathLike[str]) -> ExtractedDocument:
-    """Decode and extract a document's raw bytes; ``path`` names it (id, messages).
+    """Read and extract a document's raw bytes, any format; ``path`` names it (id, messages).
 
     >>> extract_bytes("二、主要任务\\r\\n1.推进工作。".encode("gb18030"), "a.txt").tasks[0].title
     '推进工作'
     """
-    text = decode_bytes(data, str(path))
-    return extract_text(text, str(path), hashlib.sha256(data).hexdigest())
+    reading = read_source(data, path)
+    doc = extract_text(reading.text, str(path), hashlib.sha256(data).hexdigest())
+    doc.source_format = reading.format
+    doc.pages = reading.pages
+    return doc
 
 
 def extract_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> ExtractedDocument:
-    """Read and extract one document file; :class:`LoaderError` if it cannot be read."""
-    text, sha = read_text(path, max_bytes)
-    return extract_text(text, str(path), sha)
+    """Read and extract one document file; :class:`LoaderError` if it cannot be read or is over ``max_bytes``."""
+    return extract_bytes(read_bytes(path, max_bytes), path)
 
 
 def _is_hidden(path: Path, root: Path) -> bool:
@@ -142,7 +161,8 @@ def iter_sources(
     paths: Iterable[str | os.PathLike[str]],
     on_error: Callable[[Path, LoaderError], None] | None = None,
 ) -> Iterator[Path]:
-    """The document files under ``paths``: files as given, folders walked for ``*.txt``, sorted.
+    """The document files under ``paths``: files as given, folders walked for .txt, .docx, .pdf, .html
+    and .htm files (any case), sorted.
 
     Hidden files and folders and README files are skipped.  A path that does not
     exist goes to ``on_error`` when given; otherwise it is yielded, so that reading
@@ -150,8 +170,9 @@ def iter_sources(
     """
     for p in map(Path, paths):
         if p.is_dir():
-            for f in sorted(p.rglob("*.txt")):
-                if f.is_file() and not _is_hidden(f, p) and f.name.lower() not in _SKIPPED_NAMES:
+            for f in sorted(p.rglob("*")):
+                if (is_document(f) and f.is_file() and not _is_hidden(f, p)
+                        and f.name.lower() not in _SKIPPED_NAMES):
                     yield f
         elif on_error is not None and not p.exists():
             on_error(p, LoaderError(str(p), "no such file or folder"))
@@ -160,7 +181,7 @@ def iter_sources(
 
 
 def extract_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, ExtractedDocument | LoaderError]]:
-    """Extract every ``*.txt`` under the given files and folders, sorted, one result each.
+    """Extract every document under the given files and folders, sorted, one result each.
 
     A file that cannot be read yields its :class:`LoaderError` and the walk goes on.
 

@@ -148,6 +148,32 @@ class Indicator:
 
 
 @dataclass
+class StatedTarget:
+    """A target (or a reported figure) stated in a sentence: 到2027年，…发生率控制在1‰以下.
+
+    ``indicator`` is the noun phrase the sentence says the value is of, white space
+    removed; ``period`` the year the sentence sets ("2027"), if any; ``raw`` the words
+    as written from the comparator on ("控制在1‰以下"); ``kind`` is ``target`` or
+    ``actual`` (a figure a report gives as done).  ``span`` covers the indicator's
+    name through the value, ``value_span`` the number with its unit, ``sentence`` the
+    whole sentence.
+    """
+
+    indicator: str
+    period: str | None
+    raw: str
+    value: float | None
+    comparator: str | None  # =, <, <=, >, >=
+    unit: str | None
+    kind: str  # "target" | "actual"
+    span: Span
+    value_span: Span | None = None
+    sentence: Span | None = None
+    part: str | None = None  # the task's part when the sentence is in a task
+    task_number: str | None = None
+
+
+@dataclass
 class Project:
     """One row of a project list (项目清单) or a named project in a 专栏."""
 
@@ -209,3 +235,19 @@ class ExtractedDocument:
     citations: list[Citation] = field(default_factory=list)
     places: list[PlaceMention] = field(default_factory=list)  # every place mention, tasks' included
     warnings: list[str] = field(default_factory=list)
+    stated_targets: list[StatedTarget] = field(default_factory=list)  # targets stated in sentences
+    source_format: str = "text"  # what the file was read as: text, docx, pdf or html
+    # (start, end) offsets of each printed page's text, for documents read from PDF; empty otherwise
+    pages: list[tuple[int, int]] = field(default_factory=list)
+
+    def page_of(self, offset: int) -> int | None:
+        """The 1-based page a character offset is on, or ``None`` for a document without pages.
+
+        >>> doc = ExtractedDocument("d", "d.pdf", "", "第一页第二页", DocumentMeta(), pages=[(0, 3), (3, 6)])
+        >>> doc.page_of(4), ExtractedDocument("t", "t.txt", "", "正文", DocumentMeta()).page_of(0)
+        (2, None)
+        """
+        for number, (start, end) in enumerate(self.pages, start=1):
+            if start <= offset < end:
+                return number
+        return None

@@ -41,6 +41,8 @@ def _build(tp: Any, value: Any) -> Any:
     if origin is list:
         (item,) = typing.get_args(tp)
         return [_build(item, v) for v in value]
+    if origin is tuple:  # JSON keeps tuples as lists
+        return tuple(value)
     if origin is dict:
         _, item = typing.get_args(tp)
         return {k: _build(item, v) for k, v in value.items()}

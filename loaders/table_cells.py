@@ -1,7 +1,8 @@
 """The pieces a flattened table is made of, and what a piece looks like.
 
 Web pages and PDF conversions print a table one cell per line (cells wrapping over
-several lines) or one row per line with tabs between cells.  A :class:`Piece` is
+several lines) or one row per line with tabs between cells (the convention the
+Word, PDF and HTML readers write, :mod:`~policykg.loaders.flatten`).  A :class:`Piece` is
 one non-blank line, or one tab-separated cell, with the offsets of its text in the
 normalised document; the predicates here say which kind of cell a piece can be.
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from policykg.loaders.flatten import CELL_LINE_BREAK
 from policykg.loaders.model import SourceText
 from policykg.loaders.units import is_person_name, is_unit, squeeze
 
@@ -79,6 +81,23 @@ def tab_cells(piece: Piece) -> list[Piece]:
         cells.append(Piece(s, s + len(stripped), stripped, True, piece.line_no))
         pos += len(raw) + 1
     return cells
+
+
+def cell_lines(cell: Piece) -> list[Piece]:
+    """The lines of one tab cell (a Word or PDF cell keeps its lines apart with U+2028); none if empty.
+
+    >>> [(c.start, c.text) for c in cell_lines(Piece(4, 13, "县教育局\u2028 县财政局"))]
+    [(4, '县教育局'), (10, '县财政局')]
+    """
+    out: list[Piece] = []
+    pos = cell.start
+    for raw in cell.text.split(CELL_LINE_BREAK):
+        stripped = raw.strip()
+        if stripped:
+            s = pos + len(raw) - len(raw.lstrip())
+            out.append(Piece(s, s + len(stripped), stripped, cell.blank_before, cell.line_no))
+        pos += len(raw) + 1
+    return out
 
 
 def is_serial(text: str) -> bool:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 
 from policykg.loaders.table_cells import (
     Piece,
+    cell_lines,
     continues,
     ends_table,
     group_row,
@@ -172,25 +173,67 @@ class _Reader:
 
 
 class _TabReader(_Reader):
+    """Rows read by position.  Besides one row per line, it takes the rows Word and PDF
+    tables become: a line whose 序号 cell is empty continues the row above (a row
+    broken across pages or printed over several lines), and a line repeating the row
+    above's number is one of its sub-rows when the table lists tasks."""
+
     def read(self, title: Piece | None) -> Table:
         j = self.header.end
         number = self.number_index()
+        tasks = next((k for k, c in enumerate(self.cols) if c.cell_type == "tasks"), None)
+        current: tuple[list[list[Piece]], list[Row]] | None = None
         while j < len(self.p) and "\t" in self.p[j].text:
             cells = tab_cells(self.p[j])
             filled = [c for c in cells if c.text]
             g = group_row(filled[0].text) if len(filled) == 1 else None
+            row = [cell_lines(c) for c in cells[: len(self.cols)]]
+            row += [[] for _ in range(len(self.cols) - len(row))]
+            own_number = number is None or bool(row[number] and is_serial(row[number][0].text))
             if g:
+                self._flush(current)
+                current = None
                 self.groups.append(Group(g[0], g[1], filled[0]))
                 self.domain = g[1]
-            else:
-                row = [[c] if c.text else [] for c in cells[: len(self.cols)]]
-                row += [[] for _ in range(len(self.cols) - len(row))]
-                if number is not None and not (row[number] and is_serial(row[number][0].text)):
-                    self.warn(self.p[j], "table row without a row number; skipped")
-                elif filled:
-                    self.add_row(row, [])
+            elif not own_number and current is not None and filled:
+                self._extend(current, row)
+            elif not own_number:
+                self.warn(self.p[j], "table row without a row number; skipped")
+            elif current is not None and tasks is not None and self._repeats(current[0], row, number):
+                self._add_subrow(current, row, tasks)
+            elif filled:
+                self._flush(current)
+                current = (row, [])
             j += 1
+        self._flush(current)
         return Table(self.header, title, self.rows, self.groups, j, self.warnings)
+
+    def _flush(self, current: tuple[list[list[Piece]], list[Row]] | None) -> None:
+        if current is not None:
+            self.add_row(*current)
+
+    @staticmethod
+    def _repeats(cells: list[list[Piece]], row: list[list[Piece]], number: int | None) -> bool:
+        return number is not None and bool(cells[number]) and row[number][0].text == cells[number][0].text
+
+    @staticmethod
+    def _extend(current: tuple[list[list[Piece]], list[Row]], row: list[list[Piece]]) -> None:
+        cells, subrows = current
+        last = subrows[-1] if subrows else None
+        for k, more in enumerate(row):
+            target = last.cells if last is not None and k >= last.own_from else cells
+            target[k].extend(more)
+
+    @staticmethod
+    def _add_subrow(current: tuple[list[list[Piece]], list[Row]], row: list[list[Piece]], tasks: int) -> None:
+        cells, subrows = current
+        if not subrows:
+            first = numbered_text(cells[tasks][0].text) if cells[tasks] else None
+            subrows.append(Row([list(c) for c in cells], None, first or "1", own_from=tasks))
+        for k in range(tasks):
+            row[k] = list(cells[k])
+        label = numbered_text(row[tasks][0].text) if row[tasks] else None
+        subrows.append(Row(row, None, label or str(len(subrows) + 1), own_from=tasks))
 
 
 class _FlatReader(_Reader):

@@ -1,5 +1,5 @@
 // Every indicator row of every document: its lead and its values by period.
-MATCH (d:Document)-[c:CONTAINS]->(i:Indicator)
+MATCH (d:Document)-[c:CONTAINS]->(i:Indicator) WHERE c.number IS NOT NULL
 CALL (d, c, i) {
   MATCH (a)-[r:LEADS]->(i) WHERE r.doc_id = c.doc_id AND r.number = c.number
   RETURN 'lead' AS field, a.id AS item_id, a.name AS item_name, r.as_written AS item_as_written,

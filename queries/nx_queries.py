@@ -121,6 +121,8 @@ def indicators(g: nx.MultiDiGraph) -> list[Row]:
     rows: list[Row] = []
     for i, _d in _nodes(g, "Indicator"):
         for _doc, row in _in(g, i, "CONTAINS"):
+            if row.get("number") is None:
+                continue  # named in a sentence, not a row of a table
             doc_id, number = row["doc_id"], row.get("number")
             base = {"indicator_id": i, "doc_id": doc_id, "source": _source(g, doc_id), "number": number,
                     "name": row.get("name"), "unit": row.get("unit"), "domain": row.get("domain")}
@@ -225,4 +227,148 @@ def responsibility_matrix(g: nx.MultiDiGraph) -> list[Row]:
         row.update({r: len(roles.get(r, ())) for r in ("lead", "inherited_lead", "participant", "responsible",
                                                       "total")})
         rows.append(row)
+    return rows
+
+
+# -- across documents: targets, lineage, the same work ---------------------------------------
+_TARGET_FIELDS = ("kind", "value", "comparator", "unit", "raw", "doc_id", "origin")
+_LINK_COLUMNS = (*(f"{side}_{k}" for side in ("from", "to")
+                   for k in ("id", "doc_id", "part", "number", "title", "date")), "confidence", "method", "evidence")
+
+
+def _indicator_matches(node: str, data: dict[str, Any], wanted: str) -> bool:
+    return wanted in (node, data.get("name")) or wanted in data.get("aliases", [])
+
+
+def _dated_targets(g: nx.MultiDiGraph, indicator: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The targets of an indicator that are for a known year."""
+    for t, _ in _out(g, indicator, "HAS_TARGET"):
+        if g.nodes[t].get("year") is not None:
+            yield t, g.nodes[t]
+
+
+def _target_row(g: nx.MultiDiGraph, indicator: str, t: str, d: dict[str, Any]) -> Row:
+    row = {"indicator_id": indicator, "indicator_name": g.nodes[indicator].get("name"), "target_id": t,
+           "jurisdiction": d.get("jurisdiction"), "year": d.get("year"), "quote": d.get("evidence")}
+    row.update({k: d.get(k) for k in _TARGET_FIELDS})
+    return row
+
+
+def _disagree(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two statements of one indicator's value disagree (see catalog.toml, target-conflicts)."""
+    av, bv = a.get("base_value"), b.get("base_value")
+    if av is not None and bv is not None:
+        units = (a.get("base_unit"), b.get("base_unit"))
+        return (None in units or units[0] == units[1]) and av != bv
+    return av is None and bv is None and a.get("raw") != b.get("raw")
+
+
+def _in_order(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Each pair once: documents in id order; in one document, the table's value before the sentence's."""
+    return a["doc_id"] < b["doc_id"] or (a["doc_id"] == b["doc_id"] and a.get("origin") == "table"
+                                         and b.get("origin") == "text")
+
+
+@canned("target-conflicts")
+def target_conflicts(g: nx.MultiDiGraph) -> list[Row]:
+    rows: list[Row] = []
+    for i, d in _nodes(g, "Indicator"):
+        targets = list(_dated_targets(g, i))
+        for ta, a in targets:
+            for tb, b in targets:
+                if (a.get("jurisdiction") is None or (a.get("jurisdiction"), a["year"], a.get("kind"))
+                        != (b.get("jurisdiction"), b["year"], b.get("kind"))):
+                    continue
+                if _in_order(a, b) and _disagree(a, b):
+                    row = {"indicator_id": i, "indicator_name": d.get("name"), "jurisdiction": a["jurisdiction"],
+                           "year": a["year"], "kind": a.get("kind"), "a_target_id": ta, "b_target_id": tb,
+                           "a_quote": a.get("evidence"), "b_quote": b.get("evidence")}
+                    for side, t in (("a", a), ("b", b)):
+                        row.update({f"{side}_{k}": t.get(k) for k in _TARGET_FIELDS if k != "kind"})
+                    rows.append(row)
+    return rows
+
+
+@canned("target-series")
+def target_series(g: nx.MultiDiGraph, indicator: str) -> list[Row]:
+    return [_target_row(g, i, t, d)
+            for i, data in _nodes(g, "Indicator") if _indicator_matches(i, data, indicator)
+            for t, d in _dated_targets(g, i)]
+
+
+@canned("compare-jurisdictions")
+def compare_jurisdictions(g: nx.MultiDiGraph) -> list[Row]:
+    rows: list[Row] = []
+    for i, _ in _nodes(g, "Indicator"):
+        targets = [(t, d) for t, d in _dated_targets(g, i) if d.get("jurisdiction")]
+        for t, d in targets:
+            if any(o.get("year") == d["year"] and o["jurisdiction"] != d["jurisdiction"] for _, o in targets):
+                rows.append(_target_row(g, i, t, d))
+    return rows
+
+
+def _doc_side(g: nx.MultiDiGraph, side: str, doc: str) -> Row:
+    d = g.nodes[doc]
+    return {f"{side}_id": doc, f"{side}_title": d.get("title"), f"{side}_doc_number": d.get("doc_number"),
+            f"{side}_level": d.get("level"), f"{side}_jurisdiction": d.get("jurisdiction")}
+
+
+def _reach(g: nx.MultiDiGraph, start: str, rel: str, forward: bool = True, backward: bool = False) -> set[str]:
+    """``start`` and every node a chain of ``rel`` edges followed forward and/or backward reaches."""
+    seen, todo = {start}, [start]
+    while todo:
+        node = todo.pop()
+        steps = [*(_out(g, node, rel) if forward else ()), *(_in(g, node, rel) if backward else ())]
+        for nxt, _ in steps:
+            if nxt not in seen:
+                seen.add(nxt)
+                todo.append(nxt)
+    return seen
+
+
+def _documents_named(g: nx.MultiDiGraph, wanted: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    return ((n, d) for n, d in _nodes(g, "Document")
+            if wanted in (n, d.get("title"), d.get("doc_number"), d.get("source")))
+
+
+@canned("lineage")
+def lineage(g: nx.MultiDiGraph, document: str) -> list[Row]:
+    rows: list[Row] = []
+    for s, sd in _documents_named(g, document):
+        base = {"document_id": s, "document_title": sd.get("title")}
+        up, down = _reach(g, s, "CITES"), _reach(g, s, "CITES", forward=False, backward=True)
+        for f, t, e in g.edges(data=True):
+            kinds = []
+            if e["type"] == "CITES":
+                kinds = [k for k, hit in (("implements", f in up), ("implemented-by", t in down)) if hit]
+            elif e["type"] == "SHARES_TASKS_WITH" and s in (f, t):
+                kinds = ["same-jurisdiction"]
+            for direction in kinds:
+                rows.append({**base, "direction": direction, **_doc_side(g, "from", f), **_doc_side(g, "to", t),
+                             "quote": e.get("quote"), "shared_tasks": e.get("shared_tasks"),
+                             "confidence": e.get("confidence")})
+    return rows
+
+
+def _task_side(g: nx.MultiDiGraph, side: str, task: str) -> Row:
+    d = g.nodes[task]
+    doc = g.nodes[d["doc_id"]]
+    return {f"{side}_id": task, f"{side}_doc_id": d["doc_id"], f"{side}_part": d.get("part"),
+            f"{side}_number": d.get("number"), f"{side}_title": d.get("title"),
+            f"{side}_date": doc.get("date_written") or doc.get("date_published")}
+
+
+@canned("task-history")
+def task_history(g: nx.MultiDiGraph, task: str) -> list[Row]:
+    rows: list[Row] = []
+    for s, sd in _nodes(g, "Task"):
+        if task not in (s, sd.get("title")):
+            continue
+        base = {"task_id": s, "task_title": sd.get("title"), "task_doc_id": sd["doc_id"]}
+        component = _reach(g, s, "SAME_WORK_AS", forward=True, backward=True)
+        links = [(f, t, e) for f, t, e in g.edges(data=True) if e["type"] == "SAME_WORK_AS" and f in component]
+        rows += [{**base, **_task_side(g, "from", f), **_task_side(g, "to", t), "confidence": e.get("confidence"),
+                  "method": e.get("method"), "evidence": e.get("evidence")} for f, t, e in links]
+        if not links:  # the task alone: every link column empty, as the other backends give it
+            rows.append({**base, **{k: None for k in _LINK_COLUMNS}})
     return rows

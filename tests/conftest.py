@@ -45,3 +45,31 @@ def corpus_copy(tmp_path: Path, corpus_dir: Path) -> Path:
     for path in corpus_dir.glob("*.txt"):
         shutil.copy(path, target / path.name)
     return target
+
+
+@pytest.fixture(scope="session")
+def format_twins(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> dict[str, dict[str, Path]]:
+    """Each corpus document as .txt, .docx, .pdf (printed by LibreOffice once) and .html: stem -> format -> path.
+
+    Nothing is cached in the repository: the twins are made afresh in a temporary folder each session.
+    """
+    from twins import PAGE_HEADER, print_pdfs, write_docx, write_html
+
+    from policykg.loaders.extract import extract_text
+
+    out = tmp_path_factory.mktemp("twins")
+    twins: dict[str, dict[str, Path]] = {}
+    for path in sorted(corpus_dir.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        title = extract_text(text, path.name).meta.title
+        stem = path.stem
+        twins[stem] = {
+            "txt": path,
+            "docx": write_docx(text, out / f"{stem}.docx", header=PAGE_HEADER,
+                               big=frozenset({title}) if title else frozenset()),
+            "html": write_html(text, out / f"{stem}.html"),
+        }
+    pdfs = print_pdfs([t["docx"] for t in twins.values()], out)
+    for t, pdf in zip(twins.values(), pdfs, strict=True):
+        t["pdf"] = pdf
+    return twins

@@ -15,8 +15,18 @@ ALL = [q.name for q in list_queries()]
 AGENCY_PARAMS = ["县卫健局", "嵊泗县民政局", "各乡镇", "区教育局", "没有这个单位"]
 
 
+PARAMS = {
+    "agency-tasks": [{"agency": a} for a in AGENCY_PARAMS],
+    "target-series": [{"indicator": i} for i in ("每万老年人口拥有持证养老护理员数", "重大慢病过早死亡率",
+                                                 "城镇住房保障受益覆盖率", "没有这个指标")],
+    "lineage": [{"document": d} for d in ("shengsi-2023-qiyouxiang-plan", "shengsi-2024-qiyouxiang-workpoints",
+                                          "浙政办发〔2023〕4号", "jiangshan-2025-integration-report", "没有")],
+    "task-history": [{"task": t} for t in ("加快发展婴育数字服务", "推进城乡公交一体化", "没有这个任务")],
+}
+
+
 def _params(name: str) -> list[dict[str, str]]:
-    return [{"agency": a} for a in AGENCY_PARAMS] if name == "agency-tasks" else [{}]
+    return PARAMS.get(name, [{}])
 
 
 @pytest.mark.parametrize("name", ALL)

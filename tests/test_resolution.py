@@ -184,6 +184,7 @@ def test_indicator_spellings_share_an_id(a, b) -> None:
     assert resolve_indicator(*a) == resolve_indicator(*b)
 
 
-def test_indicator_units_and_quotes_matter() -> None:
-    assert resolve_indicator("托位数", "个") != resolve_indicator("托位数", "万个")
+def test_indicator_quotes_matter_but_units_do_not() -> None:
+    # one document counts an indicator in 人, another in 万人: still one indicator
+    assert resolve_indicator("托位数", "个") == resolve_indicator("托位数", "万个")
     assert resolve_indicator("“15分钟”服务圈覆盖率", "%") != resolve_indicator("15分钟服务圈覆盖率", "%")
