@@ -41,6 +41,34 @@ def export_matrix(output: Path, by: str, roles: str, jurisdiction: str | None, s
     click.echo(f"wrote {output}")
 
 
+@export.command("neo4j-csv")
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@store_option
+def export_neo4j_csv(directory: Path, store_dir: Path) -> None:
+    """CSV files for `neo4j-admin database import`: the bulk path into Neo4j.
+
+    DIRECTORY must be new or empty. It gets one CSV per label and relationship type, the
+    neo4j-admin options in import.args, the constraints in schema.cypher and a README.txt.
+    The imported database equals what `policykg neo4j load` writes.
+
+    \b
+    Example:
+      policykg export neo4j-csv bulk/
+      cd bulk && neo4j-admin database import full @import.args neo4j
+      cypher-shell -d neo4j -f schema.cypher
+    """
+    from policykg.exports.neo4j_csv import Neo4jCsvError, write_neo4j_csv
+
+    graph = load_graph(store_dir)
+    try:
+        written = write_neo4j_csv(graph, directory)
+    except (Neo4jCsvError, FileNotFoundError) as err:
+        fail(str(err))
+    click.echo(f"wrote {written.nodes} nodes and {written.relationships} relationships in "
+               f"{len(written.node_files) + len(written.relationship_files)} CSV files to {directory}")
+    click.echo(f"next: cd {directory} && neo4j-admin database import full @import.args neo4j")
+
+
 _GRAPH_FORMATS = {
     "graphml": "GraphML for Gephi and networkx",
     "gexf": "GEXF for Gephi",

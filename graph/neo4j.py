@@ -150,11 +150,13 @@ def neo4j_value(value: Any) -> Any:
 
     Strings, booleans, 64-bit integers and floats pass; a list of one such kind stays a
     list; anything else (maps, nested or mixed lists, huge integers) becomes JSON text.
+    An empty list is no value: Neo4j could not tell its element type when bulk-importing
+    it, so neither path writes it (queries read lists with ``coalesce(x, [])``).
 
-    >>> neo4j_value([1, 2]), neo4j_value(["a", 1]), neo4j_value(None), neo4j_value(2**70)
-    ([1, 2], '["a", 1]', None, '1180591620717411303424')
+    >>> neo4j_value([1, 2]), neo4j_value(["a", 1]), neo4j_value(None), neo4j_value(2**70), neo4j_value([])
+    ([1, 2], '["a", 1]', None, '1180591620717411303424', None)
     """
-    if value is None:
+    if value is None or (isinstance(value, (list, tuple)) and not value):
         return None
     if _scalar(value):
         return value
@@ -199,12 +201,56 @@ class _Part:
         return sum(map(len, self.nodes.values())) + sum(map(len, self.rels.values()))
 
 
-def _node_row(node: str, data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
-    props = neo4j_props({**data, "id": data.get("id", node)})
-    label = data.get("type")
-    if not label:
-        raise Neo4jLoadError(f"node {node!r} has no type")
-    return label, {"id": props["id"], "props": props}
+@dataclass(frozen=True)
+class NodeRecord:
+    """A graph node as Neo4j stores it: its stable id, its label (besides ``Entity``) and properties."""
+
+    key: str
+    id: str
+    label: str
+    props: dict[str, Any]
+    doc_id: str | None
+
+
+@dataclass(frozen=True)
+class RelRecord:
+    """A graph edge as Neo4j stores it: stable id, relationship type, endpoint ids, properties."""
+
+    id: str
+    type: str
+    source: str
+    target: str
+    props: dict[str, Any]
+    doc_id: str | None
+
+
+def node_records(graph: nx.MultiDiGraph) -> Iterator[NodeRecord]:
+    """Every node of ``graph`` in its Neo4j form; the one mapping the loader and the CSV export share.
+
+    >>> g = nx.MultiDiGraph(); g.add_node("a1", type="Agency", name="县教育局", start=None)
+    >>> next(node_records(g))
+    NodeRecord(key='a1', id='a1', label='Agency', props={'type': 'Agency', 'name': '县教育局', 'id': 'a1'}, doc_id=None)
+    """
+    for node, data in graph.nodes(data=True):
+        props = neo4j_props({**data, "id": data.get("id", node)})
+        label = data.get("type")
+        if not label:
+            raise Neo4jLoadError(f"node {node!r} has no type")
+        yield NodeRecord(node, props["id"], label, props, data.get("doc_id"))
+
+
+def relationship_records(graph: nx.MultiDiGraph) -> Iterator[RelRecord]:
+    """Every edge of ``graph`` in its Neo4j form, endpoints by their stable ids.
+
+    >>> g = nx.MultiDiGraph(); g.add_node("a", type="Agency"); g.add_node("t", type="Task")
+    >>> _ = g.add_edge("a", "t", key="e1", type="LEADS", doc_id="d")
+    >>> r = next(relationship_records(g)); (r.id, r.type, r.source, r.target, r.doc_id)
+    ('e1', 'LEADS', 'a', 't', 'd')
+    """
+    ids = {n: d.get("id", n) for n, d in graph.nodes(data=True)}
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        props = neo4j_props({**data, "id": data.get("id", key)})
+        yield RelRecord(props["id"], data.get("type") or key, ids[u], ids[v], props, data.get("doc_id"))
 
 
 def _split(graph: nx.MultiDiGraph) -> tuple[_Part, dict[str, _Part]]:
@@ -212,29 +258,24 @@ def _split(graph: nx.MultiDiGraph) -> tuple[_Part, dict[str, _Part]]:
     shared = _Part()
     # A listed document with nothing left in the graph still gets its stale facts deleted.
     docs: dict[str, _Part] = defaultdict(_Part, {d: _Part() for d in graph.graph.get("documents", [])})
-    rows = {}
-    for node, data in graph.nodes(data=True):
-        label, row = _node_row(node, data)
-        rows[node] = (label, row)
-        part = docs[data["doc_id"]] if data.get("doc_id") else shared
-        part.nodes[label].append(row)
-        part.node_ids.add(row["id"])
-    for u, v, key, data in graph.edges(keys=True, data=True):
-        props = neo4j_props({**data, "id": data.get("id", key)})
-        rel = data.get("type") or key
-        row = {"id": props["id"], "source": rows[u][1]["id"], "target": rows[v][1]["id"], "props": props}
-        part = docs[data["doc_id"]] if data.get("doc_id") else shared
-        part.rels[rel].append(row)
-        part.rel_ids.add(row["id"])
+    nodes = {}
+    for rec in node_records(graph):
+        nodes[rec.id] = rec
+        part = docs[rec.doc_id] if rec.doc_id else shared
+        part.nodes[rec.label].append({"id": rec.id, "props": rec.props})
+        part.node_ids.add(rec.id)
+    for rel in relationship_records(graph):
+        part = docs[rel.doc_id] if rel.doc_id else shared
+        part.rels[rel.type].append({"id": rel.id, "source": rel.source, "target": rel.target, "props": rel.props})
+        part.rel_ids.add(rel.id)
         if part is shared:
             continue  # written after every document, when all its endpoints exist
         # An endpoint owned by another document is merged here too, so this document's
         # transaction never depends on another document's having run first.
-        for end in (u, v):
-            label, end_row = rows[end]
-            if end_row["id"] not in part.node_ids and graph.nodes[end].get("doc_id"):
-                part.nodes[label].append(end_row)
-                part.node_ids.add(end_row["id"])
+        for end in (nodes[rel.source], nodes[rel.target]):
+            if end.id not in part.node_ids and end.doc_id:
+                part.nodes[end.label].append({"id": end.id, "props": end.props})
+                part.node_ids.add(end.id)
     return shared, dict(docs)
 
 
@@ -322,14 +363,17 @@ class _Writer:
                 self.tick(len(batch))
 
 
-def create_schema(session: Session, labels: Iterable[str], rel_types: Iterable[str],
-                  summary: LoadSummary | None = None) -> None:
-    """Uniqueness constraints on ``id`` (nodes per label and ``Entity``, relationships per type)
-    and ``doc_id`` indexes, created if missing and awaited until online."""
-    summary = summary if summary is not None else LoadSummary()
+def schema_statements(labels: Iterable[str], rel_types: Iterable[str]) -> list[tuple[str, str | None]]:
+    """``(statement, fallback)`` pairs: uniqueness constraints on ``id`` (per label, on ``Entity``
+    and per relationship type) and ``doc_id`` indexes; the fallback serves servers before 5.7.
+
+    >>> [s for s, _ in schema_statements(["Task"], [])][-1]
+    'CREATE CONSTRAINT policykg_Task_id IF NOT EXISTS FOR (n:`Task`) REQUIRE n.id IS UNIQUE'
+    """
     node = f"(n:{ENTITY})"
-    statements = [(f"CREATE CONSTRAINT policykg_{ENTITY}_id IF NOT EXISTS FOR {node} REQUIRE n.id IS UNIQUE", None),
-                  (f"CREATE INDEX policykg_{ENTITY}_doc_id IF NOT EXISTS FOR {node} ON (n.doc_id)", None)]
+    statements: list[tuple[str, str | None]] = [
+        (f"CREATE CONSTRAINT policykg_{ENTITY}_id IF NOT EXISTS FOR {node} REQUIRE n.id IS UNIQUE", None),
+        (f"CREATE INDEX policykg_{ENTITY}_doc_id IF NOT EXISTS FOR {node} ON (n.doc_id)", None)]
     for label in sorted(set(labels)):
         statements.append((f"CREATE CONSTRAINT policykg_{label}_id IF NOT EXISTS "
                            f"FOR (n:{_name('label', label)}) REQUIRE n.id IS UNIQUE", None))
@@ -339,7 +383,14 @@ def create_schema(session: Session, labels: Iterable[str], rel_types: Iterable[s
         # Neo4j before 5.7 has no relationship uniqueness constraints: an index on id then.
         statements.append((f"CREATE CONSTRAINT policykg_{rel}_id IF NOT EXISTS FOR {pattern} REQUIRE r.id IS UNIQUE",
                            f"CREATE INDEX policykg_{rel}_id IF NOT EXISTS FOR {pattern} ON (r.id)"))
-    for statement, fallback in statements:
+    return statements
+
+
+def create_schema(session: Session, labels: Iterable[str], rel_types: Iterable[str],
+                  summary: LoadSummary | None = None) -> None:
+    """Run :func:`schema_statements` (each only if missing) and wait until the indexes are online."""
+    summary = summary if summary is not None else LoadSummary()
+    for statement, fallback in schema_statements(labels, rel_types):
         try:
             summary.add_counters(session.run(statement).consume().counters)
         except ClientError:
@@ -435,11 +486,8 @@ def graph_digest(graph: nx.MultiDiGraph) -> str:
     >>> len(graph_digest(g))
     64
     """
-    nodes = [(d.get("id", n), sorted([ENTITY, d["type"]]), _canonical(neo4j_props({**d, "id": d.get("id", n)})))
-             for n, d in graph.nodes(data=True)]
-    ids = {n: d.get("id", n) for n, d in graph.nodes(data=True)}
-    rels = [(d.get("id", k), d.get("type") or k, ids[u], ids[v], _canonical(neo4j_props({**d, "id": d.get("id", k)})))
-            for u, v, k, d in graph.edges(keys=True, data=True)]
+    nodes = [(n.id, sorted([ENTITY, n.label]), _canonical(n.props)) for n in node_records(graph)]
+    rels = [(r.id, r.type, r.source, r.target, _canonical(r.props)) for r in relationship_records(graph)]
     return _digest(nodes, rels)
 
 

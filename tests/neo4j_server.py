@@ -48,6 +48,11 @@ class Neo4jServer:
         if done.returncode != 0:
             raise RuntimeError(f"scripts/neo4j-server down failed:\n{done.stderr}")
 
+    def admin(self, args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+        """Run ``neo4j-admin ARGS`` (the same jars) on this server's files, in ``cwd``."""
+        return subprocess.run([str(SCRIPT), "admin", *args], env=self._env(), cwd=cwd, capture_output=True,
+                              text=True, timeout=START_TIMEOUT, check=False)
+
     @property
     def pid(self) -> int:
         """The server's process id."""

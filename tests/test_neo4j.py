@@ -9,6 +9,7 @@ these tests; they are never skipped.
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import re
@@ -24,6 +25,7 @@ from neo4j.exceptions import AuthError, DriverError, Neo4jError
 from neo4j_server import ROOT, Neo4jServer
 
 from policykg.cli import main
+from policykg.exports.neo4j_csv import write_neo4j_csv
 from policykg.graph.neo4j import (
     ENTITY,
     LoadSummary,
@@ -294,6 +296,80 @@ def test_a_load_killed_midway_converges_when_run_again(own_server: Neo4jServer, 
         assert database_counts(drv) == full
         assert database_digest(drv) == graph_digest(corpus_graph) == database_digest(loaded)
         assert not load_into(drv, corpus_graph).changed
+
+
+# -- the bulk path: neo4j-admin import of `policykg export neo4j-csv` --------------------------
+def _with_hostile_values(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The corpus plus a node and an edge whose values stress CSV: quotes, commas, newlines, list delimiters."""
+    hostile = graph.copy()
+    hostile.add_node("note-csv", id="note-csv", type="Person", name='王"某", 副县长\n（兼）',
+                     aliases=["a;b", "c|d", " 前后空格 "], weight=0.1 + 0.2, flag=True, years=[2025, 2027],
+                     empty_list=[], blank="")
+    agency = next(n for n, d in graph.nodes(data=True) if d["type"] == "Agency")
+    hostile.add_edge("note-csv", agency, key="edge-csv", id="edge-csv", type="MENTIONS", quote="“引号”,\t逗号",
+                     start=0, ratio=-1e-300)
+    return hostile
+
+
+def _label_counts(driver: Driver) -> Counter:
+    with driver.session() as session:
+        nodes = Counter({(r["l"],): r["c"] for r in session.run(
+            f"MATCH (n:{ENTITY}) UNWIND [l IN labels(n) WHERE l <> '{ENTITY}'] AS l RETURN l, count(*) AS c")})
+        rels = Counter({(r["t"], "rel"): r["c"] for r in session.run(
+            "MATCH ()-[r]->() RETURN type(r) AS t, count(*) AS c")})
+    return nodes + rels
+
+
+def test_neo4j_admin_import_of_the_csv_export_equals_the_driver_load(
+        loaded: Driver, corpus_graph: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory) -> None:
+    hostile = _with_hostile_values(corpus_graph)
+    bulk = tmp_path_factory.mktemp("bulk") / "csv"
+    write_neo4j_csv(hostile, bulk)
+
+    server = Neo4jServer(tmp_path_factory.mktemp("neo4j-import"))
+    imported = server.admin(["database", "import", "full", "@import.args", "neo4j"], cwd=bulk)
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert "IMPORT DONE" in imported.stdout + imported.stderr
+    try:
+        with connect(server.up()) as drv:
+            # Same counts per label and type as the driver load of the corpus, plus the added node and edge.
+            extra = Counter({("Person",): 1, ("MENTIONS", "rel"): 1})
+            assert _label_counts(drv) == _label_counts(loaded) + extra
+            assert database_digest(drv) == graph_digest(hostile)
+            with drv.session() as session:
+                note = session.run("MATCH (n:Person {id: 'note-csv'}) RETURN properties(n) AS p").single()["p"]
+                for statement in (bulk / "schema.cypher").read_text(encoding="utf-8").split(";\n"):
+                    if statement.strip():
+                        session.run(statement).consume()
+                constraints = session.run("SHOW CONSTRAINTS YIELD name RETURN collect(name) AS c").single()["c"]
+            assert note["name"] == '王"某", 副县长\n（兼）' and note["aliases"] == ["a;b", "c|d", " 前后空格 "]
+            assert note["weight"] == 0.1 + 0.2 and note["flag"] is True and note["years"] == [2025, 2027]
+            assert note["blank"] == "" and "empty_list" not in note
+            assert "policykg_Entity_id" in constraints and "policykg_LEADS_id" in constraints
+            # The imported database is what the loader writes: loading the same graph changes nothing.
+            assert not load_into(drv, hostile).changed
+    finally:
+        server.down()
+
+
+def test_cli_writes_the_csv_export_of_the_store(built_store, corpus_graph: nx.MultiDiGraph, tmp_path) -> None:
+    result = CliRunner().invoke(main, ["export", "neo4j-csv", str(tmp_path / "bulk"), "--store", str(built_store.path)])
+    assert result.exit_code == 0, result.output
+    assert "neo4j-admin database import full @import.args neo4j" in result.output
+    args = (tmp_path / "bulk" / "import.args").read_text(encoding="utf-8").split()
+    files = [a.split("=", 1)[1] for a in args if a.startswith(("--nodes=", "--relationships="))]
+    rows = Counter()
+    for name in files:
+        with open(tmp_path / "bulk" / name, encoding="utf-8", newline="") as handle:
+            rows["nodes" if name.startswith("nodes-") else "rels"] += sum(1 for _ in csv.reader(handle)) - 1
+    assert rows == {"nodes": corpus_graph.number_of_nodes(), "rels": corpus_graph.number_of_edges()}
+
+
+def test_csv_export_refuses_a_directory_with_files(built_store, tmp_path) -> None:
+    (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
+    result = CliRunner().invoke(main, ["export", "neo4j-csv", str(tmp_path), "--store", str(built_store.path)])
+    assert result.exit_code == 2 and str(tmp_path) in result.output and "not an empty directory" in result.output
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
 
 
 # -- analysts' own Cypher ------------------------------------------------------------------------
