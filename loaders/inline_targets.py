@@ -138,9 +138,18 @@ class _Para:
         return src.span(self.offsets[start], self.offsets[end - 1] + 1)
 
 
-def _fold(ch: str) -> str:
-    folded = unicodedata.normalize("NFKC", ch)
-    return folded if len(folded) == 1 else ch
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table folding full-width forms (NFKC) one character to one, filled as met."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = unicodedata.normalize("NFKC", ch)
+        self[code] = folded if len(folded) == 1 else ch
+        return self[code]
+
+
+_FOLD = _FoldTable()
+_NON_SPACE = re.compile(r"\S+")
 
 
 def _paragraphs(src: SourceText, start: int, end: int, join_wrapped: bool) -> list[_Para]:
@@ -157,11 +166,10 @@ def _paragraphs(src: SourceText, start: int, end: int, join_wrapped: bool) -> li
         if not wrapped:
             paras.append(_Para("", []))
         para = paras[-1]
-        for i in range(s, e):
-            ch = src.text[i]
-            if not ch.isspace():
-                para.text += _fold(ch)
-                para.offsets.append(i)
+        # Whole runs at a time: one Python step per character would dominate extraction.
+        for m in _NON_SPACE.finditer(src.text, s, e):
+            para.text += m.group().translate(_FOLD)
+            para.offsets.extend(range(m.start(), m.end()))
         prev_line = line
     return [p for p in paras if p.text]
 
@@ -174,16 +182,22 @@ def _mask(text: str) -> str:
     return "".join(out)
 
 
+@cache
+def _cut_points(marks: str) -> re.Pattern[str]:
+    return re.compile("[" + re.escape(_OPEN + _CLOSE + marks) + "]")
+
+
 def _split(masked: str, start: int, end: int, marks: str) -> list[tuple[int, int]]:
     """Pieces of ``masked[start:end]`` cut at any of ``marks`` outside brackets (marks left out)."""
     pieces, depth, begin = [], 0, start
-    for i in range(start, end):
-        ch = masked[i]
+    # Only brackets and marks matter: visit those, not every character.
+    for m in _cut_points(marks).finditer(masked, start, end):
+        ch, i = m.group(), m.start()
         if ch in _OPEN:
             depth += 1
         elif ch in _CLOSE:
             depth = max(0, depth - 1)
-        elif ch in marks and depth == 0:
+        elif depth == 0:
             pieces.append((begin, i))
             begin = i + 1
     pieces.append((begin, end))

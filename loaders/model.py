@@ -16,6 +16,7 @@ Example
 from __future__ import annotations
 
 import bisect
+import re
 from dataclasses import dataclass, field
 
 
@@ -28,6 +29,9 @@ class Span:
     quote: str
 
 
+_NEWLINE = re.compile("\n")
+
+
 class SourceText:
     """The normalised text of one document, with line lookup for messages.
 
@@ -37,10 +41,8 @@ class SourceText:
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._line_starts = [0]
-        for i, ch in enumerate(text):
-            if ch == "\n":
-                self._line_starts.append(i + 1)
+        self._line_starts = [0, *(m.end() for m in _NEWLINE.finditer(text))]
+        self._lines: list[tuple[int, str]] | None = None
 
     def span(self, start: int, end: int) -> Span:
         """The :class:`Span` of ``text[start:end]``."""
@@ -51,12 +53,13 @@ class SourceText:
         return bisect.bisect_right(self._line_starts, offset)
 
     def lines(self) -> list[tuple[int, str]]:
-        """Every line with the offset it starts at (line text without ``\\n``)."""
-        out = []
-        for n, start in enumerate(self._line_starts):
-            end = self._line_starts[n + 1] - 1 if n + 1 < len(self._line_starts) else len(self.text)
-            out.append((start, self.text[start:end]))
-        return out
+        """Every line with the offset it starts at (line text without ``\\n``).
+
+        Computed once; callers must not change the list.
+        """
+        if self._lines is None:
+            self._lines = list(zip(self._line_starts, self.text.split("\n"), strict=True))
+        return self._lines
 
 
 @dataclass

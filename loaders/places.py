@@ -18,6 +18,7 @@ the island, the township or part of a facility's name (嵊山中心卫生院).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from dataclasses import dataclass
@@ -151,11 +152,18 @@ def _enumerated_hits(text: str, start: int, end: int, taken: list[_Hit]) -> list
     return hits
 
 
-def _anchor_hits(text: str, start: int, end: int, taken: list[_Hit]) -> list[_Hit]:
+@cache
+def _anchor_pattern() -> re.Pattern[str] | None:
     anchors = [w for w, is_anchor in island_generic_words().items() if is_anchor]
     if not anchors:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(anchors, key=len, reverse=True)))
+
+
+def _anchor_hits(text: str, start: int, end: int, taken: list[_Hit]) -> list[_Hit]:
+    rx = _anchor_pattern()
+    if rx is None:
         return []
-    rx = re.compile("|".join(re.escape(w) for w in sorted(anchors, key=len, reverse=True)))
     return [
         _Hit(m.start(), m.end(), m.group(0), "anchor")
         for m in rx.finditer(text, start, end)
@@ -163,10 +171,18 @@ def _anchor_hits(text: str, start: int, end: int, taken: list[_Hit]) -> list[_Hi
     ]
 
 
+@lru_cache(maxsize=8)
+def _clause_cuts(text: str) -> tuple[int, ...]:
+    # Computed once per document: find_places runs once per task, on the same text.
+    return (0, *(m.end() for m in _CLAUSE_END.finditer(text)), len(text))
+
+
 def _clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Clause ranges covering ``[start, end)``, extended to whole clauses of the text."""
-    cuts = [0] + [m.end() for m in _CLAUSE_END.finditer(text)] + [len(text)]
-    return [(a, b) for a, b in itertools.pairwise(cuts) if a < end and b > start]
+    cuts = _clause_cuts(text)
+    first = max(0, bisect.bisect_right(cuts, start) - 1)
+    last = bisect.bisect_left(cuts, end, lo=first)
+    return [(a, b) for a, b in itertools.pairwise(cuts[first:last + 1]) if a < end and b > start]
 
 
 def _groups(hits: list[_Hit], text: str) -> list[list[_Hit]]:

@@ -60,17 +60,32 @@ def _fold(text: str) -> str:
     return squeeze(text).replace("（", "(").replace("）", ")")
 
 
+@dataclass(frozen=True)
+class _Vocabulary:
+    """Column names by their folded text, and the year patterns (``YYYY年``) in file order."""
+
+    exact: dict[str, tuple[int, str, str]]  # name -> (file order, field, cell_type)
+    patterns: tuple[tuple[int, re.Pattern[str], str, str], ...]
+
+
 @cache
-def _vocabulary() -> tuple[tuple[re.Pattern[str], str, str], ...]:
-    """(pattern, field, cell_type) for every column name and alias."""
-    out = []
+def _vocabulary() -> _Vocabulary:
+    exact: dict[str, tuple[int, str, str]] = {}
+    patterns = []
     with data_path("table_columns.csv").open(encoding="utf-8", newline="") as fh:
-        for row in csv.DictReader(line for line in fh if not line.startswith("#")):
+        rows = csv.DictReader(line for line in fh if not line.startswith("#"))
+        order = 0
+        for row in rows:
             names = [row["name"], *(a for a in (row.get("aliases") or "").split("|") if a.strip())]
             for name in names:
-                pattern = re.escape(_fold(name)).replace("YYYY", r"((?:19|20)\d{2})")
-                out.append((re.compile(f"^{pattern}$"), row["field"].strip(), row["cell_type"].strip()))
-    return tuple(out)
+                order += 1
+                entry = (row["field"].strip(), row["cell_type"].strip())
+                if "YYYY" in name:
+                    pattern = re.escape(_fold(name)).replace("YYYY", r"((?:19|20)\d{2})")
+                    patterns.append((order, re.compile(f"^{pattern}$"), *entry))
+                else:
+                    exact.setdefault(_fold(name), (order, *entry))
+    return _Vocabulary(exact, tuple(patterns))
 
 
 def column_for(text: str, start: int = 0, end: int = 0) -> Column | None:
@@ -82,12 +97,20 @@ def column_for(text: str, start: int = 0, end: int = 0) -> Column | None:
     True
     """
     folded = _fold(text)
-    for pattern, field, cell_type in _vocabulary():
+    vocabulary = _vocabulary()
+    # A dictionary lookup for plain names; only year columns need a pattern. The first
+    # entry of the file wins, as the file's order says.
+    best = vocabulary.exact.get(folded)
+    for order, pattern, field, cell_type in vocabulary.patterns:
+        if best is not None and best[0] < order:
+            break
         m = pattern.match(folded)
         if m:
-            period = m.group(1) if m.groups() else ("target" if cell_type == "value" else None)
-            return Column(folded, field, cell_type, period, start, end)
-    return None
+            return Column(folded, field, cell_type, m.group(1), start, end)
+    if best is None:
+        return None
+    _, field, cell_type = best
+    return Column(folded, field, cell_type, "target" if cell_type == "value" else None, start, end)
 
 
 def _valid(columns: list[Column]) -> bool:
