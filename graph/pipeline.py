@@ -14,10 +14,14 @@ This is the Python API the CLI's ``policykg build`` and the notebooks share.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 
@@ -48,43 +52,117 @@ class BuildReport:
         return not self.failed
 
 
+def _extract_file(path: Path, max_bytes: int) -> ExtractedDocument:
+    return extract_bytes(read_bytes(path, max_bytes), path)
+
+
+def _in_order(pool: Executor, work: Iterable[tuple[Path, bool]], max_bytes: int,
+              window: int) -> Iterator[tuple[Path, ExtractedDocument | LoaderError | None]]:
+    """``(path, extraction or error)`` for each ``(path, extract?)`` in input order; at most
+    ``window`` extractions in flight, so memory stays flat however many files there are."""
+    pending: deque[tuple[Path, Future[ExtractedDocument] | None]] = deque()
+
+    def finished(path: Path, future: Future[ExtractedDocument] | None) -> tuple[Path, Any]:
+        if future is None:
+            return path, None
+        try:
+            return path, future.result()
+        except LoaderError as err:
+            return path, err
+
+    for path, extract in work:
+        pending.append((path, pool.submit(_extract_file, path, max_bytes) if extract else None))
+        while len(pending) > window:
+            yield finished(*pending.popleft())
+    while pending:
+        yield finished(*pending.popleft())
+
+
 def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = None,
                 on_file: Callable[[Path], None] | None = None,
-                report: BuildReport | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> list[ExtractedDocument]:
+                report: BuildReport | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                jobs: int = 1) -> list[ExtractedDocument]:
     """Extract every document under ``paths``, reusing a store's cached extractions.
 
     Bad files (unreadable, damaged, over ``max_bytes``…) are recorded in
-    ``report.failed`` with their message; the rest go on.
+    ``report.failed`` with their message; the rest go on.  ``jobs`` > 1 extracts in
+    that many processes; the result is the same as with one, in the same order.
     """
     report = report if report is not None else BuildReport()
     docs: dict[str, ExtractedDocument] = {}
-    seen: dict[str, Path] = {}  # document id -> the file that has it
-    for path in iter_sources(paths, on_error=lambda p, e: report.failed.append((str(p), str(e)))):
-        if on_file:
-            on_file(path)
-        doc_id = doc_id_for(path)
-        if doc_id in seen:
-            # ids come from file names (plan.txt -> plan, plan.pdf -> plan-pdf): only two files
-            # of the same name and format in different folders collide
-            report.failed.append((str(path), f"{path}: same document id '{doc_id}' as {seen[doc_id]}; "
-                                  "rename one of the files"))
-            continue
-        seen[doc_id] = path
-        try:
-            data = read_bytes(path, max_bytes)
-            sha = hashlib.sha256(data).hexdigest()
-            cached = store.cached_extraction(doc_id, sha) if store else None
-            if cached is not None:
-                report.reused.append(doc_id)
-                doc = cached
+
+    def plan() -> Iterator[tuple[Path, ExtractedDocument | bool]]:
+        """Each readable input with its cached extraction, or True when it must be extracted."""
+        seen: dict[str, Path] = {}  # document id -> the file that has it
+        for path in iter_sources(paths, on_error=lambda p, e: report.failed.append((str(p), str(e)))):
+            doc_id = doc_id_for(path)
+            if doc_id in seen:
+                # ids come from file names (plan.txt -> plan, plan.pdf -> plan-pdf): only two files
+                # of the same name and format in different folders collide
+                report.failed.append((str(path), f"{path}: same document id '{doc_id}' as {seen[doc_id]}; "
+                                      "rename one of the files"))
+                if on_file:
+                    on_file(path)
+                continue
+            seen[doc_id] = path
+            try:
+                cached = store.cached_extraction(doc_id, _sha256(path, max_bytes)) if store else None
+            except LoaderError as err:
+                report.failed.append((str(path), str(err)))
+                if on_file:
+                    on_file(path)
+                continue
+            yield path, cached if cached is not None else True
+
+    cached: dict[Path, ExtractedDocument] = {}
+
+    def work() -> Iterator[tuple[Path, bool]]:
+        for path, found in plan():
+            if isinstance(found, ExtractedDocument):
+                cached[path] = found
+            yield path, not isinstance(found, ExtractedDocument)
+
+    with _pool(jobs) as pool:
+        for path, result in _in_order(pool, work(), max_bytes, window=4 * max(jobs, 1)):
+            if on_file:
+                on_file(path)
+            if result is None:
+                doc = cached.pop(path)
+                report.reused.append(doc.doc_id)
+            elif isinstance(result, LoaderError):
+                report.failed.append((str(path), str(result)))
+                continue
             else:
-                doc = extract_bytes(data, path)
+                doc = result
                 report.built.append(doc.doc_id)
-        except LoaderError as err:
-            report.failed.append((str(path), str(err)))
-            continue
-        docs[doc.doc_id] = doc
+            docs[doc.doc_id] = doc
     return list(docs.values())
+
+
+def _sha256(path: Path, max_bytes: int) -> str:
+    return hashlib.sha256(read_bytes(path, max_bytes)).hexdigest()
+
+
+class _InProcess(Executor):
+    """An executor that runs each call at once, in this process: ``jobs=1`` needs no pool."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future: Future[Any] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as err:  # handed to the caller by future.result(), as a pool would
+            future.set_exception(err)
+        return future
+
+
+def _pool(jobs: int) -> Executor:
+    if jobs < 1:
+        raise ValueError("jobs must be at least 1")
+    if jobs == 1:
+        return _InProcess()
+    # forkserver, not fork: forking a process that runs threads (a notebook kernel, a driver's
+    # pool) can deadlock. Each worker loads the gazetteers once and keeps them.
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
 
 
 PathLike = str | os.PathLike[str]
@@ -92,16 +170,17 @@ PathLike = str | os.PathLike[str]
 
 def build(paths: list[PathLike] | tuple[PathLike, ...], store: PathLike | Store | None = None,
           fresh: bool = False, on_file: Callable[[Path], None] | None = None,
-          max_bytes: int = DEFAULT_MAX_BYTES) -> BuildReport:
+          max_bytes: int = DEFAULT_MAX_BYTES, jobs: int = 1) -> BuildReport:
     """Add (or replace) the documents under ``paths`` in the store and rebuild the graph.
 
     Documents already in the store and not among ``paths`` are kept unless ``fresh``;
-    a file larger than ``max_bytes`` is not read and fails.  The store switches to the
-    new graph atomically, only after it is completely written.
+    a file larger than ``max_bytes`` is not read and fails.  ``jobs`` processes extract
+    documents in parallel (same result as one).  The store switches to the new graph
+    atomically, only after it is completely written.
     """
     st = store if isinstance(store, Store) else Store(store)
     report = BuildReport()
-    docs = extract_all(paths, st, on_file, report, max_bytes)
+    docs = extract_all(paths, st, on_file, report, max_bytes, jobs=jobs)
     if not fresh:
         new_ids = {d.doc_id for d in docs}
         for old in st.stored_extractions():

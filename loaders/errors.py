@@ -18,3 +18,7 @@ class LoaderError(Exception):
         self.line = line
         where = f"{self.path}:{line}" if line is not None else self.path
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self) -> tuple[type[LoaderError], tuple[str, str, int | None]]:
+        # Rebuilt from its parts when it crosses a process boundary (parallel builds).
+        return (type(self), (self.path, self.message, self.line))
