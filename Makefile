@@ -6,7 +6,7 @@ CORPUS ?= ../shared/corpus
 STORE  ?= policykg-data
 OUT    ?= out
 
-.PHONY: demo test lint install install-test clean system-deps neo4j-up neo4j-down
+.PHONY: demo test lint install install-test clean system-deps neo4j-up neo4j-down bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,8 +51,14 @@ neo4j-up: $(VENV)/.installed
 neo4j-down:
 	@scripts/neo4j-server down
 
+# Scale and speed (docs/performance.md): synthetic corpora of BENCH_DOCS documents, kept out of `make test`.
+# Needs the test extras (Chromium, the Neo4j jars); 10,000 documents take about half an hour on 2 cores.
+BENCH_DOCS ?= 10 100 1000 10000
+bench: $(VENV)/.installed-test system-deps
+	$(BIN)/python bench/run.py --docs $(BENCH_DOCS) --json bench/results/latest.json
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(STORE) $(OUT) .pytest_cache build *.egg-info scripts/neo4j/target
+	rm -rf $(STORE) $(OUT) .pytest_cache build *.egg-info scripts/neo4j/target .bench

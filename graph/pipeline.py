@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
@@ -45,6 +46,7 @@ class BuildReport:
     edges: int = 0
     triples: int = 0
     version: str = ""
+    seconds: dict[str, float] = field(default_factory=dict)  # extract, resolve, store
 
     @property
     def ok(self) -> bool:
@@ -180,7 +182,9 @@ def build(paths: list[PathLike] | tuple[PathLike, ...], store: PathLike | Store 
     """
     st = store if isinstance(store, Store) else Store(store)
     report = BuildReport()
+    started = time.perf_counter()
     docs = extract_all(paths, st, on_file, report, max_bytes, jobs=jobs)
+    report.seconds["extract"] = time.perf_counter() - started
     if not fresh:
         new_ids = {d.doc_id for d in docs}
         for old in st.stored_extractions():
@@ -192,8 +196,12 @@ def build(paths: list[PathLike] | tuple[PathLike, ...], store: PathLike | Store 
             raise LoaderError(", ".join(str(p) for p in paths),
                               "no documents found (looked for .txt, .docx, .pdf, .html and .htm files)")
         return report  # nothing readable: the store stays as it was
+    started = time.perf_counter()
     graph = build_graph(docs)
+    report.seconds["resolve"] = time.perf_counter() - started
+    started = time.perf_counter()
     version = st.commit(graph, docs)
+    report.seconds["store"] = time.perf_counter() - started
     manifest = st.manifest()
     report.nodes, report.edges, report.triples = manifest["nodes"], manifest["edges"], manifest["triples"]
     report.version = version.name

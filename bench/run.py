@@ -1,0 +1,352 @@
+"""Benchmark policykg on a synthetic corpus: extraction, build, memory, SPARQL, Neo4j, the view.
+
+    python bench/run.py --docs 1000 --json bench-1000.json
+    python bench/run.py --docs 10 100 1000 10000 --json-dir bench/results   # the table of docs/performance.md
+
+One run per size: generate the corpus (``bench/generate.py``, deterministic by seed,
+reused when already there), build it into a fresh store in a child process (so its peak
+memory is its own), rebuild after changing one document, time every canned SPARQL query
+on the embedded Oxigraph store and the same text on rdflib's Memory store, load Neo4j
+batched (the product's loader) and one transaction per row, and write and open the
+whole-graph view in headless Chromium.  Prints a table; ``--json`` writes the numbers.
+
+Not part of the test suite: timings depend on the machine and take minutes at 10,000.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import write_corpus  # noqa: E402  (bench/ is not a package)
+
+TARGETS = {  # issue 8's targets, for the verdict column
+    "extract_mb_per_s": (">=", 5.0),
+    "build_seconds": ("<=", 300.0),
+    "peak_rss_mb": ("<=", 4096.0),
+    "sparql_median_ms_max": ("<=", 100.0),
+    "sparql_speedup_vs_rdflib_memory": (">=", 15.0),
+    "neo4j_rows_per_s": (">=", 50_000.0),
+    "neo4j_speedup_vs_per_row": (">=", 100.0),
+    "incremental_seconds": ("<=", 5.0),
+    "view_open_seconds": ("<=", 5.0),
+}
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _timed(fn: Any, repeat: int, budget_s: float = 30.0) -> tuple[float, float]:
+    """(median, p95) milliseconds of ``repeat`` calls after one warm-up call; fewer calls (at
+    least one) once they have taken ``budget_s`` seconds, so a slow query cannot stall the run."""
+    fn()
+    times: list[float] = []
+    while len(times) < repeat and (not times or sum(times) < budget_s * 1000):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), _percentile(times, 0.95)
+
+
+# -- the build, in a child process -----------------------------------------------------
+def _build_child(corpus: Path, store: Path, jobs: int) -> None:
+    """``--phase build``: build and print one JSON line of what it took."""
+    from policykg.graph.pipeline import build
+
+    report = build([corpus], store=store, jobs=jobs)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"built": len(report.built), "reused": len(report.reused), "failed": report.failed,
+                      "nodes": report.nodes, "edges": report.edges, "triples": report.triples,
+                      "seconds": report.seconds, "peak_rss_mb": usage.ru_maxrss / 1024,
+                      "worker_peak_rss_mb": children.ru_maxrss / 1024}))
+
+
+def _build(corpus: Path, store: Path, jobs: int) -> dict[str, Any]:
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, __file__, "--phase", "build", "--corpus", str(corpus),
+                           "--store", str(store), "--jobs", str(jobs)], capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"build failed:\n{done.stderr[-4000:]}")
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    out["wall_seconds"] = time.perf_counter() - started
+    return out
+
+
+# -- queries -----------------------------------------------------------------------------
+def _query_params(graph: Any) -> dict[str, dict[str, str]]:
+    """A parameter per parameterised canned query that exercises it: the busiest agency, …"""
+    from collections import Counter
+
+    def top(edge_type: str, end: int, node_type: str) -> str | None:
+        counts = Counter((u, v)[end] for u, v, d in graph.edges(data=True) if d.get("type") == edge_type)
+        best = [n for n, _ in counts.most_common() if graph.nodes[n].get("type") == node_type]
+        return best[0] if best else None
+
+    agency = top("LEADS", 0, "Agency")
+    indicator = top("HAS_TARGET", 0, "Indicator")
+    document = top("CITES", 0, "Document") or next(n for n, d in graph.nodes(data=True) if d["type"] == "Document")
+    task = top("SAME_WORK_AS", 0, "Task") or next(n for n, d in graph.nodes(data=True) if d["type"] == "Task")
+    return {"agency-tasks": {"agency": graph.nodes[agency]["name"]} if agency else {"agency": "none"},
+            "target-series": {"indicator": graph.nodes[indicator]["name"]} if indicator else {"indicator": "none"},
+            "lineage": {"document": document}, "task-history": {"task": task}}
+
+
+def _within(fn: Any, repeat: int, limit_s: float) -> tuple[float, bool]:
+    """``_timed(fn, repeat)``'s median in a forked child, given up after ``limit_s`` seconds:
+    (median ms, True) or (``limit_s`` in ms, False)."""
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("fork")  # the child shares the loaded rdflib graph
+    reader, writer = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=lambda: writer.send(_timed(fn, repeat)[0]), daemon=True)
+    child.start()
+    finished = reader.poll(limit_s)
+    value = reader.recv() if finished else limit_s * 1000
+    child.kill()
+    child.join()
+    return value, finished
+
+
+def _queries(store_path: Path, repeat: int, rdflib_max_triples: int, rdflib_limit_s: float) -> dict[str, Any]:
+    from rdflib import Literal, Variable
+
+    from policykg.graph.rdf import to_rdflib
+    from policykg.graph.store import Store
+    from policykg.queries.runner import get_query, list_queries, sparql_rows
+
+    store = Store(store_path)
+    graph = store.load_graph()
+    rdf = store.rdf()
+    params = _query_params(graph)
+    out: dict[str, Any] = {"sparql_median_ms": {}, "sparql_p95_ms": {}, "rdflib_median_ms": {}, "rows": {},
+                           "rdflib_timed_out": [], "rdflib_limit_s": rdflib_limit_s}
+    triples = len(rdf)
+    memory = None
+    if triples <= rdflib_max_triples:
+        started = time.perf_counter()
+        memory = to_rdflib(graph, with_ontology=True)  # rdflib's default store: Memory
+        out["rdflib_load_seconds"] = time.perf_counter() - started
+    for query in list_queries():
+        p = params.get(query.name, {})
+        median, p95 = _timed(lambda q=query, p=p: sparql_rows(rdf, q.sparql, p), repeat)
+        out["sparql_median_ms"][query.name], out["sparql_p95_ms"][query.name] = median, p95
+        out["rows"][query.name] = len(sparql_rows(rdf, query.sparql, p))
+        if memory is not None:
+            bindings = {Variable(k): Literal(v) for k, v in p.items()}
+            text = get_query(query.name).sparql
+            ms, finished = _within(lambda t=text, b=bindings: list(memory.query(t, initBindings=b)),
+                                   max(1, repeat // 3), rdflib_limit_s)
+            out["rdflib_median_ms"][query.name] = ms
+            if not finished:
+                out["rdflib_timed_out"].append(query.name)
+    if memory is not None:
+        # A query rdflib did not finish within the limit counts at the limit: a lower bound.
+        ratios = [out["rdflib_median_ms"][n] / max(out["sparql_median_ms"][n], 1e-3) for n in out["rdflib_median_ms"]]
+        out["sparql_speedup_vs_rdflib_memory"] = statistics.median(ratios)
+        out["sparql_speedup_vs_rdflib_memory_min"] = min(ratios)
+    else:
+        out["sparql_speedup_vs_rdflib_memory"] = None
+    out["sparql_median_ms_max"] = max(out["sparql_median_ms"].values())
+    return out
+
+
+# -- Neo4j ---------------------------------------------------------------------------------
+def _neo4j(store_path: Path, work: Path, uri: str | None, per_row_sample: int) -> dict[str, Any]:
+    from policykg.graph.neo4j import connect, database_counts, load_into, node_records
+    from policykg.graph.store import Store
+
+    graph = Store(store_path).load_graph()
+    env = {**os.environ, "NEO4J_STATE_DIR": str(work / "neo4j"), "NEO4J_HEAP": os.environ.get("NEO4J_HEAP", "2g")}
+    env.pop("NEO4J_PASSWORD", None)
+    script = ROOT / "scripts" / "neo4j-server"
+    own = uri is None
+    if own:
+        shutil.rmtree(work / "neo4j" / "data", ignore_errors=True)
+        up = subprocess.run([str(script), "up"], env=env, capture_output=True, text=True, check=False)
+        if up.returncode != 0:
+            raise SystemExit(f"Neo4j did not start:\n{up.stderr[-3000:]}")
+        uri = up.stdout.strip().splitlines()[-1].split("=", 1)[1]
+    try:
+        with connect(uri) as driver:
+            with driver.session() as session:
+                session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+            summary = load_into(driver, graph)
+            rows = summary.nodes + summary.relationships
+            counts = database_counts(driver)
+            # One transaction per row: the same MERGE for a sample of nodes, each committed alone.
+            sample = [r for _, r in zip(range(per_row_sample), node_records(graph), strict=False)]
+            with driver.session() as session:
+                started = time.perf_counter()
+                for rec in sample:
+                    session.execute_write(lambda tx, r=rec: tx.run(
+                        "MERGE (n:PerRowBench {id: $id}) SET n = $props", id=r.id, props=r.props).consume())
+                per_row_seconds = time.perf_counter() - started
+                session.run("MATCH (n:PerRowBench) DETACH DELETE n").consume()
+    finally:
+        if own:
+            subprocess.run([str(script), "down"], env=env, capture_output=True, text=True, check=False)
+    batched = rows / summary.seconds
+    per_row = len(sample) / per_row_seconds
+    return {"neo4j_load_seconds": summary.seconds, "neo4j_rows": rows, "neo4j_counts": list(counts),
+            "neo4j_rows_per_s": batched, "neo4j_per_row_rows_per_s": per_row,
+            "neo4j_speedup_vs_per_row": batched / per_row}
+
+
+# -- the view --------------------------------------------------------------------------------
+def _view(store_path: Path, work: Path) -> dict[str, Any]:
+    from policykg.exports.viz import write_view
+    from policykg.graph.store import Store
+
+    graph = Store(store_path).load_graph()
+    page = work / "view.html"
+    started = time.perf_counter()
+    info = write_view(graph, page, max_nodes=5000)
+    out: dict[str, Any] = {"view_write_seconds": time.perf_counter() - started, "view_nodes": info.nodes,
+                           "view_edges": info.edges}
+    browser = shutil.which("chromium") or shutil.which("chromium-browser")
+    if browser:
+        started = time.perf_counter()
+        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                        "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={work / '.chromium'}",
+                        "--dump-dom", page.resolve().as_uri()], capture_output=True, check=True, timeout=600)
+        out["view_open_seconds"] = time.perf_counter() - started
+    return out
+
+
+# -- one size ------------------------------------------------------------------------------------
+def run(n_docs: int, work: Path, seed: int, jobs: int, repeat: int, neo4j_uri: str | None, skip_neo4j: bool,
+        rdflib_max_triples: int, rdflib_limit_s: float, per_row_sample: int) -> dict[str, Any]:
+    """Every measurement for a corpus of ``n_docs`` documents; a flat dict (see the module docstring)."""
+    corpus = work / f"corpus-{n_docs}-{seed}"
+    if not (corpus / "manifest.json").exists():
+        shutil.rmtree(corpus, ignore_errors=True)
+        write_corpus(corpus, n_docs, seed)
+    files = sorted(corpus.glob("*.txt"))
+    total_bytes = sum(f.stat().st_size for f in files)
+    store = work / f"store-{n_docs}"
+    shutil.rmtree(store, ignore_errors=True)
+    built = _build(corpus, store, jobs)
+    result: dict[str, Any] = {
+        "docs": n_docs, "seed": seed, "jobs": jobs, "corpus_mb": total_bytes / 1e6,
+        "extract_seconds": built["seconds"]["extract"],
+        "extract_mb_per_s": total_bytes / 1e6 / built["seconds"]["extract"],
+        "extract_docs_per_s": len(files) / built["seconds"]["extract"],
+        "resolve_seconds": built["seconds"]["resolve"], "store_seconds": built["seconds"]["store"],
+        "build_seconds": built["wall_seconds"], "peak_rss_mb": built["peak_rss_mb"],
+        "worker_peak_rss_mb": built["worker_peak_rss_mb"], "failed": len(built["failed"]),
+        "nodes": built["nodes"], "edges": built["edges"], "triples": built["triples"],
+        "triples_per_s": built["triples"] / built["seconds"]["store"],
+    }
+    from policykg.loaders.textio import read_text
+
+    changed = files[len(files) // 2]
+    changed.write_text(read_text(changed)[0] + "\n本方案自印发之日起施行。\n", encoding="utf-8")
+    try:
+        again = _build(corpus, store, jobs)
+    finally:
+        # Leave the generated corpus as generated, for the next run at this size.
+        shutil.rmtree(corpus)
+        write_corpus(corpus, n_docs, seed)
+    result["incremental_seconds"] = again["wall_seconds"]
+    result["incremental_rebuilt"] = again["built"]
+    result.update(_queries(store, repeat, rdflib_max_triples, rdflib_limit_s))
+    if not skip_neo4j:
+        result.update(_neo4j(store, work, neo4j_uri, per_row_sample))
+    result.update(_view(store, work))
+    return result
+
+
+def _verdict(name: str, value: Any) -> str:
+    if name not in TARGETS or value is None:
+        return ""
+    op, target = TARGETS[name]
+    ok = value >= target if op == ">=" else value <= target
+    return f"{'met' if ok else 'MISSED'} ({op} {target:g})"
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    """The results side by side, one column per corpus size, with each target's verdict."""
+    rows = [("documents", "docs"), ("corpus MB", "corpus_mb"), ("extraction MB/s", "extract_mb_per_s"),
+            ("extraction docs/s", "extract_docs_per_s"), ("build s (wall)", "build_seconds"),
+            ("  extract s", "extract_seconds"), ("  resolve s", "resolve_seconds"), ("  store s", "store_seconds"),
+            ("peak RSS MB", "peak_rss_mb"), ("nodes", "nodes"), ("edges", "edges"), ("triples", "triples"),
+            ("store triples/s", "triples_per_s"), ("rebuild 1 changed doc s", "incremental_seconds"),
+            ("SPARQL median ms (slowest query)", "sparql_median_ms_max"),
+            ("SPARQL speedup vs rdflib Memory (median)", "sparql_speedup_vs_rdflib_memory"),
+            ("Neo4j load rows/s", "neo4j_rows_per_s"), ("Neo4j speedup vs per-row", "neo4j_speedup_vs_per_row"),
+            ("view write s", "view_write_seconds"), ("view nodes", "view_nodes"),
+            ("view opens in Chromium s", "view_open_seconds")]
+
+    def fmt(v: Any) -> str:
+        if v is None:
+            return "—"
+        return f"{v:,.0f}" if isinstance(v, int) or abs(v) >= 100 else f"{v:.2f}"
+
+    header = ["measure", *(f"{r['docs']:,} docs" for r in results), "target (largest)"]
+    lines = [header, ["---"] * len(header)]
+    for label, key in rows:
+        values = [r.get(key) for r in results]
+        lines.append([label, *map(fmt, values), _verdict(key, values[-1]) if key != "docs" else ""])
+    lines.append(["slowest canned query", *(max(r["sparql_median_ms"], key=r["sparql_median_ms"].get)
+                                            for r in results), ""])
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, nargs="+", default=[10], help="corpus sizes (default 10)")
+    parser.add_argument("--json", type=Path, help="write the results (a list when several sizes) to this file")
+    parser.add_argument("--work", type=Path, default=ROOT / ".bench", help="corpora, stores, Neo4j (default .bench/)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="build processes (default: cores)")
+    parser.add_argument("--repeat", type=int, default=9, help="timed runs per query (after a warm-up)")
+    parser.add_argument("--neo4j-uri", help="use this Neo4j (its database is wiped!) instead of starting one")
+    parser.add_argument("--skip-neo4j", action="store_true")
+    parser.add_argument("--rdflib-max-triples", type=int, default=1_500_000,
+                        help="compare with rdflib's Memory store up to this many triples (it is slow and big)")
+    parser.add_argument("--rdflib-limit-s", type=float, default=30.0,
+                        help="give rdflib this long per query; one that takes longer counts at the limit")
+    parser.add_argument("--per-row-sample", type=int, default=2000, help="rows written one transaction each")
+    parser.add_argument("--phase", help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase == "build":
+        _build_child(args.corpus, args.store, args.jobs)
+        return
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = []
+    for n in args.docs:
+        print(f"bench: {n} documents …", file=sys.stderr, flush=True)
+        results.append(run(n, args.work, args.seed, args.jobs, args.repeat, args.neo4j_uri, args.skip_neo4j,
+                           args.rdflib_max_triples, args.rdflib_limit_s, args.per_row_sample))
+    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+               "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
+    for r in results:
+        r["machine"] = machine
+    print(table(results))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False, indent=2),
+                             encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
