@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 import networkx as nx
@@ -219,11 +220,16 @@ def to_dataset(g: nx.MultiDiGraph, with_ontology: bool = False) -> Dataset:
     return out
 
 
+@cache
+def _datatype(iri: str) -> ox.NamedNode:
+    return ox.NamedNode(iri)
+
+
 def _ox(t: Any) -> ox.NamedNode | ox.Literal:
     if isinstance(t, Literal):
         if t.language:
             return ox.Literal(str(t), language=t.language)
-        return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype or XSD.string)))
+        return ox.Literal(str(t), datatype=_datatype(t.datatype or XSD.string))
     return ox.NamedNode(str(t))
 
 
@@ -234,11 +240,19 @@ def to_oxigraph(g: nx.MultiDiGraph) -> Iterator[ox.Quad]:
     >>> sorted({q.graph_name.value.rsplit("/", 1)[1] for q in to_oxigraph(demo_graph())})
     ['_shared', 'd']
     """
-    names: dict[URIRef, ox.NamedNode] = {}
+    # IRIs repeat (predicates, classes, graphs, every node's id): convert each once.
+    iris: dict[str, ox.NamedNode] = {}
+
+    def node(t: Any) -> ox.NamedNode | ox.Literal:
+        if isinstance(t, Literal):
+            return _ox(t)
+        found = iris.get(t)
+        if found is None:
+            found = iris[t] = ox.NamedNode(str(t))
+        return found
+
     for s, p, o, where in graph_quads(g):
-        if where not in names:
-            names[where] = ox.NamedNode(str(where))
-        yield ox.Quad(_ox(s), _ox(p), _ox(o), names[where])
+        yield ox.Quad(node(s), node(p), node(o), node(where))
 
 
 def ontology_quads() -> Iterator[ox.Quad]:

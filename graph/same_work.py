@@ -30,12 +30,16 @@ one jurisdiction, and never within one part of one document.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import combinations
+from typing import Any
+
+import numpy as np
+from scipy import sparse
 
 THRESHOLD = 0.3
 WEIGHTS = {"text": 1.0, "title": 0.8, "agencies": 0.3, "targets": 0.3}
@@ -136,6 +140,69 @@ def _combine(scores: dict[str, float], same_domain: bool) -> float:
     return round((1.0 - miss) * (1.0 if same_domain else DOMAIN_MISMATCH), 3)
 
 
+def _incidence(rows: list[Iterable[Any]]) -> sparse.csr_matrix:
+    """Rows × features 0/1 matrix: which row has which feature."""
+    index: dict[Any, int] = {}
+    cols = [[index.setdefault(f, len(index)) for f in set(row)] for row in rows]
+    indptr = np.cumsum([0, *map(len, cols)])
+    data = np.ones(indptr[-1], dtype=np.float64)
+    return sparse.csr_matrix((data, np.fromiter(itertools.chain.from_iterable(cols), dtype=np.int64, count=indptr[-1]),
+                              indptr), shape=(len(rows), max(1, len(index))))
+
+
+def _weights(vectors: list[dict[str, float]]) -> sparse.csr_matrix:
+    index: dict[str, int] = {}
+    cols = [[index.setdefault(g, len(index)) for g in v] for v in vectors]
+    indptr = np.cumsum([0, *map(len, cols)])
+    data = np.fromiter((x for v in vectors for x in v.values()), dtype=np.float64, count=indptr[-1])
+    return sparse.csr_matrix((data, np.fromiter(itertools.chain.from_iterable(cols), dtype=np.int64, count=indptr[-1]),
+                              indptr), shape=(len(vectors), max(1, len(index))))
+
+
+def _likely_pairs(items: list[WorkItem], texts: list[dict[str, float]], titles: list[dict[str, float]],
+                  related: Callable[[str, str], bool], block: int = 512) -> Iterator[tuple[int, int]]:
+    """Index pairs ``x < y`` whose score can reach :data:`THRESHOLD`, scored all at once with
+    sparse products; the exact scorer then decides on each (so results equal a pairwise scan).
+
+    Scoring every pair in Python grows with the square of a jurisdiction's tasks — hours at
+    a province's thousands; the matrix form takes seconds and leaves few pairs to check.
+    """
+    n = len(items)
+    if n < 2:
+        return
+    text_m, title_m = _weights(texts), _weights(titles)
+    agencies = _incidence([it.agencies for it in items])
+    agency_sizes = np.asarray(agencies.sum(axis=1)).ravel()
+    targets = _incidence([{(key[-_TARGET_END:], value) for key, value in it.targets} for it in items])
+    programmes = _incidence([_QUOTED.findall(it.title) for it in items])
+    has_programme = np.asarray(programmes.sum(axis=1)).ravel() > 0
+    domains = sorted({it.domain for it in items if it.domain is not None})
+    domain_of = np.array([domains.index(it.domain) if it.domain is not None else -1 for it in items])
+    related_m = np.array([[related(d, e) for e in domains] for d in domains] or [[True]], dtype=bool)
+    part_ids: dict[tuple[str, str], int] = {}
+    part_of = np.array([part_ids.setdefault((it.doc_id, it.part), len(part_ids)) for it in items])
+    margin = 1e-3  # scores are rounded to 3 places and summed in another order: the exact scorer decides
+    for start in range(0, n, block):
+        rows = slice(start, min(n, start + block))
+        text = np.clip((text_m[rows] @ text_m.T).toarray(), 0.0, 1.0)
+        title = np.clip((title_m[rows] @ title_m.T).toarray(), 0.0, 1.0)
+        shared = (agencies[rows] @ agencies.T).toarray()
+        union = agency_sizes[rows, None] + agency_sizes[None, :] - shared
+        agency = np.where(shared > 0, shared / np.maximum(union, 1) / np.where(shared > 1, 1.0, 2.0), 0.0)
+        target = (targets[rows] @ targets.T).toarray() > 0
+        miss = ((1 - WEIGHTS["text"] * text) * (1 - WEIGHTS["title"] * title) * (1 - WEIGHTS["agencies"] * agency)
+                * np.where(target, 1 - WEIGHTS["targets"], 1.0))
+        mine, theirs = domain_of[rows, None], domain_of[None, :]
+        same_domain = (mine < 0) | (theirs < 0) | related_m[np.maximum(mine, 0), np.maximum(theirs, 0)]
+        same_programmes = ~(has_programme[rows, None] & has_programme[None, :]) | (
+            (programmes[rows] @ programmes.T).toarray() > 0)
+        conf = (1 - miss) * np.where(same_domain & same_programmes, 1.0, DOMAIN_MISMATCH)
+        keep = ((conf >= THRESHOLD - margin) & (part_of[rows, None] != part_of[None, :])
+                & (np.arange(rows.start, rows.stop)[:, None] < np.arange(n)[None, :]))
+        for x, y in zip(*np.nonzero(keep), strict=True):
+            yield int(x) + start, int(y)
+
+
 def same_work(items: Iterable[WorkItem], related_domains: Callable[[str, str], bool] | None = None,
               describe: Callable[[WorkItem, WorkItem, dict[str, float]], str] | None = None) -> list[SameWork]:
     """Links between tasks that are the same work (see the module docstring), strongest first.
@@ -153,15 +220,13 @@ def same_work(items: Iterable[WorkItem], related_domains: Callable[[str, str], b
     for members in by_jurisdiction.values():
         texts = _tfidf([_grams(items[i].text or items[i].title) for i in members])
         titles = _tfidf([_grams(items[i].title) for i in members])
-        for (x, i), (y, j) in combinations(enumerate(members), 2):
-            a, b = items[i], items[j]
-            if (a.doc_id, a.part) == (b.doc_id, b.part):
-                continue
+        for x, y in _likely_pairs([items[i] for i in members], texts, titles, related):
+            a, b = items[members[x]], items[members[y]]
             scores = _scores(a, b, _cosine(texts[x], texts[y]), _cosine(titles[x], titles[y]))
             same_domain = a.domain is None or b.domain is None or related(a.domain, b.domain)
             conf = _combine(scores, same_domain and _same_programmes(a.title, b.title))
             if conf >= THRESHOLD:
-                candidates.append((conf, i, j, scores))
+                candidates.append((conf, members[x], members[y], scores))
     best: dict[tuple[int, str, str], float] = {}
     for conf, i, j, _ in candidates:
         for me, other in ((i, items[j]), (j, items[i])):
