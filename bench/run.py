@@ -190,7 +190,7 @@ def _neo4j(store_path: Path, work: Path, uri: str | None, per_row_sample: int) -
     try:
         with connect(uri) as driver:
             with driver.session() as session:
-                session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
+                session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
             summary = load_into(driver, graph)
             rows = summary.nodes + summary.relationships
             counts = database_counts(driver)
@@ -336,20 +336,19 @@ def main() -> None:
         _build_child(args.corpus, args.store, args.jobs)
         return
     args.work.mkdir(parents=True, exist_ok=True)
+    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
+               "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
     results = []
     for n in args.docs:
         print(f"bench: {n} documents …", file=sys.stderr, flush=True)
-        results.append(run(n, args.work, args.seed, args.jobs, args.repeat, args.neo4j_uri, args.skip_neo4j,
-                           args.rdflib_max_triples, args.rdflib_limit_s, args.per_row_sample))
-    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform(),
-               "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)}
-    for r in results:
-        r["machine"] = machine
-    print(table(results))
-    if args.json:
-        args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False, indent=2),
-                             encoding="utf-8")
+        results.append({**run(n, args.work, args.seed, args.jobs, args.repeat, args.neo4j_uri, args.skip_neo4j,
+                              args.rdflib_max_triples, args.rdflib_limit_s, args.per_row_sample), "machine": machine})
+        # Written after every size: a long run that is stopped keeps what it measured.
+        print(table(results), flush=True)
+        if args.json:
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            data = results[0] if len(results) == 1 else results
+            args.json.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -93,6 +93,7 @@ def camel(name: str) -> str:
     return parts[0] + "".join(p.title() for p in parts[1:])
 
 
+@cache
 def term(name: str) -> URIRef:
     """The ontology term for an attribute or relation name (fails on unknown names).
 
