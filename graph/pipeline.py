@@ -54,26 +54,23 @@ class BuildReport:
         return not self.failed
 
 
-def _extract_file(path: Path, max_bytes: int) -> ExtractedDocument:
-    return extract_bytes(read_bytes(path, max_bytes), path)
+def _in_order(pool: Executor, work: Iterable[tuple[Path, bytes | ExtractedDocument]],
+              window: int) -> Iterator[tuple[Path, ExtractedDocument | LoaderError, bool]]:
+    """``(path, extraction or error, whether it was cached)`` for each ``(path, bytes to extract
+    or cached extraction)`` in input order; at most ``window`` extractions in flight, so memory stays flat however many
+    files there are."""
+    pending: deque[tuple[Path, Future[ExtractedDocument] | ExtractedDocument]] = deque()
 
-
-def _in_order(pool: Executor, work: Iterable[tuple[Path, bool]], max_bytes: int,
-              window: int) -> Iterator[tuple[Path, ExtractedDocument | LoaderError | None]]:
-    """``(path, extraction or error)`` for each ``(path, extract?)`` in input order; at most
-    ``window`` extractions in flight, so memory stays flat however many files there are."""
-    pending: deque[tuple[Path, Future[ExtractedDocument] | None]] = deque()
-
-    def finished(path: Path, future: Future[ExtractedDocument] | None) -> tuple[Path, Any]:
-        if future is None:
-            return path, None
+    def finished(path: Path, item: Future[ExtractedDocument] | ExtractedDocument) -> tuple[Path, Any, bool]:
+        if isinstance(item, ExtractedDocument):
+            return path, item, True
         try:
-            return path, future.result()
+            return path, item.result(), False
         except LoaderError as err:
-            return path, err
+            return path, err, False
 
-    for path, extract in work:
-        pending.append((path, pool.submit(_extract_file, path, max_bytes) if extract else None))
+    for path, item in work:
+        pending.append((path, item if isinstance(item, ExtractedDocument) else pool.submit(extract_bytes, item, path)))
         while len(pending) > window:
             yield finished(*pending.popleft())
     while pending:
@@ -93,56 +90,40 @@ def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
     report = report if report is not None else BuildReport()
     docs: dict[str, ExtractedDocument] = {}
 
-    def plan() -> Iterator[tuple[Path, ExtractedDocument | bool]]:
-        """Each readable input with its cached extraction, or True when it must be extracted."""
+    def failed(path: Path, message: str) -> None:
+        report.failed.append((str(path), message))
+        if on_file:
+            on_file(path)
+
+    def work() -> Iterator[tuple[Path, bytes | ExtractedDocument]]:
+        """Each readable input: its cached extraction, or its bytes (read once) to extract."""
         seen: dict[str, Path] = {}  # document id -> the file that has it
         for path in iter_sources(paths, on_error=lambda p, e: report.failed.append((str(p), str(e)))):
             doc_id = doc_id_for(path)
             if doc_id in seen:
                 # ids come from file names (plan.txt -> plan, plan.pdf -> plan-pdf): only two files
                 # of the same name and format in different folders collide
-                report.failed.append((str(path), f"{path}: same document id '{doc_id}' as {seen[doc_id]}; "
-                                      "rename one of the files"))
-                if on_file:
-                    on_file(path)
+                failed(path, f"{path}: same document id '{doc_id}' as {seen[doc_id]}; rename one of the files")
                 continue
             seen[doc_id] = path
             try:
-                cached = store.cached_extraction(doc_id, _sha256(path, max_bytes)) if store else None
+                data = read_bytes(path, max_bytes)
             except LoaderError as err:
-                report.failed.append((str(path), str(err)))
-                if on_file:
-                    on_file(path)
+                failed(path, str(err))
                 continue
-            yield path, cached if cached is not None else True
-
-    cached: dict[Path, ExtractedDocument] = {}
-
-    def work() -> Iterator[tuple[Path, bool]]:
-        for path, found in plan():
-            if isinstance(found, ExtractedDocument):
-                cached[path] = found
-            yield path, not isinstance(found, ExtractedDocument)
+            cached = store.cached_extraction(doc_id, hashlib.sha256(data).hexdigest()) if store else None
+            yield path, cached if cached is not None else data
 
     with _pool(jobs) as pool:
-        for path, result in _in_order(pool, work(), max_bytes, window=4 * max(jobs, 1)):
+        for path, result, reused in _in_order(pool, work(), window=4 * jobs):
             if on_file:
                 on_file(path)
-            if result is None:
-                doc = cached.pop(path)
-                report.reused.append(doc.doc_id)
-            elif isinstance(result, LoaderError):
+            if isinstance(result, LoaderError):
                 report.failed.append((str(path), str(result)))
                 continue
-            else:
-                doc = result
-                report.built.append(doc.doc_id)
-            docs[doc.doc_id] = doc
+            (report.reused if reused else report.built).append(result.doc_id)
+            docs[result.doc_id] = result
     return list(docs.values())
-
-
-def _sha256(path: Path, max_bytes: int) -> str:
-    return hashlib.sha256(read_bytes(path, max_bytes)).hexdigest()
 
 
 class _InProcess(Executor):

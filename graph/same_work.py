@@ -140,23 +140,19 @@ def _combine(scores: dict[str, float], same_domain: bool) -> float:
     return round((1.0 - miss) * (1.0 if same_domain else DOMAIN_MISMATCH), 3)
 
 
-def _incidence(rows: list[Iterable[Any]]) -> sparse.csr_matrix:
-    """Rows × features 0/1 matrix: which row has which feature."""
+def _weights(vectors: list[dict[Any, float]]) -> sparse.csr_matrix:
+    """Rows × features matrix of the given weights (features numbered as first met)."""
     index: dict[Any, int] = {}
-    cols = [[index.setdefault(f, len(index)) for f in set(row)] for row in rows]
-    indptr = np.cumsum([0, *map(len, cols)])
-    data = np.ones(indptr[-1], dtype=np.float64)
-    return sparse.csr_matrix((data, np.fromiter(itertools.chain.from_iterable(cols), dtype=np.int64, count=indptr[-1]),
-                              indptr), shape=(len(rows), max(1, len(index))))
-
-
-def _weights(vectors: list[dict[str, float]]) -> sparse.csr_matrix:
-    index: dict[str, int] = {}
     cols = [[index.setdefault(g, len(index)) for g in v] for v in vectors]
     indptr = np.cumsum([0, *map(len, cols)])
     data = np.fromiter((x for v in vectors for x in v.values()), dtype=np.float64, count=indptr[-1])
     return sparse.csr_matrix((data, np.fromiter(itertools.chain.from_iterable(cols), dtype=np.int64, count=indptr[-1]),
                               indptr), shape=(len(vectors), max(1, len(index))))
+
+
+def _incidence(rows: list[Iterable[Any]]) -> sparse.csr_matrix:
+    """Rows × features 0/1 matrix: which row has which feature."""
+    return _weights([dict.fromkeys(row, 1.0) for row in rows])
 
 
 def _likely_pairs(items: list[WorkItem], texts: list[dict[str, float]], titles: list[dict[str, float]],
