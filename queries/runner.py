@@ -130,10 +130,12 @@ def sparql_rows(rdf: ox.Store, text: str, params: dict[str, str] | None = None) 
     """Run a SELECT on an Oxigraph store; rows as dicts of Python values, parameters bound.
 
     The default graph is the union of the store's graphs (one per document, the shared
-    one and the ontology's).
+    one and the ontology's). Parameters are bound by a ``VALUES`` block, as on a remote
+    endpoint, not by pyoxigraph's ``substitutions``: Oxigraph plans a query before it sees
+    substituted values, so a parameter could not select the starting point (measured at
+    1.7M triples: ``lineage`` 5.6 s with substitutions, 0.07 s with ``VALUES``).
     """
-    subs = {ox.Variable(k): ox.Literal(v) for k, v in (params or {}).items()}
-    result = rdf.query(text, substitutions=subs, use_default_graph_as_union=True)
+    result = rdf.query(bind_values(text, params), use_default_graph_as_union=True)
     return solution_rows(result, params)
 
 
