@@ -70,26 +70,96 @@ def _timed(fn: Any, repeat: int, budget_s: float = 30.0) -> tuple[float, float, 
 
 # -- the build, in a child process -----------------------------------------------------
 def _build_child(corpus: Path, store: Path, jobs: int) -> None:
-    """``--phase build``: build and print one JSON line of what it took."""
+    """``--phase build``: build, printing one JSON line per event (files read, phase ended, done)."""
     from policykg.graph.pipeline import build
 
-    report = build([corpus], store=store, jobs=jobs)
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(json.dumps({"built": len(report.built), "reused": len(report.reused), "failed": report.failed,
-                      "nodes": report.nodes, "edges": report.edges, "triples": report.triples,
-                      "seconds": report.seconds, "peak_rss_mb": usage.ru_maxrss / 1024,
-                      "worker_peak_rss_mb": children.ru_maxrss / 1024}))
-
-
-def _build(corpus: Path, store: Path, jobs: int) -> dict[str, Any]:
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, __file__, "--phase", "build", "--corpus", str(corpus),
-                           "--store", str(store), "--jobs", str(jobs)], capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"build failed:\n{done.stderr[-4000:]}")
-    out = json.loads(done.stdout.strip().splitlines()[-1])
-    out["wall_seconds"] = time.perf_counter() - started
+    read = {"files": 0, "bytes": 0}
+
+    def emit(**fields: Any) -> None:
+        print(json.dumps({**fields, **read, "at": time.perf_counter() - started}), flush=True)
+
+    def on_file(path: Path) -> None:
+        read["files"] += 1
+        read["bytes"] += path.stat().st_size
+        if read["files"] % 50 == 0:
+            emit(event="files")
+
+    report = build([corpus], store=store, jobs=jobs, on_file=on_file,
+                   on_phase=lambda name, seconds: emit(event="phase", phase=name, seconds=seconds))
+    emit(event="done", built=len(report.built), reused=len(report.reused), failed=report.failed,
+         nodes=report.nodes, edges=report.edges, triples=report.triples, seconds=report.seconds,
+         main_peak_rss_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
+def _tree_rss_mb(root: int) -> float:
+    """The resident memory of a process and all its descendants (extraction workers, forkserver)."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(parent, []).append(int(stat.parent.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo.extend(children.get(pid, []))
+        try:
+            total += int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / 2**20
+
+
+PHASES = ("extract", "resolve", "store")
+
+
+def _build(corpus: Path, store: Path, jobs: int, limit_s: float, max_rss_mb: float) -> dict[str, Any]:
+    """Build in a child process watched every half second; stopped (and said so) past a limit.
+
+    Returns the child's events folded into one dict: ``phases`` (seconds of each finished
+    phase), ``files``/``bytes`` read so far and when, ``peak_rss_mb`` of the whole process
+    tree, and ``stopped`` (why, when, in which phase) or the final ``done`` report.
+    """
+    import signal
+    import threading
+
+    started = time.perf_counter()
+    child = subprocess.Popen([sys.executable, __file__, "--phase", "build", "--corpus", str(corpus),
+                              "--store", str(store), "--jobs", str(jobs)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True, start_new_session=True)
+    events: list[dict[str, Any]] = []
+    reader = threading.Thread(target=lambda: events.extend(json.loads(line) for line in child.stdout
+                                                            if line.startswith("{")), daemon=True)
+    reader.start()
+    peak, stopped = 0.0, None
+    while child.poll() is None:
+        rss, elapsed = _tree_rss_mb(child.pid), time.perf_counter() - started
+        peak = max(peak, rss)
+        if rss > max_rss_mb or elapsed > limit_s:
+            reason = f"memory over {max_rss_mb:,.0f} MB" if rss > max_rss_mb else f"time over {limit_s:,.0f} s"
+            os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
+            stopped = {"reason": reason, "after_s": elapsed, "rss_mb": rss}
+            break
+        time.sleep(0.5)
+    reader.join(timeout=10)
+    stderr = child.stderr.read() if child.stderr else ""
+    out: dict[str, Any] = {"wall_seconds": time.perf_counter() - started, "peak_rss_mb": peak,
+                           "phases": {e["phase"]: e["seconds"] for e in events if e["event"] == "phase"},
+                           "files": 0, "bytes": 0, "read_seconds": 0.0}
+    if events:
+        last = events[-1]
+        out.update(files=last["files"], bytes=last["bytes"], read_seconds=last["at"])
+    done = next((e for e in events if e["event"] == "done"), None)
+    if stopped is not None:
+        stopped["phase"] = next((p for p in PHASES if p not in out["phases"]), "store")
+        out["stopped"] = stopped
+    elif done is None:
+        raise SystemExit(f"build failed:\n{stderr[-4000:]}")
+    else:
+        out.update(done)
     return out
 
 
@@ -236,8 +306,14 @@ def _view(store_path: Path, work: Path) -> dict[str, Any]:
 
 # -- one size ------------------------------------------------------------------------------------
 def run(n_docs: int, work: Path, seed: int, jobs: int, repeat: int, neo4j_uri: str | None, skip_neo4j: bool,
-        rdflib_max_triples: int, rdflib_limit_s: float, per_row_sample: int) -> dict[str, Any]:
-    """Every measurement for a corpus of ``n_docs`` documents; a flat dict (see the module docstring)."""
+        rdflib_max_triples: int, rdflib_limit_s: float, per_row_sample: int,
+        build_limit_s: float = 1800, build_max_rss_mb: float = 16_000) -> dict[str, Any]:
+    """Every measurement for a corpus of ``n_docs`` documents; a flat dict (see the module docstring).
+
+    A build past ``build_limit_s`` or ``build_max_rss_mb`` (the whole process tree) is
+    stopped: the result then says when and in which phase (``build_stopped``), keeps what
+    was measured until then (extraction throughput so far) and skips what needs the store.
+    """
     corpus = work / f"corpus-{n_docs}-{seed}"
     if not (corpus / "manifest.json").exists():
         shutil.rmtree(corpus, ignore_errors=True)
@@ -246,30 +322,44 @@ def run(n_docs: int, work: Path, seed: int, jobs: int, repeat: int, neo4j_uri: s
     total_bytes = sum(f.stat().st_size for f in files)
     store = work / f"store-{n_docs}"
     shutil.rmtree(store, ignore_errors=True)
-    built = _build(corpus, store, jobs)
+    built = _build(corpus, store, jobs, build_limit_s, build_max_rss_mb)
+    phases = built["phases"]
+    # Extraction throughput: of the whole phase, or of the files read before a stop.
+    extract_s, extract_bytes, extract_files = ((phases["extract"], total_bytes, len(files)) if "extract" in phases
+                                               else (built["read_seconds"], built["bytes"], built["files"]))
     result: dict[str, Any] = {
         "docs": n_docs, "seed": seed, "jobs": jobs, "corpus_mb": total_bytes / 1e6,
-        "extract_seconds": built["seconds"]["extract"],
-        "extract_mb_per_s": total_bytes / 1e6 / built["seconds"]["extract"],
-        "extract_docs_per_s": len(files) / built["seconds"]["extract"],
-        "resolve_seconds": built["seconds"]["resolve"], "store_seconds": built["seconds"]["store"],
+        "extract_seconds": extract_s,
+        "extract_mb_per_s": extract_bytes / 1e6 / extract_s if extract_s else None,
+        "extract_docs_per_s": extract_files / extract_s if extract_s else None,
+        "resolve_seconds": phases.get("resolve"), "store_seconds": phases.get("store"),
         "build_seconds": built["wall_seconds"], "peak_rss_mb": built["peak_rss_mb"],
-        "worker_peak_rss_mb": built["worker_peak_rss_mb"], "failed": len(built["failed"]),
-        "nodes": built["nodes"], "edges": built["edges"], "triples": built["triples"],
-        "triples_per_s": built["triples"] / built["seconds"]["store"],
+        "build_limits": {"seconds": build_limit_s, "rss_mb": build_max_rss_mb},
     }
+    if "stopped" in built:
+        stop = built["stopped"]
+        result["build_stopped"] = (f"{stop['reason']} after {stop['after_s']:,.0f} s, in the {stop['phase']} "
+                                   f"phase ({built['files']:,} of {len(files):,} files read)")
+        result["build_seconds"] = None  # not finished: the wall time so far is in build_stopped
+        shutil.rmtree(store, ignore_errors=True)
+        return result
+    # Sampled every half second, the tree's peak can miss a spike the main process's own peak saw.
+    result["peak_rss_mb"] = max(built["peak_rss_mb"], built["main_peak_rss_mb"])
+    result.update({"main_peak_rss_mb": built["main_peak_rss_mb"], "failed": len(built["failed"]),
+                   "nodes": built["nodes"], "edges": built["edges"], "triples": built["triples"],
+                   "triples_per_s": built["triples"] / phases["store"]})
     from policykg.loaders.textio import read_text
 
     changed = files[len(files) // 2]
     changed.write_text(read_text(changed)[0] + "\n本方案自印发之日起施行。\n", encoding="utf-8")
     try:
-        again = _build(corpus, store, jobs)
+        again = _build(corpus, store, jobs, build_limit_s, build_max_rss_mb)
     finally:
         # Leave the generated corpus as generated, for the next run at this size.
         shutil.rmtree(corpus)
         write_corpus(corpus, n_docs, seed)
-    result["incremental_seconds"] = again["wall_seconds"]
-    result["incremental_rebuilt"] = again["built"]
+    result["incremental_seconds"] = again["wall_seconds"] if "stopped" not in again else None
+    result["incremental_rebuilt"] = again.get("built")
     result.update(_queries(store, repeat, rdflib_max_triples, rdflib_limit_s))
     if not skip_neo4j:
         result.update(_neo4j(store, work, neo4j_uri, per_row_sample))
@@ -307,9 +397,14 @@ def table(results: list[dict[str, Any]]) -> str:
     lines = [header, ["---"] * len(header)]
     for label, key in rows:
         values = [r.get(key) for r in results]
-        lines.append([label, *map(fmt, values), _verdict(key, values[-1]) if key != "docs" else ""])
+        # A stopped build's memory so far is no verdict on the build's memory.
+        unfinished = results[-1].get("build_stopped") and key == "peak_rss_mb"
+        verdict = "not finished" if unfinished else _verdict(key, values[-1]) if key != "docs" else ""
+        lines.append([label, *map(fmt, values), verdict])
     lines.append(["slowest canned query", *(max(r["sparql_median_ms"], key=r["sparql_median_ms"].get)
-                                            for r in results), ""])
+                                            if r.get("sparql_median_ms") else "—" for r in results), ""])
+    if any(r.get("build_stopped") for r in results):
+        lines.append(["build stopped", *(r.get("build_stopped") or "" for r in results), ""])
     return "\n".join("| " + " | ".join(cells) + " |" for cells in lines)
 
 
@@ -328,6 +423,10 @@ def main() -> None:
     parser.add_argument("--rdflib-limit-s", type=float, default=30.0,
                         help="give rdflib this long per query; one that takes longer counts at the limit")
     parser.add_argument("--per-row-sample", type=int, default=2000, help="rows written one transaction each")
+    parser.add_argument("--build-limit-s", type=float, default=1800,
+                        help="stop a build that takes longer (and say so in the results)")
+    parser.add_argument("--build-max-rss-mb", type=float, default=16_000,
+                        help="stop a build whose processes together hold more memory than this")
     parser.add_argument("--phase", help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
@@ -342,7 +441,8 @@ def main() -> None:
     for n in args.docs:
         print(f"bench: {n} documents …", file=sys.stderr, flush=True)
         results.append({**run(n, args.work, args.seed, args.jobs, args.repeat, args.neo4j_uri, args.skip_neo4j,
-                              args.rdflib_max_triples, args.rdflib_limit_s, args.per_row_sample), "machine": machine})
+                              args.rdflib_max_triples, args.rdflib_limit_s, args.per_row_sample,
+                              args.build_limit_s, args.build_max_rss_mb), "machine": machine})
         # Written after every size: a long run that is stopped keeps what it measured.
         print(table(results), flush=True)
         if args.json:
