@@ -74,6 +74,46 @@ def extractor_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def write_graph_json(graph: nx.MultiDiGraph, path: Path, salt: str = "") -> str:
+    """Write ``graph`` as node-link JSON (the layout :meth:`Store.load_graph` reads), one node or
+    edge at a time; the SHA-256 of ``salt`` and the text written, in hex.
+
+    Item by item because the whole graph as one string (and the encoder's pieces of it) would
+    double a large build's peak memory.
+
+    >>> import tempfile
+    >>> g = nx.MultiDiGraph(); g.add_edge("a", "b", key="e", type="LEADS", source="表1")
+    'e'
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     digest = write_graph_json(g, Path(d, "graph.json"))
+    ...     back = nx.node_link_graph(json.loads(Path(d, "graph.json").read_text(encoding="utf-8")),
+    ...                               directed=True, multigraph=True, edges="edges", **_LINKS)
+    >>> back.edges["a", "b", "e"]["source"], len(digest)
+    ('表1', 64)
+    """
+    digest = hashlib.sha256(salt.encode("utf-8"))
+
+    def dumps(value: Any) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+    with open(path, "w", encoding="utf-8") as fh:
+        def put(text: str) -> None:
+            fh.write(text)
+            digest.update(text.encode("utf-8"))
+
+        put(f'{{"directed": true, "multigraph": true, "graph": {dumps(graph.graph)}, "nodes": [')
+        for i, (node, data) in enumerate(graph.nodes(data=True)):
+            put((", " if i else "") + dumps({**data, "id": node}))
+        put('], "edges": [')
+        ends = (_LINKS["source"], _LINKS["target"])
+        for i, (u, v, key, data) in enumerate(graph.edges(keys=True, data=True)):
+            put((", " if i else "") + dumps({**data, ends[0]: u, ends[1]: v, "key": key}))
+        put("]}")
+        fh.flush()
+        os.fsync(fh.fileno())
+    return digest.hexdigest()
+
+
 class StoreError(Exception):
     """The store directory is missing, empty or unreadable; the message says which and why."""
 
@@ -190,27 +230,25 @@ class Store:
         self.path.mkdir(parents=True, exist_ok=True)
         docs = sorted(({"doc_id": d.doc_id, "source": d.source, "sha256": d.sha256} for d in documents),
                       key=lambda e: e["doc_id"])
-        graph_json = json.dumps(nx.node_link_data(graph, edges="edges", **_LINKS), ensure_ascii=False, sort_keys=True,
-                                default=str)
+        staging = self.path / f".staging-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
         # The RDF projection's version (and the ontology's) is part of the name, so a store
         # built by an older projection is re-projected even when its graph is unchanged.
-        digest = hashlib.sha256((FORMAT_VERSION + projection_version() + graph_json).encode("utf-8")).hexdigest()[:16]
-        name = f"v-{digest}"
+        digest = write_graph_json(graph, staging / "graph.json", salt=FORMAT_VERSION + projection_version())
+        name = f"v-{digest[:16]}"
         final = self.path / name
         if self.current() == final:
+            shutil.rmtree(staging, ignore_errors=True)
             return final
         for doc in documents:
             self.cache_extraction(doc)
-        staging = self.path / f".staging-{name}-{os.getpid()}"
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
         rdf = ox.Store(str(staging / "oxigraph"))
         rdf.bulk_extend(to_oxigraph(graph))
         rdf.bulk_extend(ontology_quads())
         rdf.flush()
         triples = len(rdf)
         del rdf
-        (staging / "graph.json").write_text(graph_json, encoding="utf-8")
         manifest = {"format": FORMAT_VERSION, "documents": docs, "nodes": graph.number_of_nodes(),
                     "edges": graph.number_of_edges(), "triples": triples}
         (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
