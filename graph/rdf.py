@@ -31,6 +31,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -47,6 +48,7 @@ from policykg.graph.vocab import (
     PREFIXES,
     SHARED_GRAPH,
     document_graph,
+    document_of_graph,
 )
 from policykg.ontology import data_path
 
@@ -55,6 +57,7 @@ __all__ = [
     "PKG",
     "PROJECTION_VERSION",
     "camel",
+    "graph_fingerprints",
     "graph_quads",
     "graph_triples",
     "literal",
@@ -135,17 +138,24 @@ def _graph_of(data: dict[str, Any]) -> URIRef:
     return document_graph(doc) if doc else SHARED_GRAPH
 
 
-def graph_quads(g: nx.MultiDiGraph) -> Iterator[tuple]:
-    """Every RDF statement of the projection of ``g`` as ``(s, p, o, graph)`` (rdflib terms).
+def graph_quads(g: nx.MultiDiGraph, graphs: set[str] | None = None) -> Iterator[tuple]:
+    """Every RDF statement of the projection of ``g`` as ``(s, p, o, graph)`` (rdflib terms);
+    with ``graphs`` (names of named graphs), only the statements of those graphs.
 
     >>> from policykg.exports.demo import demo_graph
     >>> s, p, o, where = next(graph_quads(demo_graph()))
     >>> str(where)
     'https://w3id.org/policykg/graph/d'
+    >>> {str(q[3]) for q in graph_quads(demo_graph(), graphs={str(SHARED_GRAPH)})} == {str(SHARED_GRAPH)}
+    True
     """
     ctx = alignment.Context(g)
+    if graphs is not None:
+        graphs = {URIRef(name) for name in graphs}  # a URIRef never equals a str
     for node, data in g.nodes(data=True):
         s, where = ID[node], _graph_of(data)
+        if graphs is not None and where not in graphs:
+            continue
         yield s, RDF.type, PKG[data["type"]], where
         yield s, RDFS.label, Literal(data.get("label", node), lang="zh"), where
         yield s, PKG.nodeId, Literal(node), where
@@ -154,7 +164,10 @@ def graph_quads(g: nx.MultiDiGraph) -> Iterator[tuple]:
         for triple in alignment.node_triples(ctx, node, data):
             yield *triple, where
     for u, v, key, data in g.edges(keys=True, data=True):
-        rel, a, where = term(data["type"]), ID[key], _graph_of(data)
+        where = _graph_of(data)
+        if graphs is not None and where not in graphs:
+            continue
+        rel, a = term(data["type"]), ID[key]
         yield ID[u], rel, ID[v], where
         yield a, RDF.type, PKG.Assertion, where
         yield a, RDF.subject, ID[u], where
@@ -164,8 +177,48 @@ def graph_quads(g: nx.MultiDiGraph) -> Iterator[tuple]:
             yield *triple, where
         for triple in alignment.edge_triples(ctx, u, v, key, data):
             yield *triple, where
-    for triple in alignment.shared_triples(ctx):
-        yield *triple, SHARED_GRAPH
+    if graphs is None or SHARED_GRAPH in graphs:
+        for triple in alignment.shared_triples(ctx):
+            yield *triple, SHARED_GRAPH
+
+
+def graph_fingerprints(g: nx.MultiDiGraph) -> dict[str, str]:
+    """A digest per named graph of everything its statements are made from, so a store can
+    keep the graphs whose digest is unchanged instead of projecting them again.
+
+    A document's graph is made from its own nodes and edges, the types of the edges' ends
+    and two facts about its document (the area it applies to, whether it states targets);
+    the shared graph also from the whole graph (broader domains, document types in use),
+    so it has no digest here and is always projected again.
+
+    >>> from policykg.exports.demo import demo_graph
+    >>> g = demo_graph(); before = graph_fingerprints(g)
+    >>> g.nodes["t1"]["title"] = "另一个标题"
+    >>> [name.rsplit("/", 1)[1] for name in before if before[name] != graph_fingerprints(g)[name]]
+    ['d']
+    """
+    ctx = alignment.Context(g)
+    items: dict[str, list[bytes]] = {}
+
+    def feed(data: dict[str, Any], *context: Any) -> None:
+        where = _graph_of(data)
+        if where != SHARED_GRAPH:
+            text = json.dumps([data, *context], ensure_ascii=False, sort_keys=True, default=str)
+            items.setdefault(where, []).append(hashlib.sha256(text.encode("utf-8")).digest())
+
+    for node, data in g.nodes(data=True):
+        feed(data, node, node in ctx.states_targets)
+    for u, v, key, data in g.edges(keys=True, data=True):
+        feed(data, u, v, key, ctx.type_of(u), ctx.type_of(v))
+    out = {}
+    for where, hashes in items.items():
+        # Sorted: the graph's order of nodes and edges shifts when other documents come and go.
+        doc = document_of_graph(where)
+        digest = hashlib.sha256(json.dumps([projection_version(), doc, ctx.area.get(doc)]).encode("utf-8"))
+        for item in sorted(hashes):
+            digest.update(item)
+        out[str(where)] = digest.hexdigest()
+    return out
 
 
 def graph_triples(g: nx.MultiDiGraph) -> Iterator[tuple]:
@@ -234,8 +287,9 @@ def _ox(t: Any) -> ox.NamedNode | ox.Literal:
     return ox.NamedNode(str(t))
 
 
-def to_oxigraph(g: nx.MultiDiGraph) -> Iterator[ox.Quad]:
-    """The projection as pyoxigraph quads, each in its named graph (how the store is loaded).
+def to_oxigraph(g: nx.MultiDiGraph, graphs: set[str] | None = None) -> Iterator[ox.Quad]:
+    """The projection as pyoxigraph quads, each in its named graph (how the store is loaded);
+    with ``graphs``, only the quads of those named graphs.
 
     >>> from policykg.exports.demo import demo_graph
     >>> sorted({q.graph_name.value.rsplit("/", 1)[1] for q in to_oxigraph(demo_graph())})
@@ -252,7 +306,7 @@ def to_oxigraph(g: nx.MultiDiGraph) -> Iterator[ox.Quad]:
             found = iris[t] = ox.NamedNode(str(t))
         return found
 
-    for s, p, o, where in graph_quads(g):
+    for s, p, o, where in graph_quads(g, graphs):
         yield ox.Quad(node(s), node(p), node(o), node(where))
 
 

@@ -35,6 +35,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -44,7 +45,8 @@ import pyoxigraph as ox
 
 from policykg import loaders as loaders_package
 from policykg import ontology as ontology_package
-from policykg.graph.rdf import ontology_quads, projection_version, to_oxigraph
+from policykg.graph.rdf import graph_fingerprints, ontology_quads, projection_version, to_oxigraph
+from policykg.graph.vocab import SHARED_GRAPH
 from policykg.loaders.model import ExtractedDocument
 from policykg.loaders.serialize import from_dict, to_dict
 
@@ -112,6 +114,24 @@ def write_graph_json(graph: nx.MultiDiGraph, path: Path, salt: str = "") -> str:
         fh.flush()
         os.fsync(fh.fileno())
     return digest.hexdigest()
+
+
+def _replace_graphs(rdf: ox.Store, quads: Iterable[ox.Quad], names: set[str]) -> None:
+    """Make each named graph in ``names`` hold exactly its quads among ``quads`` (removing
+    what it no longer holds, adding what is new; a graph left empty is dropped)."""
+    wanted: dict[str, set[ox.Quad]] = {name: set() for name in names}
+    for quad in quads:
+        wanted[quad.graph_name.value].add(quad)
+    for name, new in wanted.items():
+        graph = ox.NamedNode(name)
+        if not new:
+            if rdf.contains_named_graph(graph):
+                rdf.remove_graph(graph)
+            continue
+        old = set(rdf.quads_for_pattern(None, None, None, graph))
+        for quad in old - new:
+            rdf.remove(quad)
+        rdf.bulk_extend(new - old)
 
 
 class StoreError(Exception):
@@ -243,14 +263,11 @@ class Store:
             return final
         for doc in documents:
             self.cache_extraction(doc)
-        rdf = ox.Store(str(staging / "oxigraph"))
-        rdf.bulk_extend(to_oxigraph(graph))
-        rdf.bulk_extend(ontology_quads())
-        rdf.flush()
-        triples = len(rdf)
-        del rdf
+        fingerprints = graph_fingerprints(graph)
+        triples = self._write_rdf(graph, staging / "oxigraph", fingerprints)
         manifest = {"format": FORMAT_VERSION, "documents": docs, "nodes": graph.number_of_nodes(),
-                    "edges": graph.number_of_edges(), "triples": triples}
+                    "edges": graph.number_of_edges(), "triples": triples,
+                    "projection": projection_version(), "graphs": fingerprints}
         (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
                                                encoding="utf-8")
         _test_pause()
@@ -260,6 +277,29 @@ class Store:
         _write_atomic(self.path / "CURRENT", name)
         self._prune(keep=name)
         return final
+
+    def _write_rdf(self, graph: nx.MultiDiGraph, target: Path, fingerprints: dict[str, str]) -> int:
+        """Project ``graph`` into a new Oxigraph store at ``target``; the number of quads in it.
+
+        When the live version was projected by this same projection, its store is copied
+        (a checkpoint: hard links, instant) and only the named graphs whose fingerprint
+        changed, appeared or went away are written again, with the shared graph; otherwise
+        everything is projected.
+        """
+        live, before = self.current(), self.manifest()
+        previous = before.get("graphs") if live and before.get("projection") == projection_version() else None
+        if previous is None:
+            rdf = ox.Store(str(target))
+            rdf.bulk_extend(to_oxigraph(graph))
+            rdf.bulk_extend(ontology_quads())
+        else:
+            ox.Store.read_only(str(live / "oxigraph")).backup(str(target))
+            rdf = ox.Store(str(target))
+            changed = {name for name in previous.keys() | fingerprints.keys()
+                       if previous.get(name) != fingerprints.get(name)} | {str(SHARED_GRAPH)}
+            _replace_graphs(rdf, to_oxigraph(graph, changed), changed)
+        rdf.flush()
+        return len(rdf)
 
     def _prune(self, keep: str) -> None:
         """Remove versions, staging leftovers and cached extractions the live version does not use."""
