@@ -8,7 +8,9 @@ Layout of a store directory::
                                one per document, one shared, one for the ontology
       v-<hash>/graph.json      the canonical networkx graph (node-link JSON)
       v-<hash>/manifest.json   which documents, with their SHA-256 and counts
-      extractions/<doc>.json   each document's extraction, reused while its bytes are unchanged
+      extractions/<doc>-<sha>-<extractor>.json
+                               each document's extraction, reused while its bytes and the
+                               extractor are unchanged
 
 A build writes a complete new version beside the live one and only then points
 ``CURRENT`` at it, so a crash, Ctrl-C or failed build leaves the previous graph
@@ -228,13 +230,15 @@ class Store:
         return out
 
     def _cache_path(self, doc_id: str, sha256: str) -> Path:
-        # One file per (document, content): a failed build never overwrites the
-        # extraction the live version still relies on.
-        return self.path / "extractions" / f"{doc_id}-{sha256[:16]}.json"
+        # One file per (document, content, extractor): a failed build never overwrites the
+        # extraction the live version still relies on, and a file that exists is current.
+        return self.path / "extractions" / f"{doc_id}-{sha256[:16]}-{extractor_version()[:8]}.json"
 
     def cache_extraction(self, doc: ExtractedDocument) -> None:
-        """Keep a document's extraction for the next build."""
+        """Keep a document's extraction for the next build (once: its name says what it holds)."""
         path = self._cache_path(doc.doc_id, doc.sha256)
+        if path.exists():
+            return
         path.parent.mkdir(parents=True, exist_ok=True)
         payload = json.dumps({"format": FORMAT_VERSION, "extractor": extractor_version(), "doc": to_dict(doc)},
                              ensure_ascii=False)
