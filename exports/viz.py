@@ -434,13 +434,14 @@ def _page(raw: str, heading: str, notes: list[str], legend: str, physics: bool, 
     page = page.replace("</head>", _CSS + "</head>", 1)
     page = page.replace("<body>", "<body>\n" + header, 1)
     page, moved = _PYVIS_CALL.subn(r"\n\1", page)
-    hooked = page.count(_PYVIS_NETWORK)
-    page = page.replace(_PYVIS_NETWORK, "pkgPrepare(nodes, edges);\n" + _PYVIS_NETWORK)
+    # The last one is pyvis's statement: document text (in the data and the header) comes before it.
+    head, hooked, tail = page.rpartition(_PYVIS_NETWORK)
+    page = head + "pkgPrepare(nodes, edges);\n" + hooked + tail
     script = _SCRIPT.replace("__PHYSICS__", "true" if physics else "false", 1).replace(
         "__LINES__", _script_json(lines), 1)
     head, sep, tail = page.rpartition("</body>")
     page = head + script + sep + tail
-    if _REMOTE_TAG.search(page) or not removed or "pkg-header" not in page or (moved, hooked) != (1, 1):
+    if _REMOTE_TAG.search(page) or not removed or "pkg-header" not in page or moved != 1 or not hooked:
         raise RuntimeError("pyvis's page template is not the one policykg expects (pyvis==0.3.2); "
                            "refusing to write a page that may load remote code")
     return page
@@ -498,7 +499,7 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     weight = _weights(sub)
 
     net = Network(height="78vh", width="100%", directed=True, cdn_resources="in_line", heading="")
-    # Text as UTF-8, not \\u escapes: half the bytes for Chinese, and a big page is mostly text.
+    # Text as UTF-8, not \u escapes: half the bytes for Chinese, and a big page is mostly text.
     net.templateEnv.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     for n in kept:
         d = graph.nodes[n]

@@ -445,6 +445,15 @@ def test_view_never_carries_hostile_markup_unescaped(graph, tmp_path):
                 assert "href" not in item[key]
 
 
+def test_view_hooks_into_pyvis_code_never_into_document_text_that_looks_like_it(graph, tmp_path):
+    code = "network = new vis.Network(container, data, options);"
+    graph.nodes[DOC]["label"] = code
+    _, page = _view(graph, tmp_path)
+    assert page.count("pkgPrepare(nodes, edges);") == 1
+    assert page.index("pkgPrepare(nodes, edges);") > page.rindex(json.dumps(code)), "after the data"
+    assert any(n["fullLabel"] == code for n in page_data(page)[0])
+
+
 def test_view_tooltips_say_type_and_for_edges_the_quote_with_doc_and_span(graph, tmp_path):
     _, page = _view(graph, tmp_path, island="花鸟", depth=1)
     nodes, edges = page_data(page)
