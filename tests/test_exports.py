@@ -498,7 +498,7 @@ def test_view_caps_the_node_count_and_says_so(graph, tmp_path):
 
 
 def test_large_views_get_fixed_positions_and_no_physics(graph, tmp_path):
-    for i in range(PHYSICS_LIMIT + 20):  # over 500 nodes, networkx's spring_layout needs scipy
+    for i in range(PHYSICS_LIMIT + 20):  # just over the limit: the precomputed layout
         tid = f"x{i}"
         graph.add_node(tid, id=tid, type="Task", label=f"任务{i}", doc_id=DOC, number=str(i), start=1000 + i)
         _edge(graph, DOC, tid, "CONTAINS", doc_id=DOC)
