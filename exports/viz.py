@@ -3,9 +3,16 @@
 The page works offline: vis-network is inlined from pyvis's own package files and the
 remote stylesheet/script pyvis's template always adds is removed (and checked to be gone).
 
-Everything taken from the graph is handed to pyvis HTML-escaped, because pyvis writes some
-of it into the page as raw HTML (tooltips as soon as one contains ``href``). Our script then
-shows it as plain text: labels on the canvas, tooltips as text nodes — never parsed as HTML.
+Everything taken from the graph is written into the page HTML-escaped, because pyvis writes
+some of it as raw HTML (tooltips as soon as one contains ``href``). Our script then shows it
+as plain text: labels on the canvas, tooltips as text nodes — never parsed as HTML. Edge
+tooltips share most of their lines (a task's quote is on each of its links), so the page
+holds each distinct line once and the edges the indices of theirs (:func:`page_data` joins them).
+
+Big views stay quick to open: positions are computed beforehand (:func:`_layout`, near-linear),
+our script prepares the data before vis-network is built (on a live network every update
+redraws), a big page draws once before it says it is ready, and dashes keep their length in
+screen pixels (zoomed out, canvas-unit dashes shrink below a pixel and take seconds to draw).
 
 Once the layout has settled, the page says what it drew: a status line for the reader and
 ``data-rendered-nodes`` / ``data-rendered-edges`` / ``data-ready`` on ``<body>`` for scripts
@@ -32,6 +39,9 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import numpy as np
+from scipy.ndimage import map_coordinates
+from scipy.signal import fftconvolve
 
 from policykg.exports.atomic import write_text_atomic
 from policykg.exports.styles import edge_role, edge_style, node_style, role, roles
@@ -39,6 +49,8 @@ from policykg.exports.styles import edge_role, edge_style, node_style, role, rol
 MAX_NODES = 1500
 PHYSICS_LIMIT = 800  # above this many nodes, positions are computed beforehand and physics stays off
 SEED = 7
+LAYOUT_STEPS = 60  # cooling steps of the precomputed layout
+LAYOUT_GRID = 64  # cells per side of the grid the layout sums the nodes' push on
 LABEL_CHARS = 18
 LABEL_MIN_PX = 5  # labels drawn smaller than this are hidden: zoomed out, only the big ones stay
 SIZED_TYPES = ("Document", "Agency", "AgencyGroup", "Domain")  # node and label sized by links in the view
@@ -126,11 +138,57 @@ def select(graph: nx.MultiDiGraph, seeds: set[str], depth: int, max_nodes: int) 
     return ranked[:max_nodes], max(0, len(ranked) - max_nodes)
 
 
+def _repulsion(pos: np.ndarray) -> np.ndarray:
+    """Every node's push on every other (``r/|r|²``, Fruchterman–Reingold's), summed on a
+    ``LAYOUT_GRID``² grid by FFT convolution and read back per node: near-linear in the nodes."""
+    lo = pos.min(0)
+    step = max(float((pos.max(0) - lo).max()), 1e-9) / (LAYOUT_GRID - 1)
+    cells = (pos - lo) / step
+    mass, _, _ = np.histogram2d(cells[:, 0], cells[:, 1], bins=LAYOUT_GRID, range=[[-0.5, LAYOUT_GRID - 0.5]] * 2)
+    offsets = np.arange(1 - LAYOUT_GRID, LAYOUT_GRID) * step
+    dx, dy = np.meshgrid(offsets, offsets, indexing="ij")
+    r2 = dx * dx + dy * dy
+    r2[LAYOUT_GRID - 1, LAYOUT_GRID - 1] = np.inf  # a cell does not push itself
+    return np.stack([map_coordinates(fftconvolve(mass, k / r2, mode="same"), cells.T, order=1)
+                     for k in (dx, dy)], axis=1)
+
+
 def _layout(g: nx.MultiDiGraph) -> dict[Any, tuple[float, float]]:
-    simple = nx.Graph(g.to_undirected(as_view=True))
-    pos = nx.spring_layout(simple, seed=SEED)  # scipy-backed from 500 nodes on (a dependency)
-    scale = 60 * len(simple) ** 0.5  # vis-network works in pixels
-    return {n: (float(x) * scale, float(y) * scale) for n, (x, y) in pos.items()}
+    """Positions, in pixels, for a view too big for the browser's physics: springs along the links
+    against :func:`_repulsion`, cooling over ``LAYOUT_STEPS`` steps from a seeded random start.
+    Nodes beyond the rim of the bulk (its 90th percentile radius) are pulled back, so small
+    components sit apart but near, instead of being pushed off the screen.
+
+    >>> pos = _layout(nx.MultiDiGraph([("a", "b"), ("b", "c"), ("x", "y")]))
+    >>> sorted(pos)
+    ['a', 'b', 'c', 'x', 'y']
+    >>> import math
+    >>> math.dist(pos["a"], pos["b"]) < math.dist(pos["a"], pos["x"])
+    True
+    """
+    nodes = list(g)
+    n = len(nodes)
+    index = {node: i for i, node in enumerate(nodes)}
+    pairs = sorted({tuple(sorted((index[u], index[v]))) for u, v in g.edges() if u != v})
+    links = np.array(pairs, dtype=np.intp).reshape(-1, 2)
+    pos = np.random.default_rng(SEED).uniform(0, n ** 0.5, (n, 2))
+    heat = n ** 0.5 / 8  # the most a node may move in one step
+    cooling = (0.01 / 8) ** (1 / LAYOUT_STEPS)
+    for _ in range(LAYOUT_STEPS):
+        push = _repulsion(pos)
+        stretch = pos[links[:, 0]] - pos[links[:, 1]]
+        pull = stretch * np.sqrt((stretch * stretch).sum(1))[:, None]
+        off = pos - pos.mean(0)
+        r = np.maximum(np.sqrt((off * off).sum(1)), 1e-9)
+        rim = max(float(np.percentile(r, 90)), 1e-9)
+        push -= off * (n / rim ** 2 * np.maximum(r - rim, 0) / r)[:, None]
+        for axis in (0, 1):
+            push[:, axis] += np.bincount(links[:, 1], pull[:, axis], n) - np.bincount(links[:, 0], pull[:, axis], n)
+        length = np.maximum(np.sqrt((push * push).sum(1)), 1e-9)
+        pos += push * (np.minimum(length, heat) / length)[:, None]
+        heat *= cooling
+    pos = nx.rescale_layout(pos, scale=60 * n ** 0.5)  # vis-network works in pixels
+    return {node: (float(x), float(y)) for node, (x, y) in zip(nodes, pos, strict=True)}
 
 
 def _iterations(nodes: int) -> int:
@@ -201,6 +259,18 @@ def _edge_tip(g: nx.MultiDiGraph, u: str, v: str, e: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def _interned(texts: Iterable[str]) -> tuple[list[list[int]], list[str]]:
+    """Each text as the indices of its lines in one table of distinct lines. Edge tooltips share
+    most lines (a task's quote is on every link of the task), and a big view's page is mostly them.
+
+    >>> _interned(["a\\nb", "b\\nc"])
+    ([[0, 1], [1, 2]], ['a', 'b', 'c'])
+    """
+    table: dict[str, int] = {}
+    ids = [[table.setdefault(line, len(table)) for line in text.split("\n")] for text in texts]
+    return ids, list(table)
+
+
 # vis-network shapes as 14×14 SVG, so the legend shows each type as the view draws it.
 _SVG_SHAPES = {
     "box": '<rect x="0.5" y="3.5" width="13" height="7" rx="2"/>',
@@ -251,12 +321,15 @@ _CSS = """
 </style>
 """
 
-# Runs after pyvis's own script, which leaves `network`, `nodes` and `edges` as globals.
+# Runs after pyvis's own script, whose drawGraph() builds the DataSets `nodes` and `edges` and then the
+# `network` (globals). _page moves pyvis's call of drawGraph() here and has it call pkgPrepare(nodes, edges)
+# just before the network is built: on a live network every DataSet update redraws the whole canvas.
 _SCRIPT = r"""
 <script type="text/javascript">
 (function () {
   "use strict";
   var PHYSICS = __PHYSICS__;
+  var LINES = __LINES__;  // edge tooltips: each edge's title lists its lines' indices here
   var ENTITY = {amp: "&", lt: "<", gt: ">", quot: '"'};
   // Undo html.escape: what we escaped for pyvis's sake is shown as text, never parsed as HTML.
   function plain(s) {
@@ -272,13 +345,25 @@ _SCRIPT = r"""
     div.textContent = plain(s);
     return div;
   }
+  // Dash patterns are meant in screen pixels (as in the legend). vis-network gives them in canvas units,
+  // so zoomed out to a whole graph they shrink below a pixel and cost seconds to rasterise at every draw.
+  var setLineDash = CanvasRenderingContext2D.prototype.setLineDash;
+  CanvasRenderingContext2D.prototype.setLineDash = function (pattern) {
+    var zoom = this.getTransform().a / (window.devicePixelRatio || 1);
+    setLineDash.call(this, pattern.map(function (d) { return d / zoom; }));
+  };
   var original = {};
-  nodes.update(nodes.get().map(function (n) {
-    original[n.id] = {color: n.color, size: (n.font || {}).size};
-    n.searchText = (plain(n.fullLabel) + "\n" + plain(n.aliases || "")).toLowerCase();
-    return {id: n.id, label: plain(n.label), title: tip(n.title), searchText: n.searchText};
-  }));
-  edges.update(edges.get().map(function (e) { return {id: e.id, title: tip(e.title)}; }));
+  window.pkgPrepare = function (nodes, edges) {
+    nodes.update(nodes.get().map(function (n) {
+      original[n.id] = {color: n.color, size: (n.font || {}).size};
+      n.searchText = (plain(n.fullLabel) + "\n" + plain(n.aliases || "")).toLowerCase();
+      return {id: n.id, label: plain(n.label), title: tip(n.title), searchText: n.searchText};
+    }));
+    edges.update(edges.get().map(function (e) {
+      return {id: e.id, title: tip(e.title.map(function (i) { return LINES[i]; }).join("\n"))};
+    }));
+  };
+  drawGraph();
   var status = document.getElementById("pkg-status");
   function drawn() {
     // Say what the network holds once it is laid out: nodes with a position, and edges.
@@ -298,8 +383,7 @@ _SCRIPT = r"""
       network.redraw();
     });
   } else {
-    network.once("afterDrawing", drawn);
-    network.redraw();
+    network.once("afterDrawing", drawn);  // the first draw, already asked for: another one would cost seconds
   }
   var box = document.getElementById("pkg-search");
   var count = document.getElementById("pkg-search-count");
@@ -322,9 +406,22 @@ _SCRIPT = r"""
 })();
 </script>
 """
+# The two places in pyvis's drawGraph script that _page rewires (see _SCRIPT).
+_PYVIS_NETWORK = "network = new vis.Network(container, data, options);"
+_PYVIS_CALL = re.compile(r"\n\s*drawGraph\(\);\s*\n(\s*</script>)")
 
 
-def _page(raw: str, heading: str, notes: list[str], legend: str, physics: bool) -> str:
+def _script_json(value: Any) -> str:
+    r"""JSON to write inside ``<script>``: no character that could close it or start markup.
+
+    >>> _script_json(["</script>", "a&b", "it's", "字"])
+    '["\\u003c/script\\u003e", "a\\u0026b", "it\\u0027s", "字"]'
+    """
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
+
+
+def _page(raw: str, heading: str, notes: list[str], legend: str, physics: bool, lines: list[str]) -> str:
     page, removed = _REMOTE_TAG.subn("", raw)
     page = re.sub(r"<center>\s*<h1>\s*</h1>\s*</center>", "", page)
     header = (f'<div id="pkg-header"><h1>{escape(heading)}</h1>'
@@ -336,10 +433,15 @@ def _page(raw: str, heading: str, notes: list[str], legend: str, physics: bool) 
     page = page.replace('<meta charset="utf-8">', f'<meta charset="utf-8">\n<title>{escape(heading)}</title>', 1)
     page = page.replace("</head>", _CSS + "</head>", 1)
     page = page.replace("<body>", "<body>\n" + header, 1)
-    script = _SCRIPT.replace("__PHYSICS__", "true" if physics else "false", 1)
+    page, moved = _PYVIS_CALL.subn(r"\n\1", page)
+    # The last one is pyvis's statement: document text (in the data and the header) comes before it.
+    head, hooked, tail = page.rpartition(_PYVIS_NETWORK)
+    page = head + "pkgPrepare(nodes, edges);\n" + hooked + tail
+    script = _SCRIPT.replace("__PHYSICS__", "true" if physics else "false", 1).replace(
+        "__LINES__", _script_json(lines), 1)
     head, sep, tail = page.rpartition("</body>")
     page = head + script + sep + tail
-    if _REMOTE_TAG.search(page) or not removed or "pkg-header" not in page:
+    if _REMOTE_TAG.search(page) or not removed or "pkg-header" not in page or moved != 1 or not hooked:
         raise RuntimeError("pyvis's page template is not the one policykg expects (pyvis==0.3.2); "
                            "refusing to write a page that may load remote code")
     return page
@@ -362,7 +464,7 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     dashes the role (``exports/styles.toml``); a legend and a search box sit above the
     view; tooltips give labels, types, and for edges the quote with its document and span.
     Up to ``PHYSICS_LIMIT`` nodes the layout settles with physics, which then turns off;
-    beyond, positions are computed with networkx and physics stays off (the page says so).
+    beyond, positions are computed beforehand (:func:`_layout`) and physics stays off (the page says so).
     Labels have a size per type and are hidden while too small to read, so zoomed out the
     domains, agencies and places stay legible and task labels appear as you zoom in.
 
@@ -386,16 +488,19 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     focus = {"agency": agency, "domain": domain, "island": island, "document": document}
     seeds = focus_nodes(graph, **focus)
     fold = not seeds if targets is None else not targets
-    shown = graph.subgraph([n for n, d in graph.nodes(data=True) if d.get("type") not in FOLDED_TYPES]) \
+    # Copies, not views: the degree and edge look-ups below are many, and slow through nested views.
+    shown = graph.subgraph([n for n, d in graph.nodes(data=True) if d.get("type") not in FOLDED_TYPES]).copy() \
         if fold else graph
     kept, left_out = select(shown, seeds, depth, max_nodes)
-    sub = shown.subgraph(kept)
+    sub = shown.subgraph(kept).copy()
     physics = len(kept) <= PHYSICS_LIMIT
     pos = {} if physics else _layout(sub)
     number = {n: i for i, n in enumerate(kept)}  # vis ids: plain integers, whatever the node ids are
     weight = _weights(sub)
 
     net = Network(height="78vh", width="100%", directed=True, cdn_resources="in_line", heading="")
+    # Text as UTF-8, not \u escapes: half the bytes for Chinese, and a big page is mostly text.
+    net.templateEnv.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     for n in kept:
         d = graph.nodes[n]
         label = str(d.get("label") or d.get("name") or n)
@@ -409,17 +514,24 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
                      font={"size": style["font"] + (4 if n in seeds else 0)},
                      fullLabel=escape(label), aliases=escape(" ".join(map(str, d.get("aliases") or []))),
                      borderWidth=3 if n in seeds else 1, **extra)
-    for i, (u, v, e) in enumerate(sub.edges(data=True)):
+    links = list(sub.edges(data=True))
+    titles, lines = _interned(escape(_edge_tip(graph, u, v, e)) for u, v, e in links)
+    # The records pyvis's add_edge would make, less what every edge repeats (the arrow, the default
+    # style: both in the options): it checks both ends against a list of all nodes, quadratic at 5,000.
+    plain = edge_style({})
+    for i, (u, v, e) in enumerate(links):
         style = edge_style(e)
-        net.add_edge(number[u], number[v], id=i, title=escape(_edge_tip(graph, u, v, e)), color=style["color"],
-                     width=style["width"], dashes=style["dashes"])
+        net.edges.append({"from": number[u], "to": number[v], "id": i, "title": titles[i],
+                          **(style if style != plain else {})})
     net.options = {
         "physics": {"enabled": physics, "solver": "forceAtlas2Based",
                     "stabilization": {"enabled": True, "iterations": _iterations(len(kept)), "updateInterval": 50,
                                       "fit": True}},
-        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": not physics},
+        "layout": {"improvedLayout": physics},  # positions given: no clustering pass over thousands of nodes
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": not physics,
+                        "hideEdgesOnZoom": not physics},
         "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
-                  "smooth": {"enabled": physics, "type": "continuous"}},
+                  "smooth": {"enabled": physics, "type": "continuous"}, **plain},
         "nodes": {"scaling": {"min": 12, "max": 48, "label": {"enabled": True, "min": 14, "max": 56, "maxVisible": 26,
                                                               "drawThreshold": LABEL_MIN_PX + 1}}},
     }
@@ -431,17 +543,18 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     if left_out:
         notes.append(f"Showing the {len(kept)} nearest of {len(kept) + left_out} nodes (max_nodes={max_nodes}).")
     if not physics:
-        notes.append(f"Large view ({len(kept)} nodes): positions were computed beforehand with networkx; "
-                     "physics is off.")
+        notes.append(f"Large view ({len(kept)} nodes): positions were computed beforehand; physics is off.")
     types = sorted({graph.nodes[n].get("type") or "default" for n in kept})
-    page = _page(net.generate_html(), _heading(focus, depth), notes, _legend(types), physics)
+    page = _page(net.generate_html(), _heading(focus, depth), notes, _legend(types), physics, lines)
     write_text_atomic(target, page)
     return ViewInfo(path=target, nodes=len(kept), edges=sub.number_of_edges(), left_out=left_out, physics=physics,
                     folded=folded)
 
 
-def page_data(page: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The node and edge records a page written by :func:`write_view` hands to vis-network.
+def page_data(page: str, joined: bool = True) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The node and edge records a page written by :func:`write_view` hands to vis-network;
+    edge titles joined from the page's table of lines, as its script does (``joined=False``:
+    as written, lists of indices into that table).
 
     >>> import tempfile, pathlib
     >>> from policykg.exports.demo import demo_graph
@@ -452,6 +565,11 @@ def page_data(page: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     (['教育'], [])
     """
     found = [json.loads(m) for m in re.findall(r"new vis\.DataSet\((\[.*?\])\);\n", page)]
-    if len(found) != 2:
+    table = re.findall(r"\n  var LINES = (\[.*?\]);  //", page)
+    if len(found) != 2 or len(table) != 1:
         raise ValueError("not a page written by write_view")
-    return found[0], found[1]
+    nodes, edges = found
+    if joined:
+        lines = json.loads(table[0])
+        edges = [{**e, "title": "\n".join(lines[i] for i in e["title"])} for e in edges]
+    return nodes, edges

@@ -30,7 +30,7 @@ from policykg.exports import (
     write_rdf,
     write_view,
 )
-from policykg.exports.styles import STYLES_PATH, node_style, node_types, role
+from policykg.exports.styles import STYLES_PATH, edge_style, node_style, node_types, role
 from policykg.exports.viz import PHYSICS_LIMIT, page_data
 
 SCRIPT = "<script>alert(1)</script>"
@@ -445,6 +445,15 @@ def test_view_never_carries_hostile_markup_unescaped(graph, tmp_path):
                 assert "href" not in item[key]
 
 
+def test_view_hooks_into_pyvis_code_never_into_document_text_that_looks_like_it(graph, tmp_path):
+    code = "network = new vis.Network(container, data, options);"
+    graph.nodes[DOC]["label"] = code
+    _, page = _view(graph, tmp_path)
+    assert page.count("pkgPrepare(nodes, edges);") == 1
+    assert page.index("pkgPrepare(nodes, edges);") > page.rindex(json.dumps(code)), "after the data"
+    assert any(n["fullLabel"] == code for n in page_data(page)[0])
+
+
 def test_view_tooltips_say_type_and_for_edges_the_quote_with_doc_and_span(graph, tmp_path):
     _, page = _view(graph, tmp_path, island="花鸟", depth=1)
     nodes, edges = page_data(page)
@@ -461,9 +470,16 @@ def test_view_edges_are_styled_by_role(graph, tmp_path):
     _, page = _view(graph, tmp_path, agency="县教育局")
     nodes, edges = page_data(page)
     assert {html.unescape(n["fullLabel"]) for n in nodes} >= {"嵊泗县教育局", "推进学校布局优化"}
-    styles = {html.unescape(e["title"]).split("\n")[0]: (e["color"], e["dashes"]) for e in edges}
+    styles = {html.unescape(e["title"]).split("\n")[0]: (e.get("color"), e.get("dashes")) for e in edges}
     assert styles[f"LEADS — {role('lead').label}"] == (role("lead").color, False)
     assert styles[f"LEADS — {role('inherited').label}"] == (role("inherited").color, role("inherited").dashes)
+    # Other relations carry no style of their own: the default is set once, in the options.
+    _, page = _view(graph, tmp_path)
+    edges = page_data(page)[1]
+    plain = [e for e in edges if " — " not in e["title"].split("\n")[0]]
+    assert plain and len(plain) < len(edges) and not any({"color", "width", "dashes"} & e.keys() for e in plain)
+    options = json.loads(re.search(r"var options = (\{.*?\});\n", page).group(1))
+    assert {k: options["edges"][k] for k in ("color", "width", "dashes")} == edge_style({})
 
 
 def test_view_focus_must_match_something(graph, tmp_path):
@@ -482,7 +498,7 @@ def test_view_caps_the_node_count_and_says_so(graph, tmp_path):
 
 
 def test_large_views_get_fixed_positions_and_no_physics(graph, tmp_path):
-    for i in range(PHYSICS_LIMIT + 20):  # over 500 nodes, networkx's spring_layout needs scipy
+    for i in range(PHYSICS_LIMIT + 20):  # just over the limit: the precomputed layout
         tid = f"x{i}"
         graph.add_node(tid, id=tid, type="Task", label=f"任务{i}", doc_id=DOC, number=str(i), start=1000 + i)
         _edge(graph, DOC, tid, "CONTAINS", doc_id=DOC)
@@ -492,6 +508,12 @@ def test_large_views_get_fixed_positions_and_no_physics(graph, tmp_path):
     nodes, _ = page_data(page)
     assert all(isinstance(n.get("x"), float) and isinstance(n.get("y"), float) for n in nodes)
     assert '"physics": {"enabled": false' in page
+    # What would cost the browser seconds at thousands of nodes: no layout pass, no curved edges,
+    # no edges redrawn while zooming, and no extra draw before the page says it is ready.
+    options = json.loads(re.search(r"var options = (\{.*?\});\n", page).group(1))
+    assert options["layout"]["improvedLayout"] is False and options["edges"]["smooth"]["enabled"] is False
+    assert options["interaction"]["hideEdgesOnZoom"] and options["interaction"]["hideEdgesOnDrag"]
+    assert "var PHYSICS = false;" in page
 
 
 _JS_STUBS = r"""
@@ -507,6 +529,12 @@ var document = {
 var selected = [];
 var network = {once: function () {}, setOptions: function () {}, fit: function () {}, redraw: function () {},
                selectNodes: function (ids) { selected = ids; }};
+var window = globalThis;
+var dashes = [];
+function CanvasRenderingContext2D() {}
+CanvasRenderingContext2D.prototype.setLineDash = function (p) { dashes.push(p); };
+CanvasRenderingContext2D.prototype.getTransform = function () { return {a: this.zoom}; };
+function drawGraph() { pkgPrepare(nodes, edges); }  // pyvis's, as _page rewires it
 """
 
 
@@ -517,14 +545,17 @@ def test_view_script_shows_the_original_text_as_text_and_searches_it(graph, tmp_
         pytest.skip("node is not installed")
     _, page = _view(graph, tmp_path, agency="县财政局", depth=1)
     ours = re.findall(r"<script[^>]*>(.*?)</script>", page, re.S)[-1]
-    records = page_data(page)
+    records = page_data(page, joined=False)
     probe = """
     inputs["pkg-search"].value = "财政";
     inputs["pkg-search"].on.input();
+    var zoomedOut = new CanvasRenderingContext2D();
+    zoomedOut.zoom = 0.25;
+    zoomedOut.setLineDash([2, 4]);
     console.log(JSON.stringify({
       nodes: nodes.get().map(n => [n.label, n.title.tag, n.title.textContent, n.title.innerHTML]),
       edges: edges.get().map(e => e.title.textContent), selected: selected,
-      count: inputs["pkg-search-count"].textContent}));
+      count: inputs["pkg-search-count"].textContent, dashes: dashes}));
     """
     script = (_JS_STUBS + f"var nodes = new DataSet({json.dumps(records[0])});\n"
               f"var edges = new DataSet({json.dumps(records[1])});\n" + ours + probe)
@@ -538,6 +569,8 @@ def test_view_script_shows_the_original_text_as_text_and_searches_it(graph, tmp_
     assert any(FORMULA in text for text in out["edges"])
     assert any(f"“{FORMULA}”" in text and f"{DOC} [256–" in text for text in out["edges"])
     assert len(out["selected"]) == 1 and out["count"] == "1 match"
+    assert out["edges"] == [html.unescape(e["title"]) for e in page_data(page)[1]], "titles joined from the table"
+    assert out["dashes"] == [[8, 16]], "dashes keep their length in screen pixels at any zoom"
 
 
 def test_every_node_type_of_the_schema_has_a_style():
