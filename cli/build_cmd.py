@@ -13,6 +13,10 @@ from policykg.graph.pipeline import build as build_store
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.textio import DEFAULT_MAX_BYTES
 
+# What comes after each phase, so a long build never sits silent once its progress bar is full.
+_NEXT = {"extract": "; resolving entities and links across documents …", "resolve": "; writing the store …",
+         "store": ""}
+
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
@@ -43,8 +47,15 @@ def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, 
                 files.append(path)
                 bar.length = len(files)
                 bar.update(1)
+
+            def phase(name: str, seconds: float) -> None:
+                if name == "extract" and sys.stderr.isatty():
+                    click.echo(err=True)  # off the progress bar's line
+                click.echo(f"{name}: {seconds:.1f} s{_NEXT[name]}", err=True)
+
             report = build_store(list(paths), store=store_dir, fresh=fresh, on_file=seen,
-                                 max_bytes=int(max_mb * 2**20), jobs=jobs or os.cpu_count() or 1)
+                                 max_bytes=int(max_mb * 2**20), jobs=jobs or os.cpu_count() or 1,
+                                 on_phase=phase)
     except LoaderError as err:
         fail(str(err))
         return

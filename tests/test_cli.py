@@ -72,6 +72,9 @@ def test_build_reports_bad_files_and_exits_non_zero(corpus_copy: Path, tmp_path:
     result = run("build", str(corpus_copy), "--store", str(tmp_path / "s"))
     assert result.exit_code == 1
     assert "broken.txt" in result.output and "5 built" in result.output and "1 failed" in result.output
+    # each phase says when it is done and what comes next
+    assert [line.split(":")[0] for line in result.output.splitlines()
+            if line.startswith(("extract:", "resolve:", "store:"))] == ["extract", "resolve", "store"]
 
 
 def test_viz_and_matrix_exports_write_files(cli_store: Path, tmp_path: Path) -> None:
