@@ -36,6 +36,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import time
 from collections.abc import Iterable
 from functools import cache
@@ -47,7 +48,7 @@ import pyoxigraph as ox
 
 from policykg import loaders as loaders_package
 from policykg import ontology as ontology_package
-from policykg.graph.rdf import graph_fingerprints, ontology_quads, projection_version, to_oxigraph
+from policykg.graph.rdf import graph_fingerprints, ontology_quads, projection_version, to_nquads, to_oxigraph
 from policykg.graph.vocab import SHARED_GRAPH
 from policykg.loaders.model import ExtractedDocument
 from policykg.loaders.serialize import from_dict, to_dict
@@ -116,6 +117,32 @@ def write_graph_json(graph: nx.MultiDiGraph, path: Path, salt: str = "") -> str:
         fh.flush()
         os.fsync(fh.fileno())
     return digest.hexdigest()
+
+
+def _bulk_load(rdf: ox.Store, chunks: Iterable[bytes]) -> None:
+    """Load N-Quads text into ``rdf`` while it is being made: a thread writes the chunks into
+    a pipe that Oxigraph's bulk loader reads without holding the GIL, so making the text in
+    Python and indexing it in Rust overlap instead of taking turns. (POSIX: ``/dev/fd``.)"""
+    read_end, write_end = os.pipe()
+    failed: list[BaseException] = []
+
+    def feed() -> None:
+        try:
+            with open(write_end, "wb") as pipe:
+                for chunk in chunks:
+                    pipe.write(chunk)
+        except BaseException as err:  # re-raised below, in the caller's thread
+            failed.append(err)
+
+    writer = threading.Thread(target=feed, name="policykg-nquads", daemon=True)
+    writer.start()
+    try:
+        rdf.bulk_load(path=f"/dev/fd/{read_end}", format=ox.RdfFormat.N_QUADS)
+    finally:
+        os.close(read_end)  # a writer still blocked on a full pipe then fails instead of hanging
+        writer.join()
+    if failed:
+        raise failed[0]
 
 
 def _replace_graphs(rdf: ox.Store, quads: Iterable[ox.Quad], names: set[str]) -> None:
@@ -294,7 +321,7 @@ class Store:
         previous = before.get("graphs") if live and before.get("projection") == projection_version() else None
         if previous is None:
             rdf = ox.Store(str(target))
-            rdf.bulk_extend(to_oxigraph(graph))
+            _bulk_load(rdf, to_nquads(graph))
             rdf.bulk_extend(ontology_quads())
         else:
             ox.Store.read_only(str(live / "oxigraph")).backup(str(target))

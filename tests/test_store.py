@@ -133,3 +133,18 @@ def test_bad_files_are_reported_by_name_and_the_rest_is_built(corpus_copy: Path,
 def test_querying_a_store_never_built_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="policykg build"):
         run_query("documents", store=Store(tmp_path / "nothing"))
+
+
+def test_loading_text_that_fails_midway_raises_instead_of_hanging_or_loading_half(tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    line = b'<http://a/s> <http://a/p> "o" <http://a/g> .\n'
+
+    def broken_producer():
+        yield line * 50_000  # more than a pipe holds: the reader must be running
+        raise RuntimeError("projection failed")
+
+    with pytest.raises(RuntimeError, match="projection failed"):
+        store_module._bulk_load(ox.Store(str(tmp_path / "a")), broken_producer())
+    with pytest.raises(SyntaxError):  # the loader fails first; the writer must not block for ever
+        store_module._bulk_load(ox.Store(str(tmp_path / "b")), iter([b"not n-quads\n" + line * 50_000] * 20))
