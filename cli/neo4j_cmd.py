@@ -62,14 +62,15 @@ def neo4j_group() -> None:
 @neo4j_group.command("load")
 @store_option
 @neo4j_options
-@click.option("--batch-size", type=click.IntRange(1, 100_000), default=1000, show_default=True,
-              help="Rows per UNWIND … MERGE statement.")
+@click.option("--batch-size", type=click.IntRange(1, 100_000), default=10_000, show_default=True,
+              help="Rows per statement and (whole documents) per transaction.")
 def neo4j_load(store_dir: Path, uri: str | None, user: str, database: str | None, batch_size: int) -> None:
     """Load the store's graph into Neo4j; idempotent, each document replaced in one transaction.
 
-    Creates uniqueness constraints and indexes first, then merges nodes (labels Entity
-    and Task, Agency, …) and relationships (LEADS, CONTAINS, … carrying doc_id, start,
-    end and quote) on their stable ids.  Loading again changes nothing; after a document
+    Creates uniqueness constraints and indexes first, then creates the nodes (labels
+    Entity and Task, Agency, …) and relationships (LEADS, CONTAINS, … carrying doc_id,
+    start, end and quote) the database lacks and updates those that changed, keyed by
+    their stable ids.  Loading again changes nothing; after a document
     changed, just its facts are replaced; an interrupted load converges when run again.
 
     \b

@@ -12,18 +12,26 @@ A load:
 1. creates the uniqueness constraints (``id`` per label, ``Entity.id`` so every lookup
    by id is indexed, ``id`` per relationship type) and ``doc_id`` indexes, then waits
    for them to be online;
-2. writes the shared nodes (agencies, places, domains …: no ``doc_id``),
-   ``UNWIND $rows … MERGE`` on the stable ids in batches;
-3. replaces each document's subgraph in **one transaction**: merges its nodes and
-   relationships, then deletes what that document contributed earlier and no longer
-   does;
-4. writes the shared relationships (PART_OF chains, links inferred across documents
-   such as SAME_WORK_AS), then deletes shared nodes and relationships that no longer
-   belong to the graph and that nothing outside it uses.
+2. reads which of the graph's node and relationship ids the database already has (with
+   the relationships' endpoints) and which ids the graph's documents own there that the
+   graph no longer has — ids only, and nothing for a label or type the count store says
+   is absent, so loading into an empty database reads next to nothing;
+3. writes the shared nodes (agencies, places, domains …: no ``doc_id``), then the
+   documents, then the shared relationships (PART_OF chains, links inferred across
+   documents such as SAME_WORK_AS), whole documents grouped into transactions of about
+   ``batch_size`` rows and never split, so each document is replaced atomically.  In
+   each transaction: ``DELETE`` by id what its documents no longer say, ``UNWIND …
+   CREATE`` what is missing (the common case: nothing to compare), and for what exists a
+   compare-and-set that writes only when properties or labels differ;
+4. deletes shared nodes and relationships that no longer belong to the graph and that
+   nothing outside it uses.
 
-Everything is a MERGE on a stable id and every write is skipped when nothing changed, so
-loading twice changes nothing, and a load interrupted at any point converges when re-run.
-Documents in the database but not in the graph are left alone.
+Every row is keyed by a stable id and every write is skipped when nothing changed, so
+loading twice changes nothing (and the counters say so).  A load interrupted at any
+point leaves whole transactions; the next one reads the database afresh, so it
+converges.  Documents in the database but not in the graph are left alone.  A node
+another document owns is written with the transaction that first needs it as an
+endpoint, so no transaction depends on another's having run first.
 
 The password comes from the argument or ``NEO4J_PASSWORD``; it is never logged.
 
@@ -187,20 +195,6 @@ def _name(kind: str, value: str) -> str:
 
 
 # -- what the graph holds ----------------------------------------------------------------
-@dataclass
-class _Part:
-    """Nodes (label → rows) and relationships (type → rows) written together."""
-
-    nodes: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    rels: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    node_ids: set[str] = field(default_factory=set)
-    rel_ids: set[str] = field(default_factory=set)
-
-    @property
-    def size(self) -> int:
-        return sum(map(len, self.nodes.values())) + sum(map(len, self.rels.values()))
-
-
 @dataclass(frozen=True)
 class NodeRecord:
     """A graph node as Neo4j stores it: its stable id, its label (besides ``Entity``) and properties."""
@@ -253,64 +247,234 @@ def relationship_records(graph: nx.MultiDiGraph) -> Iterator[RelRecord]:
         yield RelRecord(props["id"], data.get("type") or key, ids[u], ids[v], props, data.get("doc_id"))
 
 
-def _split(graph: nx.MultiDiGraph) -> tuple[_Part, dict[str, _Part]]:
-    """The shared part and each document's part of the graph."""
-    shared = _Part()
+RelKey = tuple[str, str]
+"""A relationship's ``(type, id)``: ids are unique per relationship type."""
+
+
+@dataclass
+class _Unit:
+    """Facts replaced together, in one transaction: one document's, or a batch of shared ones."""
+
+    doc_id: str | None
+    nodes: list[NodeRecord] = field(default_factory=list)
+    rels: list[RelRecord] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.nodes) + len(self.rels)
+
+
+def _chunks(items: list[Any], size: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def _units(graph: nx.MultiDiGraph, batch_size: int) -> list[_Unit]:
+    """Shared nodes in batches, then each document, then shared relationships in batches."""
     # A listed document with nothing left in the graph still gets its stale facts deleted.
-    docs: dict[str, _Part] = defaultdict(_Part, {d: _Part() for d in graph.graph.get("documents", [])})
-    nodes = {}
+    docs = {d: _Unit(d) for d in graph.graph.get("documents", [])}
+    shared_nodes: list[NodeRecord] = []
+    shared_rels: list[RelRecord] = []
     for rec in node_records(graph):
-        nodes[rec.id] = rec
-        part = docs[rec.doc_id] if rec.doc_id else shared
-        part.nodes[rec.label].append({"id": rec.id, "props": rec.props})
-        part.node_ids.add(rec.id)
+        if rec.doc_id:
+            docs.setdefault(rec.doc_id, _Unit(rec.doc_id)).nodes.append(rec)
+        else:
+            shared_nodes.append(rec)
     for rel in relationship_records(graph):
-        part = docs[rel.doc_id] if rel.doc_id else shared
-        part.rels[rel.type].append({"id": rel.id, "source": rel.source, "target": rel.target, "props": rel.props})
-        part.rel_ids.add(rel.id)
-        if part is shared:
-            continue  # written after every document, when all its endpoints exist
-        # An endpoint owned by another document is merged here too, so this document's
-        # transaction never depends on another document's having run first.
-        for end in (nodes[rel.source], nodes[rel.target]):
-            if end.id not in part.node_ids and end.doc_id:
-                part.nodes[end.label].append({"id": end.id, "props": end.props})
-                part.node_ids.add(end.id)
-    return shared, dict(docs)
+        if rel.doc_id:
+            docs.setdefault(rel.doc_id, _Unit(rel.doc_id)).rels.append(rel)
+        else:
+            shared_rels.append(rel)
+    return ([_Unit(None, nodes=batch) for batch in _chunks(shared_nodes, batch_size)]
+            + [docs[d] for d in sorted(docs)]
+            + [_Unit(None, rels=batch) for batch in _chunks(shared_rels, batch_size)])
+
+
+def _transactions(units: list[_Unit], rows: int) -> Iterator[list[_Unit]]:
+    """Consecutive units grouped until a group holds ``rows`` rows; a unit is never split."""
+    group: list[_Unit] = []
+    size = 0
+    for unit in units:
+        group.append(unit)
+        size += unit.size
+        if size >= rows:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
+# -- what the database holds ---------------------------------------------------------------
+@dataclass
+class _State:
+    """What the database holds, as the load found it and as its committed transactions left it.
+
+    ``nodes``: the graph's node ids present; ``rels``: the graph's relationships present,
+    with their endpoint ids; ``current``: node ids this load wrote or compared, so equal to
+    the graph; ``stale_nodes``/``stale_rels``: what each of the graph's documents owns in
+    the database and the graph no longer has.
+    """
+
+    nodes: set[str] = field(default_factory=set)
+    rels: dict[RelKey, tuple[str, str]] = field(default_factory=dict)
+    current: set[str] = field(default_factory=set)
+    stale_nodes: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    stale_rels: dict[str, list[RelKey]] = field(default_factory=lambda: defaultdict(list))
+
+
+def _counts(session: Session, rel_types: list[str]) -> dict[str, int]:
+    """``Entity`` nodes and relationships of each type in the database, from the count store."""
+    # count(…) straight after a bare pattern is what the planner answers from the count store.
+    parts = [f"MATCH (n:{ENTITY}) WITH count(n) AS c RETURN '{ENTITY}' AS k, c"]
+    parts += [f"MATCH ()-[r:{_name('relationship type', t)}]->() WITH count(r) AS c RETURN '{t}' AS k, c"
+              for t in rel_types]
+    return {r["k"]: r["c"] for r in session.run(" UNION ALL ".join(parts))}
+
+
+def _read_state(session: Session, units: list[_Unit], rel_types: list[str], chunk: int) -> _State:
+    """Which of the graph's ids the database has, and its documents' stale ids.
+
+    Index lookups that return ids only, each batch as one record of lists; a label or
+    type the database has none of (its count store says so) is not looked up at all, so a
+    load into an empty database reads next to nothing.
+    """
+    state = _State()
+    docs = [u.doc_id for u in units if u.doc_id]
+    node_ids = [n.id for u in units for n in u.nodes]
+    counts = _counts(session, rel_types)
+    if counts[ENTITY]:
+        for ids in _chunks(node_ids, chunk):
+            state.nodes.update(session.run(f"UNWIND $ids AS id MATCH (n:{ENTITY} {{id: id}}) "
+                                           "RETURN collect(id) AS ids", ids=ids).single()["ids"])
+        for r in session.run(f"MATCH (n:{ENTITY}) WHERE n.doc_id IN $docs AND n.id IS NOT NULL "
+                             "AND NOT n.id IN $ids RETURN n.doc_id AS doc, n.id AS id", docs=docs, ids=node_ids):
+            state.stale_nodes[r["doc"]].append(r["id"])
+    by_type: dict[str, list[str]] = {t: [] for t in rel_types}
+    for rel in (rel for u in units for rel in u.rels):
+        by_type[rel.type].append(rel.id)
+    for rel_type, type_ids in sorted(by_type.items()):
+        if not counts[rel_type]:
+            continue
+        name = _name("relationship type", rel_type)
+        for ids in _chunks(type_ids, chunk):
+            found = session.run(f"UNWIND $ids AS id MATCH (a)-[:{name} {{id: id}}]->(b) "
+                                "RETURN collect(id) AS ids, collect(a.id) AS a, collect(b.id) AS b", ids=ids).single()
+            for rel_id, a, b in zip(found["ids"], found["a"], found["b"], strict=True):
+                state.rels[(rel_type, rel_id)] = (a, b)
+        for r in session.run(f"MATCH ()-[r:{name}]->() WHERE r.doc_id IN $docs AND r.id IS NOT NULL "
+                             "AND NOT r.id IN $ids RETURN r.doc_id AS doc, r.id AS id", docs=docs, ids=type_ids):
+            state.stale_rels[r["doc"]].append((rel_type, r["id"]))
+    return state
+
+
+# -- what a transaction writes ---------------------------------------------------------------
+@dataclass
+class _Plan:
+    """One transaction's rows, by statement: deletes, creates of what is missing, and
+    compare-and-set of what exists (the server writes only what differs).
+
+    ``rows`` counts the graph's rows the transaction covers, sent or known unchanged;
+    ``nodes`` are the node ids it sends, equal to the graph's once committed.
+    """
+
+    rows: int = 0
+    delete_rels: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    delete_nodes: list[str] = field(default_factory=list)
+    create_nodes: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    update_nodes: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    create_rels: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    update_rels: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
+    nodes: set[str] = field(default_factory=set)
+
+    @property
+    def empty(self) -> bool:
+        return not any((self.delete_rels, self.delete_nodes, self.create_nodes, self.update_nodes,
+                        self.create_rels, self.update_rels))
+
+
+class _Planner:
+    """Sorts units' rows by what the database holds: delete, create, or compare-and-set."""
+
+    def __init__(self, state: _State, records: dict[str, NodeRecord]) -> None:
+        self.state, self.records = state, records
+
+    def plan(self, units: list[_Unit]) -> _Plan:
+        plan = _Plan(rows=sum(u.size for u in units))
+        nodes: dict[str, NodeRecord] = {}
+        for unit in units:
+            if unit.doc_id:
+                plan.delete_nodes.extend(self.state.stale_nodes.get(unit.doc_id, []))
+                for rel_type, rel_id in self.state.stale_rels.get(unit.doc_id, []):
+                    plan.delete_rels[rel_type].append(rel_id)
+            nodes.update((n.id, n) for n in unit.nodes)
+            for rel in unit.rels:
+                self._rel(rel, plan)
+                # An endpoint owned elsewhere is written here too unless already current, so
+                # no transaction depends on another's having run first.
+                for end in (rel.source, rel.target):
+                    nodes.setdefault(end, self.records[end])
+        for rec in nodes.values():
+            if rec.id in self.state.current:
+                continue
+            if rec.id in self.state.nodes:
+                plan.update_nodes[rec.label].append({"id": rec.id, "props": rec.props})
+            else:
+                plan.create_nodes[rec.label].append(rec.props)
+            plan.nodes.add(rec.id)
+        return plan
+
+    def _rel(self, rel: RelRecord, plan: _Plan) -> None:
+        ends = self.state.rels.get((rel.type, rel.id))
+        if ends == (rel.source, rel.target):
+            plan.update_rels[rel.type].append({"id": rel.id, "props": rel.props})
+            return
+        if ends is not None:  # moved to other endpoints: a relationship cannot be re-attached
+            plan.delete_rels[rel.type].append(rel.id)
+        plan.create_rels[rel.type].append({"source": rel.source, "target": rel.target, "props": rel.props})
+
+    def committed(self, plan: _Plan) -> None:
+        """``plan``'s transaction committed: its nodes now exist and equal the graph's."""
+        self.state.nodes |= plan.nodes
+        self.state.current |= plan.nodes
 
 
 # -- Cypher ----------------------------------------------------------------------------
-def _merge_nodes_query(label: str, other_labels: Iterable[str]) -> str:
-    remove = "".join(f":{_name('label', x)}" for x in sorted(set(other_labels) - {label}))
+def _create_nodes_query(label: str) -> str:
+    return f"UNWIND $rows AS props CREATE (n:{ENTITY}:{_name('label', label)}) SET n = props RETURN count(*) AS n"
+
+
+def _update_nodes_query(label: str, managed: Iterable[str]) -> str:
+    remove = "".join(f":{_name('label', x)}" for x in sorted(set(managed) - {label}))
     stale = f" REMOVE n{remove}" if remove else ""
     lab = _name("label", label)
-    return (
-        f"UNWIND $rows AS row MERGE (n:{ENTITY} {{id: row.id}}) "
-        f"WITH n, row, properties(n) = row.props AND n:{lab} "
-        f"AND size([l IN labels(n) WHERE l IN $managed]) = 1 AS same "
-        f"FOREACH (_ IN CASE WHEN same THEN [] ELSE [1] END | SET n = row.props, n:{lab}{stale}) "
-        f"RETURN count(*) AS written, sum(CASE WHEN same THEN 0 ELSE 1 END) AS changed")
+    return (f"UNWIND $rows AS row MATCH (n:{ENTITY} {{id: row.id}}) "
+            f"WITH n, row WHERE properties(n) <> row.props OR NOT n:{lab} "
+            "OR size([l IN labels(n) WHERE l IN $managed]) <> 1 "
+            f"SET n = row.props, n:{lab}{stale} RETURN count(*) AS n")
 
 
-def _merge_rels_query(rel: str) -> str:
-    return (
-        f"UNWIND $rows AS row MATCH (a:{ENTITY} {{id: row.source}}) MATCH (b:{ENTITY} {{id: row.target}}) "
-        f"MERGE (a)-[r:{_name('relationship type', rel)} {{id: row.id}}]->(b) "
-        f"WITH r, row, properties(r) = row.props AS same "
-        f"FOREACH (_ IN CASE WHEN same THEN [] ELSE [1] END | SET r = row.props) "
-        f"RETURN count(*) AS written, sum(CASE WHEN same THEN 0 ELSE 1 END) AS changed")
+def _create_rels_query(rel_type: str) -> str:
+    return (f"UNWIND $rows AS row MATCH (a:{ENTITY} {{id: row.source}}) MATCH (b:{ENTITY} {{id: row.target}}) "
+            f"CREATE (a)-[r:{_name('relationship type', rel_type)}]->(b) SET r = row.props RETURN count(*) AS n")
 
 
-def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
-    for i in range(0, len(rows), size):
-        yield rows[i:i + size]
+def _update_rels_query(rel_type: str) -> str:
+    return (f"UNWIND $rows AS row MATCH ()-[r:{_name('relationship type', rel_type)} {{id: row.id}}]->() "
+            "WITH r, row WHERE properties(r) <> row.props SET r = row.props RETURN count(*) AS n")
+
+
+def _delete_rels_query(rel_type: str) -> str:
+    return f"UNWIND $rows AS id MATCH ()-[r:{_name('relationship type', rel_type)} {{id: id}}]->() DELETE r"
+
+
+_DELETE_NODES = f"UNWIND $rows AS id MATCH (n:{ENTITY} {{id: id}}) DETACH DELETE n"
 
 
 class _Writer:
     def __init__(self, session: Session, summary: LoadSummary, batch_size: int, total: int,
                  progress: Progress | None, managed: list[str]) -> None:
         self.session, self.summary, self.batch_size = session, summary, batch_size
-        self.total, self.done, self.progress, self.managed = total, 0, progress, managed
+        self.total, self.done, self.left, self.progress, self.managed = total, 0, 0, progress, managed
 
     def write(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run ``fn(tx, *args)`` in one write transaction, counting only the attempt that commits."""
@@ -337,30 +501,45 @@ class _Writer:
         return dict(record) if record else {}
 
     def tick(self, n: int) -> None:
+        """``n`` more of the current transaction's rows sent (never more than it covers)."""
+        n = min(n, self.left)
+        self.left -= n
         self.done += n
-        if self.progress:
+        if self.progress and n:
             self.progress(self.done, self.total)
 
-    def write_part(self, tx: ManagedTransaction, part: _Part) -> None:
-        """Merge a part's nodes, then its relationships, counting the existing ones that changed."""
-        for label, rows in sorted(part.nodes.items()):
-            query = _merge_nodes_query(label, self.managed)
-            for batch in _batches(rows, self.batch_size):
-                before = self.summary.nodes_created
-                record = self.run(tx, query, rows=batch, managed=self.managed)
-                self.summary.nodes_updated += record["changed"] - (self.summary.nodes_created - before)
+    def skip(self, rows: int) -> None:
+        """A transaction's ``rows`` all found unchanged: nothing to send."""
+        self.left = rows
+        self.tick(rows)
+
+    def each(self, tx: ManagedTransaction, query: str, rows: list[Any], tick: bool = True) -> int:
+        """``query`` over ``rows`` in batches; the rows it matched (or changed)."""
+        matched = 0
+        for batch in _chunks(rows, self.batch_size):
+            matched += self.run(tx, query, rows=batch, managed=self.managed).get("n", 0)
+            if tick:
                 self.tick(len(batch))
-        for rel, rows in sorted(part.rels.items()):
-            query = _merge_rels_query(rel)
-            for batch in _batches(rows, self.batch_size):
-                before = self.summary.relationships_created
-                record = self.run(tx, query, rows=batch)
-                if record["written"] != len(batch):
-                    raise Neo4jLoadError(f"{len(batch) - record['written']} {rel} relationship(s) have an "
-                                         "endpoint missing from the database")
-                self.summary.relationships_updated += (record["changed"]
-                                                       - (self.summary.relationships_created - before))
-                self.tick(len(batch))
+        return matched
+
+    def apply(self, tx: ManagedTransaction, plan: _Plan) -> None:
+        """One transaction: delete the stale, create the missing, update the changed."""
+        self.left = plan.rows
+        for rel_type, ids in sorted(plan.delete_rels.items()):
+            self.each(tx, _delete_rels_query(rel_type), ids, tick=False)
+        self.each(tx, _DELETE_NODES, plan.delete_nodes, tick=False)
+        for label, rows in sorted(plan.create_nodes.items()):
+            self.each(tx, _create_nodes_query(label), rows)
+        for label, rows in sorted(plan.update_nodes.items()):
+            self.summary.nodes_updated += self.each(tx, _update_nodes_query(label, self.managed), rows)
+        for rel_type, rows in sorted(plan.create_rels.items()):
+            created = self.each(tx, _create_rels_query(rel_type), rows)
+            if created != len(rows):
+                raise Neo4jLoadError(f"{len(rows) - created} {rel_type} relationship(s) have an "
+                                     "endpoint missing from the database")
+        for rel_type, rows in sorted(plan.update_rels.items()):
+            self.summary.relationships_updated += self.each(tx, _update_rels_query(rel_type), rows)
+        self.tick(self.left)  # the rows found unchanged
 
 
 def schema_statements(labels: Iterable[str], rel_types: Iterable[str]) -> list[tuple[str, str | None]]:
@@ -400,17 +579,6 @@ def create_schema(session: Session, labels: Iterable[str], rel_types: Iterable[s
     session.run("CALL db.awaitIndexes(300)").consume()
 
 
-def _replace_document(tx: ManagedTransaction, writer: _Writer, doc_id: str, part: _Part,
-                      rel_types: list[str]) -> None:
-    """One document's subgraph: merge what it says now, delete what it said before and no longer does."""
-    writer.write_part(tx, part)
-    for rel in rel_types:
-        writer.run(tx, f"MATCH ()-[r:{_name('relationship type', rel)}]->() WHERE r.doc_id = $doc "
-                        "AND NOT r.id IN $ids DELETE r", doc=doc_id, ids=sorted(part.rel_ids))
-    writer.run(tx, f"MATCH (n:{ENTITY}) WHERE n.doc_id = $doc AND NOT n.id IN $ids DETACH DELETE n",
-                doc=doc_id, ids=sorted(part.node_ids))
-
-
 def _delete_stale_shared(tx: ManagedTransaction, writer: _Writer, node_ids: list[str],
                          shared_rel_ids: list[str]) -> None:
     # A relationship without doc_id between two nodes of the graph is the graph's to keep or drop.
@@ -423,47 +591,47 @@ def _delete_stale_shared(tx: ManagedTransaction, writer: _Writer, node_ids: list
                 nodes=node_ids)
 
 
-def load_into(driver: Driver, graph: nx.MultiDiGraph, *, database: str | None = None, batch_size: int = 1000,
+def load_into(driver: Driver, graph: nx.MultiDiGraph, *, database: str | None = None, batch_size: int = 10_000,
               progress: Progress | None = None) -> LoadSummary:
     """Load ``graph`` through an open driver (see the module docstring); the counts of what changed."""
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     started = time.monotonic()
-    shared, docs = _split(graph)
-    labels = {d["type"] for _, d in graph.nodes(data=True)}
-    rel_types = {d.get("type") or k for _, _, k, d in graph.edges(keys=True, data=True)}
-    summary = LoadSummary(documents=len(docs), nodes=graph.number_of_nodes(),
-                          relationships=graph.number_of_edges())
-    total = shared.size + sum(p.size for p in docs.values())
+    units = _units(graph, batch_size)
+    records = {n.id: n for u in units for n in u.nodes}
+    rels = [rel for u in units for rel in u.rels]
+    labels = {n.label for n in records.values()}
+    rel_types = {rel.type for rel in rels}
+    managed = sorted(labels | set(NODE_TYPES))
+    summary = LoadSummary(documents=sum(1 for u in units if u.doc_id), nodes=len(records), relationships=len(rels))
     with driver.session(database=database) as session:
         create_schema(session, labels, rel_types, summary)
         known_types = sorted(set(session.run("CALL db.relationshipTypes() YIELD relationshipType "
                                              "RETURN collect(relationshipType) AS t").single()["t"]) | rel_types)
-        writer = _Writer(session, summary, batch_size, total, progress, sorted(labels | set(NODE_TYPES)))
-        # Shared nodes first and shared relationships (which may join two documents' nodes)
-        # after every document, in batches of their own: MERGE makes a repeated batch harmless.
-        for label, rows in sorted(shared.nodes.items()):
-            for batch in _batches(rows, batch_size):
-                writer.write(writer.write_part, _Part(nodes={label: batch}))
-        for doc_id, part in sorted(docs.items()):
-            writer.write(_replace_document, writer, doc_id, part, known_types)
-        for rel, rows in sorted(shared.rels.items()):
-            for batch in _batches(rows, batch_size):
-                writer.write(writer.write_part, _Part(rels={rel: batch}))
-        node_ids = sorted(shared.node_ids.union(*(p.node_ids for p in docs.values())))
-        writer.write(_delete_stale_shared, writer, node_ids, sorted(shared.rel_ids))
+        planner = _Planner(_read_state(session, units, known_types, batch_size), records)
+        writer = _Writer(session, summary, batch_size, len(records) + len(rels), progress, managed)
+        for group in _transactions(units, batch_size):
+            plan = planner.plan(group)
+            if plan.empty:
+                writer.skip(plan.rows)
+                continue
+            writer.write(writer.apply, plan)
+            planner.committed(plan)
+        writer.write(_delete_stale_shared, writer, sorted(records),
+                     sorted(rel.id for rel in rels if not rel.doc_id))
     summary.seconds = round(time.monotonic() - started, 3)
     return summary
 
 
 def load_graph(graph: nx.MultiDiGraph, uri: str | None = None, user: str | None = None,
-               password: str | None = None, database: str | None = None, batch_size: int = 1000,
+               password: str | None = None, database: str | None = None, batch_size: int = 10_000,
                progress: Progress | None = None) -> LoadSummary:
     """Load the canonical graph into the Neo4j at ``uri`` (default ``NEO4J_URI``); see the module docstring.
 
     ``password`` defaults to ``NEO4J_PASSWORD`` (no auth when neither is set);
-    ``progress(done, total)`` is called after each batch of rows sent (a document's
-    batches commit together at the end of its transaction).
+    ``batch_size`` is the rows per statement and, rounded up to whole documents, per
+    transaction; ``progress(done, total)`` is called after each batch of rows sent (a
+    transaction's batches commit together at its end).
     """
     with connect(uri, user, password) as driver:
         return load_into(driver, graph, database=database, batch_size=batch_size, progress=progress)

@@ -190,6 +190,55 @@ def test_a_document_missing_from_the_graph_is_left_alone(loaded: Driver, corpus_
     assert database_digest(loaded) == graph_digest(corpus_graph)
 
 
+def _only_documents(graph: nx.MultiDiGraph, keep: list[str]) -> nx.MultiDiGraph:
+    """The graph with just the shared facts and those of the documents ``keep``."""
+    part = graph.copy()
+    part.remove_edges_from([(u, v, k) for u, v, k, e in graph.edges(keys=True, data=True)
+                            if e.get("doc_id") not in (None, *keep)])
+    part.remove_nodes_from([n for n, d in graph.nodes(data=True) if d.get("doc_id") not in (None, *keep)])
+    part.graph["documents"] = keep
+    return part
+
+
+def test_new_documents_next_to_loaded_ones_load_as_into_an_empty_database(
+        loaded: Driver, corpus_graph: nx.MultiDiGraph) -> None:
+    docs = sorted(corpus_graph.graph["documents"])
+    some = _only_documents(corpus_graph, docs[1:3])
+    _wipe(loaded)
+    try:
+        assert load_into(loaded, some, batch_size=150).nodes_created == some.number_of_nodes()
+        # The other documents are new: created in bulk, next to the two already there.
+        rest = load_into(loaded, corpus_graph, batch_size=150)
+        assert rest.nodes_created == corpus_graph.number_of_nodes() - some.number_of_nodes()
+        assert rest.relationships_created == corpus_graph.number_of_edges() - some.number_of_edges()
+        assert (rest.nodes_updated, rest.relationships_updated, rest.nodes_deleted, rest.relationships_deleted) \
+            == (0, 0, 0, 0)
+        assert database_digest(loaded) == graph_digest(corpus_graph)
+        again = load_into(loaded, corpus_graph)
+        assert not again.changed and again.properties_set == again.labels_added == 0, again
+    finally:
+        if database_digest(loaded) != graph_digest(corpus_graph):
+            _wipe(loaded)
+            load_into(loaded, corpus_graph)
+
+
+def test_a_relationship_moved_to_other_endpoints_is_recreated(loaded: Driver, corpus_graph: nx.MultiDiGraph) -> None:
+    moved = corpus_graph.copy()
+    u, v, key, data = next((u, v, k, d) for u, v, k, d in corpus_graph.edges(keys=True, data=True)
+                           if d["type"] == "LEADS")
+    other = next(n for n, d in corpus_graph.nodes(data=True) if d["type"] == "Agency" and n != u)
+    moved.remove_edge(u, v, key)
+    moved.add_edge(other, v, key=key, **data)
+    try:
+        summary = load_into(loaded, moved)
+        assert (summary.relationships_deleted, summary.relationships_created) == (1, 1), summary
+        assert summary.relationships_updated == summary.nodes_updated == 0
+        assert database_digest(loaded) == graph_digest(moved)
+    finally:
+        load_into(loaded, corpus_graph)
+    assert database_digest(loaded) == graph_digest(corpus_graph)
+
+
 # -- parity with SPARQL --------------------------------------------------------------------------
 def _facts(rows: list[dict]) -> Counter:
     return Counter(json.dumps(r, sort_keys=True, ensure_ascii=False, default=str)
