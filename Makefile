@@ -54,8 +54,9 @@ neo4j-down:
 # Scale and speed (docs/performance.md): synthetic corpora of BENCH_DOCS documents, kept out of `make test`.
 # Needs the test extras (Chromium, the Neo4j jars); 10,000 documents take about half an hour on 2 cores.
 BENCH_DOCS ?= 10 100 1000 10000
+BENCH_ARGS ?= --build-limit-s 900 --rdflib-max-triples 2000000  # bench/run.py --help
 bench: $(VENV)/.installed-test system-deps
-	$(BIN)/python bench/run.py --docs $(BENCH_DOCS) --json bench/results/latest.json
+	$(BIN)/python bench/run.py --docs $(BENCH_DOCS) --json bench/results/latest.json $(BENCH_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
