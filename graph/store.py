@@ -19,7 +19,10 @@ untouched and readers never see a mix.
 In the RDF store each document's facts are one named graph
 (:func:`policykg.graph.vocab.document_graph`), so replacing or dropping a document is one
 graph operation (what ``policykg sparql-push`` does on a remote triplestore); queries
-read the union of all graphs as their default graph.
+read the union of all graphs as their default graph. A rebuild uses that too: the new
+version's store starts as a checkpoint of the live one (hard links) and only the named
+graphs whose fingerprint (:func:`policykg.graph.rdf.graph_fingerprints`, kept in the
+manifest) changed are written again, with the shared graph.
 
 >>> import tempfile, networkx as nx
 >>> g = nx.MultiDiGraph(); _ = g.add_node("x", id="x", type="Person", label="某人", name="某人")
