@@ -125,29 +125,33 @@ def _build(corpus: Path, store: Path, jobs: int, limit_s: float, max_rss_mb: flo
     tree, and ``stopped`` (why, when, in which phase) or the final ``done`` report.
     """
     import signal
+    import tempfile
     import threading
 
     started = time.perf_counter()
-    child = subprocess.Popen([sys.executable, __file__, "--phase", "build", "--corpus", str(corpus),
-                              "--store", str(store), "--jobs", str(jobs)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, start_new_session=True)
-    events: list[dict[str, Any]] = []
-    reader = threading.Thread(target=lambda: events.extend(json.loads(line) for line in child.stdout
-                                                            if line.startswith("{")), daemon=True)
-    reader.start()
-    peak, stopped = 0.0, None
-    while child.poll() is None:
-        rss, elapsed = _tree_rss_mb(child.pid), time.perf_counter() - started
-        peak = max(peak, rss)
-        if rss > max_rss_mb or elapsed > limit_s:
-            reason = f"memory over {max_rss_mb:,.0f} MB" if rss > max_rss_mb else f"time over {limit_s:,.0f} s"
-            os.killpg(child.pid, signal.SIGKILL)
-            child.wait()
-            stopped = {"reason": reason, "after_s": elapsed, "rss_mb": rss}
-            break
-        time.sleep(0.5)
-    reader.join(timeout=10)
-    stderr = child.stderr.read() if child.stderr else ""
+    # stderr to a file, not a pipe nobody reads until the end: a chatty child would block on it.
+    with tempfile.TemporaryFile(mode="w+", encoding="utf-8") as errors:
+        child = subprocess.Popen([sys.executable, __file__, "--phase", "build", "--corpus", str(corpus),
+                                  "--store", str(store), "--jobs", str(jobs)], stdout=subprocess.PIPE,
+                                 stderr=errors, text=True, start_new_session=True)
+        events: list[dict[str, Any]] = []
+        reader = threading.Thread(target=lambda: events.extend(json.loads(line) for line in child.stdout
+                                                                if line.startswith("{")), daemon=True)
+        reader.start()
+        peak, stopped = 0.0, None
+        while child.poll() is None:
+            rss, elapsed = _tree_rss_mb(child.pid), time.perf_counter() - started
+            peak = max(peak, rss)
+            if rss > max_rss_mb or elapsed > limit_s:
+                reason = f"memory over {max_rss_mb:,.0f} MB" if rss > max_rss_mb else f"time over {limit_s:,.0f} s"
+                os.killpg(child.pid, signal.SIGKILL)
+                child.wait()
+                stopped = {"reason": reason, "after_s": elapsed, "rss_mb": rss}
+                break
+            time.sleep(0.5)
+        reader.join(timeout=10)
+        errors.seek(0)
+        stderr = errors.read()
     out: dict[str, Any] = {"wall_seconds": time.perf_counter() - started, "peak_rss_mb": peak,
                            "phases": {e["phase"]: e["seconds"] for e in events if e["event"] == "phase"},
                            "files": 0, "bytes": 0, "read_seconds": 0.0}
