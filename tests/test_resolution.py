@@ -30,8 +30,9 @@ from tests.gold import CORPUS_DIR, gold_stems, load_gold
 
 
 def test_gazetteer_covers_zhejiang_county_level_divisions() -> None:
-    cities = [p for p in places() if p.kind == "city"]
-    counties = [p for p in places() if p.kind in COUNTY_LEVEL]
+    # the gazetteer now covers all of China (issue 14); Zhejiang's part keeps its curated ids
+    cities = [p for p in places() if p.kind == "city" and p.parent == "zj"]
+    counties = [p for p in places() if p.kind in COUNTY_LEVEL and p.id.startswith("zj-")]
     assert len(cities) == 11 and len(counties) == 90
     assert all(place_by_id(p.parent).kind == "city" for p in counties)
 
@@ -41,6 +42,39 @@ def test_place_ids_are_unique_ascii_and_parents_exist() -> None:
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"[a-z0-9-]+", i) for i in ids)
     assert all(p.parent is None or place_by_id(p.parent) is not None for p in places())
+
+
+def test_gazetteer_covers_china_with_gb2260_codes() -> None:
+    divisions = [p for p in places() if p.code]
+    codes = [p.code for p in divisions]
+    assert len(codes) == len(set(codes)) and all(re.fullmatch(r"\d{6}", c) for c in codes)
+    assert sum(p.kind == "province" for p in divisions) == 34
+    assert sum(p.kind == "city" for p in divisions) > 330
+    assert sum(p.kind in COUNTY_LEVEL for p in divisions) > 2800
+    assert place("包头市").code == "150200" and place("柳河县").code == "220524"
+    # a municipality's districts belong to the municipality itself
+    assert place_by_id(place("黄浦区").parent).name == "上海市" == parent_city("黄浦区")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("包头市人民政府办公室", "包头市"),
+    ("安徽省推进“三地一区”建设领导小组改革开放新高地执行小组办公室", "安徽省"),
+    ("上海市松江区人民政府办公室", "松江区"),
+    ("阿坝州人民政府办公室", "阿坝藏族羌族自治州"),
+    ("中共柳河县委 柳河县人民政府", "柳河县"),
+    ("北京市经济和信息化局", "北京市"),
+    ("平潭综合实验区管理委员会", "平潭综合实验区"),
+])
+def test_find_jurisdiction_anywhere_in_china(text: str, expected: str) -> None:
+    assert find_jurisdiction(text) == expected
+
+
+def test_a_shared_district_name_is_the_one_whose_city_the_text_names() -> None:
+    assert place_by_id(place("普陀区").parent).name == "舟山市"
+    assert count_jurisdictions("上海市普陀区和上海市静安区") == [("普陀区", 1), ("静安区", 1)]
+    assert place("普陀区", "静安区").id != place("普陀区", "定海区").id
+    # two-character names and town words count only with their city named
+    assert count_jurisdictions("城乡和县域统筹，完成西城区幼儿园新建") == []
 
 
 @pytest.mark.parametrize(("text", "expected"), [
