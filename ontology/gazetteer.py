@@ -505,12 +505,51 @@ def agency_aliases() -> tuple[AgencyAlias, ...]:
     )
 
 
-def level_of(jurisdiction: str) -> str | None:
-    """``county-level``, ``city`` or ``province`` for a jurisdiction name, else ``None``.
+_NATIONAL_OPENINGS = ("国务院", "国家", "中央", "全国", "中共中央")
 
-    >>> level_of("定海区"), level_of("舟山市"), level_of("浙江省"), level_of("菜园镇")
-    ('county-level', 'city', 'province', None)
+
+@cache
+def _national_agencies() -> dict[str, tuple[str, bool]]:
+    """Name or alias -> (full name, whether only the centre has a body of that name)."""
+    out: dict[str, tuple[str, bool]] = {}
+    for r in _rows("national_agencies.csv"):
+        only = r["only_national"].strip() == "1"
+        for s in (r["name"], *_split(r.get("aliases"))):
+            if s not in out or only:
+                out[s] = (r["name"], only)
+    return out
+
+
+def national_agency(name: str, national_document: bool = False) -> str | None:
+    """Full name of the national body ``name`` stands for, else ``None``.
+
+    A name only the centre uses is national anywhere; one that local bodies share
+    (发展改革委) only in a national document.
+
+    >>> national_agency("人力资源社会保障部"), national_agency("人社部"), national_agency("县人社局")
+    ('人力资源和社会保障部', '人力资源和社会保障部', None)
+    >>> national_agency("发展改革委"), national_agency("发展改革委", national_document=True)
+    (None, '国家发展和改革委员会')
+    >>> national_agency("国家乡村振兴局")
+    '国家乡村振兴局'
     """
+    key = _SPACE.sub("", name)
+    found = _national_agencies().get(key)
+    if found is not None and (found[1] or national_document):
+        return found[0]
+    if key.startswith(_NATIONAL_OPENINGS) and len(key) > 4:
+        return key
+    return None
+
+
+def level_of(jurisdiction: str) -> str | None:
+    """``national``, ``county-level``, ``city`` or ``province`` for a jurisdiction name, else ``None``.
+
+    >>> level_of("定海区"), level_of("舟山市"), level_of("浙江省"), level_of("菜园镇"), level_of("全国")
+    ('county-level', 'city', 'province', None, 'national')
+    """
+    if jurisdiction == NATIONAL:
+        return "national"
     p = _jurisdiction_place(jurisdiction)
     if p is None:
         return None
@@ -539,7 +578,11 @@ def canonical_jurisdiction(name: str | None) -> str | None:
 
     >>> canonical_jurisdiction("嵊泗"), canonical_jurisdiction("江山"), canonical_jurisdiction("本岛")
     ('嵊泗县', '江山市', None)
+    >>> canonical_jurisdiction("全国")
+    '全国'
     """
+    if name == NATIONAL:
+        return NATIONAL
     p = _jurisdiction_place(name)
     return p.name if p else None
 

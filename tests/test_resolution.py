@@ -222,3 +222,50 @@ def test_indicator_quotes_matter_but_units_do_not() -> None:
     # one document counts an indicator in 人, another in 万人: still one indicator
     assert resolve_indicator("托位数", "个") == resolve_indicator("托位数", "万个")
     assert resolve_indicator("“15分钟”服务圈覆盖率", "%") != resolve_indicator("15分钟服务圈覆盖率", "%")
+
+
+# -- identity at every level (issue 14) ----------------------------------------
+
+
+@pytest.mark.parametrize("doc", ["安徽省", "合肥市", "肥西县"])
+def test_a_province_prefix_means_the_documents_own_province(doc: str) -> None:
+    anhui = resolve_agency("省商务厅", doc)
+    assert anhui.name == "安徽省商务厅" and anhui.jurisdiction == "安徽省"
+    assert anhui.id == resolve_agency("安徽省商务厅", "嵊泗县").id
+    assert anhui.id != resolve_agency("省商务厅", "嵊泗县").id
+
+
+def test_a_province_prefix_without_a_known_place_is_never_guessed() -> None:
+    unknown = resolve_agency("省商务厅", None)
+    assert unknown.jurisdiction is None and "浙江" not in unknown.name
+
+
+def test_same_named_bodies_of_two_counties_are_two_agencies() -> None:
+    assert resolve_agency("定海区教育局", "嵊泗县").id != resolve_agency("嵊泗县教育局", "嵊泗县").id
+    assert resolve_agency("区教育局", "定海区").id == resolve_agency("定海区教育局", "嵊泗县").id
+
+
+def test_a_county_abbreviation_is_the_county_body() -> None:
+    assert resolve_agency("县人社局", "嵊泗县").id == resolve_agency("嵊泗县人力资源和社会保障局", None).id
+
+
+@pytest.mark.parametrize("doc", [None, "全国", "嵊泗县", "安徽省", "黄浦区"])
+def test_a_national_ministry_is_one_national_node(doc: str | None) -> None:
+    national = resolve_agency("人力资源和社会保障部", "全国")
+    assert national.jurisdiction == "全国" and national.level == "national"
+    for surface in ("人力资源社会保障部", "人社部", "人力资源和社会保障部"):
+        assert resolve_agency(surface, doc).id == national.id
+    assert resolve_agency("财政部", doc).id == resolve_agency("财政部", "全国").id
+    assert resolve_agency("财政部", doc).id != national.id
+
+
+def test_a_name_local_bodies_share_is_national_only_in_a_national_document() -> None:
+    ndrc = resolve_agency("国家发展改革委", "安徽省")
+    assert resolve_agency("发展改革委", "全国").id == ndrc.id == resolve_agency("国家发改委", None).id
+    assert resolve_agency("发展改革委", "安徽省").id != ndrc.id
+
+
+def test_one_district_body_however_it_is_abbreviated() -> None:
+    ids = {resolve_agency(s, "黄浦区").id for s in ("区发展改革委", "区发改委", "黄浦区发展和改革委员会")}
+    assert len(ids) == 1
+    assert resolve_agency("区发改委", "松江区").id not in ids
