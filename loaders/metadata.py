@@ -409,14 +409,14 @@ def _notice_line(src: SourceText, lines: list[Span]) -> tuple[int, Span] | None:
     return None
 
 
-def _issuers_opening(title: str) -> str | None:
-    """The issuer(s) a title opens with (国务院办公厅关于…, 中共柳河县委 柳河县人民政府关于…),
-    several joined with 、; ``None`` when it opens with none."""
-    m = _ISSUER_END.search(title)
+def _issuers_opening(src: SourceText, title: Span) -> Span | None:
+    """Where a title opens with its issuer(s): 国务院办公厅 in 国务院办公厅关于…,
+    中共柳河县委 柳河县人民政府 in 中共柳河县委 柳河县人民政府关于…; else ``None``."""
+    m = _ISSUER_END.search(title.quote)
     if not m or m.start() == 0:
         return None
-    names = title[: m.start()].split()
-    return "、".join(names) if all(is_unit(n) for n in names) else None
+    names = title.quote[: m.start()].split()
+    return _stripped(src, title.start, title.start + m.start()) if all(is_unit(n) for n in names) else None
 
 
 def read_metadata(src: SourceText) -> DocumentMeta:
@@ -508,8 +508,8 @@ def read_metadata(src: SourceText) -> DocumentMeta:
         head = next((ln for ln in lines[:3] if re.fullmatch(r"\S+文件", ln.quote) and is_unit(ln.quote[:-2])), None)
         order = next((ln for ln in lines[:8] if (m := _ORDER.fullmatch(ln.quote)) and is_unit(m.group(1))), None)
         source = _labelled(src, (_SOURCE_LABEL,), len(src.text), "issuer")
-        opening = next((spans[f] for f in ("notice_title", "title") if f in spans
-                        and _issuers_opening(one_line(spans[f].quote))), None)
+        opening = next((o for f in ("notice_title", "title") if f in spans
+                        and (o := _issuers_opening(src, spans[f])) is not None), None)
         if head is not None:
             spans["issuer"] = src.span(head.start, head.end - 2)
         elif order is not None:
@@ -519,9 +519,8 @@ def read_metadata(src: SourceText) -> DocumentMeta:
         elif source is not None and is_unit(source.quote):
             spans["issuer"] = source
     if "issuer" in spans:
-        written = one_line(spans["issuer"].quote)
-        meta.issuer = _issuers_opening(written) or written if spans["issuer"] is spans.get("notice_title") \
-            or spans["issuer"] is spans.get("title") else written
+        # issuers named together (中共柳河县委 柳河县人民政府) are listed with 、
+        meta.issuer = "、".join(spans["issuer"].quote.split())
 
     if "date_written" not in spans and "signature_date" in spans:
         spans["date_written"] = spans["signature_date"]

@@ -19,7 +19,8 @@ import pytest
 
 from policykg.loaders.extract import extract_path, extract_text
 from policykg.loaders.html_reader import read_html
-from policykg.loaders.model import DocumentMeta
+from policykg.loaders.metadata import read_metadata
+from policykg.loaders.model import DocumentMeta, SourceText
 from tests.gold import META_FIELDS, SHARED, meta_agreement
 
 REALWORLD = SHARED / "realworld"
@@ -140,3 +141,55 @@ _TITLES = [
 @pytest.mark.parametrize(("stem", "title"), _TITLES, ids=[t[0] for t in _TITLES])
 def test_title_as_the_readme_states(stem: str, title: str) -> None:
     assert meta_of(stem).title == title
+
+
+# -- shapes of the genre, each on a made-up document ------------------------------
+
+
+def _read(text: str) -> DocumentMeta:
+    return read_metadata(SourceText(text))
+
+
+def test_a_crawler_header_and_a_zone_that_governs_its_own_area() -> None:
+    meta = _read("标题: 平潭综合实验区管理委员会关于印发《平潭综合实验区数字政府建设实施方案》的通知\n"
+                 "发布时间: 2023-05-06\n文号: 岚综管〔2023〕12号\n发布机构: 平潭综合实验区管理委员会\n"
+                 "平潭综合实验区数字政府建设实施方案\n一、总体要求\n")
+    assert (meta.title, meta.doc_number, meta.issuer, meta.date_published, meta.jurisdiction, meta.doc_type) == (
+        "平潭综合实验区数字政府建设实施方案", "岚综管〔2023〕12号", "平潭综合实验区管理委员会", "2023-05-06",
+        "平潭综合实验区", "实施方案")
+
+
+def test_front_matter_a_bracketed_number_and_a_joint_signature_two_a_line() -> None:
+    meta = _read("---\n标题: 关于印发《静安区养老服务行动方案》的通知\n发布单位: 上海市静安区民政局\n"
+                 "发布日期: 2024-03-05\n---\n关于印发《静安区养老服务行动方案》的通知\n（静民发〔2024〕3号）\n"
+                 "各街道办事处：\n现将《静安区养老服务行动方案》印发给你们。\n"
+                 "静安区民政局静安区财政局\n静安区卫生健康委员会\n2024年3月1日\n"
+                 "静安区养老服务行动方案\n一、总体要求\n")
+    assert (meta.title, meta.doc_number, meta.issuer, meta.date_written, meta.date_published, meta.jurisdiction) == (
+        "静安区养老服务行动方案", "静民发〔2024〕3号", "静安区民政局", "2024-03-01", "2024-03-05", "静安区")
+
+
+def test_a_notice_printed_twice_without_a_signature_names_its_issuer_in_its_title() -> None:
+    meta = _read("【法宝引证码】 CLI.12.1\n原文链接：https://example.org/1\n"
+                 "合肥市人民政府办公室关于印发合肥市数据要素行动计划(2024-2026年)的通知\n"
+                 "合肥市人民政府办公室关于印发合肥市数据要素行动计划（2024-2026年）的通知\n"
+                 "合政办〔2024〕9号\n各县（市）区人民政府：\n现将《合肥市数据要素行动计划（2024-2026年）》"
+                 "印发给你们。\n2024年6月3日\n合肥市数据要素行动计划（2024-2026年）\n一、总体要求\n")
+    assert (meta.title, meta.issuer, meta.date_written, meta.jurisdiction, meta.doc_type, meta.period) == (
+        "合肥市数据要素行动计划（2024-2026年）", "合肥市人民政府办公室", "2024-06-03", "合肥市", "行动方案",
+        "2024-2026")
+
+
+def test_a_notice_title_split_over_two_lines_is_the_text_itself() -> None:
+    meta = _read("人力资源社会保障部 财政部关于做好\n就业补助资金管理工作的通知\n人社部发〔2024〕8号\n"
+                 "各省、自治区、直辖市人力资源社会保障厅（局）：\n为做好……，现通知如下：\n一、总体要求\n")
+    assert meta.title == "人力资源社会保障部 财政部关于做好就业补助资金管理工作的通知"
+    assert (meta.issuer, meta.doc_number, meta.jurisdiction) == ("人力资源社会保障部、财政部", "人社部发〔2024〕8号",
+                                                                 "全国")
+
+
+@pytest.mark.parametrize("number", ["国发〔2019〕3号", "皖政办秘〔2021〕82号", "沪松府办〔2025〕31号",
+                                    "黄发改委办〔2025〕5号", "国办函〔2018〕71号", "浙政发[2023]4号"])
+def test_document_numbers_of_every_shape(number: str) -> None:
+    assert _read(f"某文件\n（{number}）\n一、总体要求\n").doc_number == number
+    assert _read(f"某文件\n{number}\n一、总体要求\n").doc_number == number
