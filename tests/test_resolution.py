@@ -269,3 +269,17 @@ def test_one_district_body_however_it_is_abbreviated() -> None:
     ids = {resolve_agency(s, "黄浦区").id for s in ("区发展改革委", "区发改委", "黄浦区发展和改革委员会")}
     assert len(ids) == 1
     assert resolve_agency("区发改委", "松江区").id not in ids
+
+
+@pytest.mark.parametrize(("short", "full"), [
+    ("区建管委", "黄浦区建设和管理委员会"),
+    ("区房管局", "黄浦区住房保障和房屋管理局"),
+    ("区机管局", "黄浦区机关事务管理局"),
+    ("区投促办", "黄浦区投资促进办公室"),
+    ("区城管执法局", "黄浦区城市管理行政执法局"),
+    ("区国资委", "黄浦区国有资产监督管理委员会"),
+    ("区文旅局", "黄浦区文化和旅游局"),
+    ("区规划资源局", "黄浦区规划和自然资源局"),
+])
+def test_a_district_body_abbreviated_in_brackets_is_the_one_that_signs(short: str, full: str) -> None:
+    assert resolve_agency(short, "黄浦区").id == resolve_agency(full, "黄浦区").id
