@@ -266,13 +266,13 @@ def joint_names(src: SourceText, line: Span) -> list[Span]:
     return [src.span(line.start + a, line.start + b) for a, b in itertools.pairwise(cuts)]
 
 
-def _signature(src: SourceText, lines: list[Span]) -> tuple[Span | None, Span] | None:
+def _signature(src: SourceText, lines: list[Span], bare: bool = False) -> tuple[Span | None, Span] | None:
     """(first signatory, date) of the first signature among ``lines``.
 
     A signature is the block of organisation lines above a 'YYYY年M月D日' line (several
-    when issued jointly; the first one named leads).  A date line right after the
-    notice's text with no organisation above it is a notice without a signature:
-    (``None``, date).
+    when issued jointly; the first one named leads).  With ``bare`` (``lines`` follow
+    a notice's title) the first date line ends the notice whatever is above it: with
+    no organisation there the notice has no signature, and this gives (``None``, date).
     """
     for i, line in enumerate(lines):
         if not _DATE_LINE.fullmatch(line.quote):
@@ -282,7 +282,9 @@ def _signature(src: SourceText, lines: list[Span]) -> tuple[Span | None, Span] |
         while j >= 0 and re.fullmatch(r"[(（].*[)）]", lines[j].quote):
             j -= 1
         if j < 0 or not is_unit(lines[j].quote) or _NOTICE.search(lines[j].quote):
-            return None, line
+            if bare:
+                return None, line
+            continue
         while j > 0 and is_unit(lines[j - 1].quote) and not _NOTICE.search(lines[j - 1].quote):
             j -= 1
         return joint_names(src, lines[j])[0], line
@@ -460,7 +462,7 @@ def read_metadata(src: SourceText) -> DocumentMeta:
     if notice is not None:
         notice_i, spans["notice_title"] = notice
         after = lines[notice_i + 1:]
-        signed = _signature(src, after)
+        signed = _signature(src, after, bare=True)
         notice_body = after
         if signed is not None:
             sig, date = signed
@@ -481,8 +483,8 @@ def read_metadata(src: SourceText) -> DocumentMeta:
     else:
         tail = _lines(src, max(end, len(src.text) - 2000), len(src.text))
         signed = _signature(src, tail[-12:])
-        if signed is not None and signed[0] is not None:
-            spans["signature"], spans["signature_date"] = signed
+        if signed is not None and signed[0] is not None:  # never None without ``bare``
+            spans["signature"], spans["signature_date"] = signed[0], signed[1]
 
     if "title" not in spans:
         title = _find_title(src, after, wanted)
