@@ -129,11 +129,18 @@ def _full_prefix(s: str) -> tuple[str | None, str]:
         found, s = best.name, s[len(best.name):]
 
 
-def _short_prefix(s: str) -> tuple[str | None, str]:
-    """A jurisdiction's short name opening ``s`` (嵊泗海事处 -> 嵊泗县, 海事处)."""
+def _short_prefix(s: str, doc: str | None = None) -> tuple[str | None, str]:
+    """A jurisdiction's short name opening ``s`` (嵊泗海事处 -> 嵊泗县, 海事处).
+
+    In a document of a known province only that province's places (and provinces)
+    count: 中山公园管理处 in a Shanghai plan is a park's office, not 中山市's.
+    """
+    home = _province_of(place(doc)) if doc and doc != NATIONAL else None
     best = None
     for p in places():
         if p.kind not in ("province", "city", *COUNTY_LEVEL):
+            continue
+        if home is not None and p.kind != "province" and _province_of(p) != home:
             continue
         for a in p.aliases:
             if s.startswith(a) and len(s) > len(a) and (best is None or len(a) > len(best[1])):
@@ -205,7 +212,7 @@ def resolve_agency(surface: str, jurisdiction: str | None) -> ResolvedAgency:
     written_prefix = ""
     explicit_short = False
     if juris is None:
-        short_juris, short_rest = _short_prefix(s)
+        short_juris, short_rest = _short_prefix(s, doc)
         if short_juris is not None:
             juris, rest, explicit_short = short_juris, short_rest, True
     if juris is None:

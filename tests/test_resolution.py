@@ -283,3 +283,10 @@ def test_one_district_body_however_it_is_abbreviated() -> None:
 ])
 def test_a_district_body_abbreviated_in_brackets_is_the_one_that_signs(short: str, full: str) -> None:
     assert resolve_agency(short, "黄浦区").id == resolve_agency(full, "黄浦区").id
+
+
+def test_a_short_place_name_counts_only_within_the_documents_province() -> None:
+    assert resolve_agency("嵊泗海事处", "嵊泗县").jurisdiction == "嵊泗县"
+    assert resolve_agency("中山公园管理处", "静安区").jurisdiction == "静安区"
+    assert resolve_agency("中山公园管理处", "中山市").jurisdiction == "中山市"
+    assert resolve_agency("安徽海事局", "黄浦区").jurisdiction == "安徽省"
