@@ -41,8 +41,9 @@ _LABELS = {
 # Where the source site names who put the page up; an issuer only when nothing better exists.
 _SOURCE_LABEL = "信息来源"
 # The page's own title (gov.cn's 标　　题, a crawler's 标题:): the notice or the text itself.
+# The value stops at a tab (the next cell) or the line's end, and is a title only when short.
 _TITLE_LABEL = re.compile(
-    r"^[ \t\u3000#>*-]*(?:标[ \u3000]*题|文件名称)[ \u3000]*[:：][ \t\u3000]*(\S[^\t\n]*?)[ \t\u3000]*$", re.M)
+    r"^[ \t\u3000#>*-]*(?:标[ \u3000]*题|文件名称)[ \u3000]*[:：][ \t\u3000]*([^\t\n]{1,200})(?=[\t\n]|$)", re.M)
 
 DOC_NUMBER = re.compile(
     r"[\u4e00-\u9fff]{1,15}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*第?\s*\d{1,5}\s*号"
@@ -372,7 +373,7 @@ def is_report(text: str) -> bool:
 def _title_label(src: SourceText, end: int) -> Span | None:
     """The value of the page's own 标题 label (gov.cn's table, a crawler's header)."""
     m = _TITLE_LABEL.search(src.text, 0, end)
-    return src.span(m.start(1), m.end(1)) if m else None
+    return _stripped(src, m.start(1), m.end(1)) if m else None
 
 
 def _doc_number_line(src: SourceText, lines: list[Span]) -> Span | None:

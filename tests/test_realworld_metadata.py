@@ -193,3 +193,10 @@ def test_a_notice_title_split_over_two_lines_is_the_text_itself() -> None:
 def test_document_numbers_of_every_shape(number: str) -> None:
     assert _read(f"某文件\n（{number}）\n一、总体要求\n").doc_number == number
     assert _read(f"某文件\n{number}\n一、总体要求\n").doc_number == number
+
+
+def test_a_crawled_page_on_one_line_gives_no_body_as_its_title() -> None:
+    # the label's value runs into the whole body: it is no title, and reading it stays linear
+    meta = _read("标题: 某县养老服务实施方案 发布时间: 2024-01-02 " + "一、总体要求。加快发展养老服务。" * 20000)
+    assert meta.title is None or len(meta.title) <= 200
+    assert meta.date_published == "2024-01-02"
