@@ -530,14 +530,15 @@ def national_agency(name: str, national_document: bool = False) -> str | None:
     ('人力资源和社会保障部', '人力资源和社会保障部', None)
     >>> national_agency("发展改革委"), national_agency("发展改革委", national_document=True)
     (None, '国家发展和改革委员会')
-    >>> national_agency("国家乡村振兴局")
-    '国家乡村振兴局'
+    >>> national_agency("国家乡村振兴局"), national_agency("国家税务总局安徽省税务局")
+    ('国家乡村振兴局', None)
     """
     key = _SPACE.sub("", name)
     found = _national_agencies().get(key)
     if found is not None and (found[1] or national_document):
         return found[0]
-    if key.startswith(_NATIONAL_OPENINGS) and len(key) > 4:
+    # 国家税务总局安徽省税务局 opens like the centre but is a province's branch
+    if key.startswith(_NATIONAL_OPENINGS) and len(key) > 4 and not _admin_mentions(key):
         return key
     return None
 
