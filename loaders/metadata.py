@@ -458,6 +458,10 @@ def read_metadata(src: SourceText) -> DocumentMeta:
     if labelled_title is not None and not _NOTICE.search(labelled_title.quote):
         notice = None  # the page is the policy text itself: 国务院关于…的意见
         spans["title"] = labelled_title
+    elif labelled_title is not None and notice is None:
+        # a header names the notice that the text then leaves out: the body opens with the plan
+        at = next(i for i, ln in enumerate(lines) if ln.start <= labelled_title.start < ln.end)
+        notice = (at, labelled_title)
     after = lines
     wanted = None
     if notice is not None:

@@ -200,3 +200,11 @@ def test_a_crawled_page_on_one_line_gives_no_body_as_its_title() -> None:
     meta = _read("标题: 某县养老服务实施方案 发布时间: 2024-01-02 " + "一、总体要求。加快发展养老服务。" * 20000)
     assert meta.title is None or len(meta.title) <= 200
     assert meta.date_published == "2024-01-02"
+
+
+def test_a_header_names_the_notice_and_the_body_opens_with_an_other_title_like_line() -> None:
+    # the first title-like line is a 专栏 box's name; the notice in the header says which plan it is
+    meta = _read("标题: 关于印发《某县数字乡村行动方案》的通知\n发布机构: 某县人民政府办公室\n"
+                 "专栏1 重点工作方案\n某县数字乡村行动方案\n一、总体要求\n")
+    assert meta.title == "某县数字乡村行动方案"
+    assert meta.notice_title == "关于印发《某县数字乡村行动方案》的通知"
