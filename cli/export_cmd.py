@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from policykg.cli.app import fail, load_graph, main, store_option
+from policykg.cli.target import output_option
 
 
 @main.group()
@@ -15,8 +16,7 @@ def export() -> None:
 
 
 @export.command("matrix")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="FILE.xlsx or FILE.csv")
+@output_option(help="FILE.xlsx or FILE.csv")
 @click.option("--by", type=click.Choice(["domain", "task", "document"]), default="domain", show_default=True,
               help="What goes across: domains, tasks or documents.")
 @click.option("--roles", default="lead,inherited,participant,responsible", show_default=True,
@@ -81,7 +81,7 @@ _GRAPH_FORMATS = {
 
 
 def _graph_exporter(fmt: str, what: str) -> click.Command:
-    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+    @output_option(help=f"FILE.{fmt}")
     @store_option
     def command(output: Path, store_dir: Path) -> None:
         from policykg.exports import graphfile
