@@ -70,9 +70,9 @@ def check_target(path: str | os.PathLike[str]) -> bool:
 def atomic_path(path: str | os.PathLike[str], verify: Callable[[Path], None] | None = None) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; it replaces ``path`` only if the block succeeds.
 
-    ``verify(tmp)`` runs on the written file before it replaces ``path``; what it raises keeps the
-    old file. Any :class:`OSError` (full disk, no permission, unsafe target) comes out as an
-    :class:`OutputError` naming ``path``.
+    ``verify(tmp)`` checks the written file before it replaces ``path``: a :class:`ValueError`
+    it raises (saying what is wrong) keeps the old file. That, and any :class:`OSError` (full
+    disk, no permission, unsafe target), comes out as an :class:`OutputError` naming ``path``.
 
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as d:
@@ -109,6 +109,10 @@ def atomic_path(path: str | os.PathLike[str], verify: Callable[[Path], None] | N
         raise
     except OSError as err:
         raise OutputError(f"cannot write {target}: {err.strerror or err}") from err
+    except ValueError as err:
+        if verify is None:
+            raise
+        raise OutputError(f"cannot write {target}: {err}") from err
     finally:
         tmp.unlink(missing_ok=True)
 

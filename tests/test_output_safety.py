@@ -285,3 +285,12 @@ def test_an_invalid_xml_file_is_never_left_nor_reported_as_written(hostile_store
     result = run("export", "gexf", "-o", str(out), "--store", str(hostile_store))
     assert result.exit_code == 2 and f"cannot write {out}" in result.output and "not well-formed" in result.output
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_xlsx_matrix_follows_the_same_xml_policy(hostile_store, tmp_path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "m.xlsx"
+    result = run("export", "matrix", "-o", str(out), "--store", str(hostile_store))
+    assert result.exit_code == 0, result.output
+    titles = [row[7] for row in openpyxl.load_workbook(out)["Assignments"].iter_rows(values_only=True)]
+    assert "'" + xml_text(HOSTILE_TITLE) in titles
