@@ -19,7 +19,8 @@ import click
 from policykg.cli.app import fail
 from policykg.exports.atomic import OutputError, check_target
 
-force_option = click.option("--force", is_flag=True, help="Overwrite an existing output without asking.")
+force_option = click.option("--force", is_flag=True,
+                            help="Overwrite an existing output without asking (scripts need it: nobody to ask).")
 
 
 def interactive() -> bool:
@@ -44,7 +45,17 @@ def may_overwrite(what: str, force: bool) -> None:
 
 
 def reported(fn: Callable[..., None]) -> Callable[..., None]:
-    """Turn an :class:`~policykg.exports.atomic.OutputError` raised by the command into ``error: …``, exit 2."""
+    """Turn an :class:`~policykg.exports.atomic.OutputError` raised by the command into ``error: …``, exit 2.
+
+    >>> @click.command()
+    ... @reported
+    ... def save() -> None:
+    ...     raise OutputError("cannot write out.csv: No space left on device")
+    >>> from click.testing import CliRunner
+    >>> result = CliRunner().invoke(save)
+    >>> result.exit_code, result.output
+    (2, 'error: cannot write out.csv: No space left on device\\n')
+    """
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> None:
         try:
@@ -71,16 +82,13 @@ def output_option(help: str | None = None) -> Callable[[Callable[..., None]], Ca
     def decorate(fn: Callable[..., None]) -> Callable[..., None]:
         @functools.wraps(fn)
         def wrapper(*args: Any, output: Path, force: bool, **kwargs: Any) -> None:
-            try:
-                exists = check_target(output)
-            except OutputError as err:
-                fail(str(err))
-            if exists:
+            if check_target(output):  # an unsafe target raises OutputError, reported below
                 may_overwrite(str(output), force)
             fn(*args, output=output, **kwargs)
 
         command = reported(wrapper)
         command = force_option(command)
+        text = "a new or existing regular file (never a link, directory or device); asks before overwriting"
         return click.option("-o", "--output", type=click.Path(path_type=Path), required=True, metavar="FILE",
-                            help=help)(command)
+                            help=f"{help}: {text}" if help else text)(command)
     return decorate
