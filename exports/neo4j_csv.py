@@ -239,7 +239,7 @@ def write_neo4j_csv(graph: nx.MultiDiGraph, directory: str | os.PathLike[str],
         if state == "export":
             _swap(staging, target)
         elif state == "foreign":
-            # import.args last: until then the directory still names a complete set of files.
+            # import.args last, so it never names a file that is not in place yet.
             for name in sorted(os.listdir(staging), key=lambda n: n == "import.args"):
                 os.replace(staging / name, target / name)
         else:
