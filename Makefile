@@ -31,8 +31,8 @@ demo: $(VENV)/.installed
 	@echo; echo "== Which islands are affected by relocation?"
 	$(BIN)/policykg query relocation-islands --store $(STORE)
 	@mkdir -p $(OUT)
-	$(BIN)/policykg viz -o $(OUT)/graph.html --store $(STORE)
-	$(BIN)/policykg export matrix -o $(OUT)/responsibility-matrix.xlsx --store $(STORE)
+	$(BIN)/policykg viz -o $(OUT)/graph.html --store $(STORE) --force
+	$(BIN)/policykg export matrix -o $(OUT)/responsibility-matrix.xlsx --store $(STORE) --force
 	@echo; echo "Open $(OUT)/graph.html in a browser; $(OUT)/responsibility-matrix.xlsx in a spreadsheet."
 
 # Debian packages the tests need (browsers, office, triplestores): scripts/debian-packages.txt
