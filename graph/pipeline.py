@@ -198,13 +198,16 @@ def _build_locked(paths: list[PathLike] | tuple[PathLike, ...], st: Store, fresh
     phase_done("extract", started)
     if not fresh:
         new_ids = {d.doc_id for d in docs}
-        stored = {d["doc_id"]: d.get("path") for d in st.manifest()["documents"]}
+        stored = {d["doc_id"]: d.get("path") for d in st.documents()}
         for doc_id in sorted(new_ids & stored.keys()):
             new_path = report.paths.get(doc_id)
             if stored[doc_id] and new_path and stored[doc_id] != new_path:
                 report.warnings.append(f"{new_path}: replaces the stored document '{doc_id}' read from "
                                        f"{stored[doc_id]} (same id); rename one of the files to keep both")
-        for old in st.stored_extractions(skip=new_ids, reextracted=report.reextracted):
+        # a file read again replaces what it gave before, even under an id made differently then
+        read = {report.paths[d.doc_id] for d in docs if d.doc_id in report.paths}
+        replaced = new_ids | {doc_id for doc_id, path in stored.items() if path in read}
+        for old in st.stored_extractions(skip=replaced, reextracted=report.reextracted):
             docs.append(old)
             report.kept.append(old.doc_id)
     if not docs:

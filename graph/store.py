@@ -65,7 +65,7 @@ from policykg import ontology as ontology_package
 from policykg.graph.rdf import graph_fingerprints, ontology_quads, projection_version, to_nquads, to_oxigraph
 from policykg.graph.vocab import SHARED_GRAPH
 from policykg.loaders.errors import LoaderError
-from policykg.loaders.extract import extract_bytes
+from policykg.loaders.extract import doc_id_for, extract_bytes
 from policykg.loaders.model import ExtractedDocument
 from policykg.loaders.serialize import from_dict, to_dict
 
@@ -308,6 +308,21 @@ class Store:
             return {"documents": [], "nodes": 0, "edges": 0, "triples": 0}
         return json.loads((version / "manifest.json").read_text(encoding="utf-8"))
 
+    def documents(self) -> list[dict[str, Any]]:
+        """The live version's documents: ``doc_id``, ``source`` (file name), ``sha256`` and
+        ``path`` (the file read, resolved) when recorded.
+
+        One stored by an earlier release (no ``path``) has the id its file name gets now,
+        its stored one in ``stored_as``: ids of names with Chinese in them changed, and
+        building the file again must replace the document, not add it twice.
+        """
+        out = []
+        for entry in self.manifest()["documents"]:
+            if "path" not in entry and doc_id_for(entry["source"]) != entry["doc_id"]:
+                entry = {**entry, "doc_id": doc_id_for(entry["source"]), "stored_as": entry["doc_id"]}
+            out.append(entry)
+        return out
+
     def load_graph(self) -> nx.MultiDiGraph:
         """The canonical graph of the live version."""
         data = json.loads((self._require() / "graph.json").read_text(encoding="utf-8"))
@@ -447,7 +462,8 @@ class Store:
 
     def stored_extractions(self, skip: Collection[str] = (),
                            reextracted: list[str] | None = None) -> list[ExtractedDocument]:
-        """The extractions of every document in the live version (but the ids in ``skip``).
+        """The extractions of every document in the live version (but the ids in ``skip``), by
+        their ids of :meth:`documents`.
 
         One made by an earlier extractor (policykg or a gazetteer changed since) is made again
         from the document's original bytes kept in the store, and its id added to
@@ -455,11 +471,11 @@ class Store:
         :class:`StoreError` naming it, never goes missing.
         """
         out, lost = [], []
-        for entry in self.manifest()["documents"]:
+        for entry in self.documents():
             doc_id, sha = entry["doc_id"], entry["sha256"]
             if doc_id in skip:
                 continue
-            doc = self.cached_extraction(doc_id, sha)
+            doc = self.cached_extraction(entry.get("stored_as", doc_id), sha)
             if doc is None:
                 data = self.source_bytes(sha)
                 if data is None:
@@ -470,9 +486,9 @@ class Store:
                 except LoaderError as err:
                     lost.append(f"{entry['source']} ({doc_id}): {err.message}")
                     continue
-                doc.doc_id = doc_id
                 if reextracted is not None:
                     reextracted.append(doc_id)
+            doc.doc_id = doc_id
             out.append(doc)
         if lost:
             raise StoreError(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 import signal
@@ -255,6 +256,34 @@ def test_a_file_with_the_id_of_a_stored_document_from_elsewhere_is_named_in_a_wa
     again = _build(edited, "--store", store)
     _ok(again)
     assert "warning" not in again.output and "1 built" in again.output
+
+
+@pytest.mark.parametrize("path_recorded", [False, True], ids=["previous-release", "path-recorded"])
+def test_a_document_stored_under_an_earlier_id_is_replaced_by_its_file_not_doubled(
+        path_recorded: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The previous release gave 嵊泗县工作要点(final).txt the id `final` (and recorded no path)."""
+    from policykg.graph import pipeline
+    from policykg.loaders import extract
+
+    def earlier(name: str | os.PathLike[str]) -> str:
+        return "final" if "(final)" in str(name) else doc_id_for(name)
+
+    store = tmp_path / "store"
+    path = _doc(tmp_path, "嵊泗县工作要点(final).txt")
+    with monkeypatch.context() as m:
+        m.setattr(extract, "doc_id_for", earlier)
+        m.setattr(pipeline, "doc_id_for", earlier)
+        _ok(_build(path, _doc(tmp_path, "alpha.txt"), "--store", store))
+    if not path_recorded:
+        live = Store(store).current() / "manifest.json"
+        manifest = json.loads(live.read_text(encoding="utf-8"))
+        documents = [{k: v for k, v in d.items() if k != "path"} for d in manifest["documents"]]
+        live.write_text(json.dumps({**manifest, "documents": documents}), encoding="utf-8")
+    assert sorted(_ids(store)) == ["alpha", "final"]
+
+    _ok(_build(_doc(tmp_path, "嵊泗县工作要点(final).txt", "县财政局"), "--store", store))
+
+    assert sorted(_ids(store)) == ["alpha", doc_id_for(path)]
 
 
 # -- item 8: a store that cannot be written is a message, and leaves nothing behind ------------
