@@ -431,7 +431,9 @@ class Store:
         if self.path.exists() and not self.path.is_dir():
             raise StoreError(f"{self.path}: not a folder; give --store a folder (new or empty)")
         self.path.mkdir(parents=True, exist_ok=True)
-        entries = sorted(p.name for p in self.path.iterdir())
+        # A build making this store at the same moment shows as its lock and marker being written.
+        entries = sorted(p.name for p in self.path.iterdir()
+                         if p.name != LOCK and not _TOP_TMP_NAME.fullmatch(p.name))
         if entries and self.current() is None:
             shown = ", ".join(entries[:5]) + (", …" if len(entries) > 5 else "")
             raise StoreError(f"{self.path}: this folder holds other files ({shown}) and is not a policykg store; "

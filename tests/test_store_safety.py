@@ -221,6 +221,16 @@ def test_a_store_built_by_the_previous_release_is_accepted_and_marked(tmp_path: 
     assert (store / store_module.MARKER).is_file() and _ids(store) == ["alpha", "beta"]
 
 
+def test_a_new_store_another_build_is_creating_is_not_taken_for_a_users_folder(tmp_path: Path) -> None:
+    """Two builds making one new store: the second sees the first's lock file before its marker."""
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / store_module.LOCK).write_text("", encoding="utf-8")
+    (store / f"{store_module.MARKER}.{os.getpid() + 1}.tmp").write_text("", encoding="utf-8")
+
+    _ok(_build(_doc(tmp_path, "alpha.txt"), "--store", store))
+
+
 def test_a_store_of_a_newer_format_is_left_alone(tmp_path: Path) -> None:
     store = tmp_path / "store"
     _ok(_build(_doc(tmp_path, "alpha.txt"), "--store", store))
