@@ -452,15 +452,21 @@ class Store:
 
     # -- extraction cache and original files ---------------------------------------
     def cached_extraction(self, doc_id: str, sha256: str) -> ExtractedDocument | None:
-        """A document's cached extraction if its bytes and the extractor are unchanged."""
+        """A document's cached extraction if its bytes and the extractor are unchanged (and
+        the file is intact: a damaged one is as good as none, the document is extracted again)."""
         path = self._cache_path(doc_id, sha256)
         if not path.is_file():
             return None
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if (data.get("format") != FORMAT_VERSION or data.get("extractor") != extractor_version()
-                or data["doc"]["sha256"] != sha256 or data["doc"]["doc_id"] != doc_id):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if (data.get("format") != FORMAT_VERSION or data.get("extractor") != extractor_version()
+                    or data["doc"]["sha256"] != sha256 or data["doc"]["doc_id"] != doc_id):
+                return None
+            return from_dict(data["doc"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            # Written atomically, so damaged for good: removed, to be written again by this build.
+            path.unlink(missing_ok=True)
             return None
-        return from_dict(data["doc"])
 
     def stored_extractions(self, skip: Collection[str] = (),
                            reextracted: list[str] | None = None) -> list[ExtractedDocument]:

@@ -121,6 +121,21 @@ def test_when_a_stored_document_cannot_be_extracted_again_the_build_fails_naming
     assert Store(store).current() == live and _ids(store) == ["alpha", "beta"]
 
 
+def test_a_damaged_cached_extraction_is_made_again_from_the_stored_original(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    _ok(_build(_doc(tmp_path / "old", "alpha.txt"), "--store", store))
+    (cached,) = (store / "extractions").iterdir()
+    cached.write_text('{"format": "1", "doc": {', encoding="utf-8")
+
+    result = _build(_doc(tmp_path / "new", "beta.txt"), "--store", store)
+
+    _ok(result)
+    assert "1 built, 0 unchanged, 1 kept, 0 failed, 1 re-extracted" in result.output
+    assert _ids(store) == ["alpha", "beta"]
+    again = _build(tmp_path / "new" / "beta.txt", "--store", store)  # and the extraction is whole again
+    assert "0 built, 1 unchanged, 1 kept, 0 failed\n" in again.output
+
+
 # -- item 3: one writer at a time, readers never wait -----------------------------------------
 
 def _popen_build(*args: str | Path, stderr: Path) -> subprocess.Popen:
