@@ -80,6 +80,7 @@ MARKER = ".policykg-store"
 LOCK = ".policykg-lock"
 DEFAULT_WAIT = 60.0  # seconds a build waits for another one writing the same store
 
+_NO_MANIFEST: dict[str, Any] = {"documents": [], "nodes": 0, "edges": 0, "triples": 0}
 # The only names policykg removes from a store: what it writes itself, exactly.
 _VERSION_NAME = re.compile(r"v-[0-9a-f]{16}")
 _STAGING_NAME = re.compile(r"\.staging-(?P<pid>\d+)(?P<locked>-[0-9a-f]{8})?")  # no suffix: before the lock
@@ -199,6 +200,13 @@ def _replace_graphs(rdf: ox.Store, quads: Iterable[ox.Quad], names: set[str]) ->
     return gained
 
 
+def _manifest_text(graph: nx.MultiDiGraph, documents: list[dict[str, str]], triples: int,
+                   fingerprints: dict[str, str]) -> str:
+    return json.dumps({"format": FORMAT_VERSION, "documents": documents, "nodes": graph.number_of_nodes(),
+                       "edges": graph.number_of_edges(), "triples": triples,
+                       "projection": projection_version(), "graphs": fingerprints}, ensure_ascii=False, indent=2)
+
+
 class StoreError(Exception):
     """The store directory is missing, empty or unreadable; the message says which and why."""
 
@@ -305,8 +313,24 @@ class Store:
         """The live version's manifest (documents, counts), or an empty one."""
         version = self.current()
         if version is None:
-            return {"documents": [], "nodes": 0, "edges": 0, "triples": 0}
-        return json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+            return dict(_NO_MANIFEST, documents=[])
+        path = version / "manifest.json"
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(manifest, dict) or not isinstance(manifest.get("documents"), list):
+                raise ValueError("no list of documents")
+        except (OSError, ValueError) as err:
+            reason = err.strerror if isinstance(err, OSError) else str(err)
+            raise StoreError(f"{path}: cannot read the store's manifest ({reason}); build again from all "
+                             f"your documents with --fresh") from None
+        return manifest
+
+    def _manifest_or_none(self) -> dict[str, Any] | None:
+        """The live manifest for a build that can do without it (a --fresh build over a damaged one)."""
+        try:
+            return self.manifest()
+        except StoreError:
+            return None
 
     def documents(self) -> list[dict[str, Any]]:
         """The live version's documents: ``doc_id``, ``source`` (file name), ``sha256`` and
@@ -570,7 +594,8 @@ class Store:
 
     def _commit(self, graph: nx.MultiDiGraph, documents: list[ExtractedDocument], paths: dict[str, str]) -> Path:
         self._remove_leftovers()
-        before = {d["doc_id"]: d for d in self.manifest()["documents"]}
+        live_manifest = self._manifest_or_none()
+        before = {d["doc_id"]: d for d in (live_manifest or {"documents": []})["documents"]}
         docs = []
         for d in sorted(documents, key=lambda d: d.doc_id):
             entry = {"doc_id": d.doc_id, "source": d.source, "sha256": d.sha256}
@@ -585,19 +610,19 @@ class Store:
             name = f"v-{digest[:16]}"
             final = self.path / name
             if self.current() == final:
-                manifest = self.manifest()
-                if manifest["documents"] != docs:  # the same graph read from files elsewhere
+                if live_manifest is None:  # damaged: made again from the live version itself
+                    triples = len(ox.Store.read_only(str(final / "oxigraph")))
                     _write_atomic(final / "manifest.json",
-                                  json.dumps({**manifest, "documents": docs}, ensure_ascii=False, indent=2))
+                                  _manifest_text(graph, docs, triples, graph_fingerprints(graph)))
+                elif live_manifest["documents"] != docs:  # the same graph read from files elsewhere
+                    _write_atomic(final / "manifest.json", json.dumps({**live_manifest, "documents": docs},
+                                                                      ensure_ascii=False, indent=2))
                 return final
             for doc in documents:
                 self.cache_extraction(doc)
             fingerprints = graph_fingerprints(graph)
             triples = self._write_rdf(graph, staging / "oxigraph", fingerprints)
-            manifest = {"format": FORMAT_VERSION, "documents": docs, "nodes": graph.number_of_nodes(),
-                        "edges": graph.number_of_edges(), "triples": triples,
-                        "projection": projection_version(), "graphs": fingerprints}
-            (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
+            (staging / "manifest.json").write_text(_manifest_text(graph, docs, triples, fingerprints),
                                                    encoding="utf-8")
             _test_pause()
             if final.exists():
@@ -617,7 +642,7 @@ class Store:
         changed, appeared or went away are written again, with the shared graph; otherwise
         everything is projected.
         """
-        live, before = self.current(), self.manifest()
+        live, before = self.current(), self._manifest_or_none() or {}
         previous = before.get("graphs") if live and before.get("projection") == projection_version() else None
         if previous is None:
             rdf = ox.Store(str(target))

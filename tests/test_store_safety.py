@@ -136,6 +136,24 @@ def test_a_damaged_cached_extraction_is_made_again_from_the_stored_original(tmp_
     assert "0 built, 1 unchanged, 1 kept, 0 failed\n" in again.output
 
 
+def test_a_damaged_manifest_is_a_message_and_a_fresh_build_repairs_it(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    _ok(_build(_doc(tmp_path, "alpha.txt"), "--store", store))
+    manifest = Store(store).current() / "manifest.json"
+    manifest.write_text("{", encoding="utf-8")
+
+    _refused(_build(_doc(tmp_path, "beta.txt"), "--store", store), str(manifest), "--fresh")
+
+    _ok(_build(tmp_path / "alpha.txt", tmp_path / "beta.txt", "--store", store, "--fresh"))
+    assert _ids(store) == ["alpha", "beta"]
+    # the same graph as the damaged version: its manifest is written again in place
+    version = Store(store).current()
+    (version / "manifest.json").write_text("[]", encoding="utf-8")
+    _ok(_build(tmp_path / "alpha.txt", tmp_path / "beta.txt", "--store", store, "--fresh"))
+    assert Store(store).current() == version and _ids(store) == ["alpha", "beta"]
+    assert Store(store).manifest()["triples"] == len(Store(store).rdf())
+
+
 # -- item 3: one writer at a time, readers never wait -----------------------------------------
 
 def _popen_build(*args: str | Path, stderr: Path) -> subprocess.Popen:
