@@ -119,7 +119,6 @@ def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
             if store is not None:
                 store.keep_source(data, sha256)
             cached = store.cached_extraction(doc_id, sha256) if store else None
-            report.paths[doc_id] = str(path.resolve())
             yield path, cached if cached is not None else data
 
     with _pool(jobs) as pool:
@@ -131,6 +130,7 @@ def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
                 continue
             (report.reused if reused else report.built).append(result.doc_id)
             docs[result.doc_id] = result
+            report.paths[result.doc_id] = str(path.resolve())
     return list(docs.values())
 
 
@@ -205,7 +205,7 @@ def _build_locked(paths: list[PathLike] | tuple[PathLike, ...], st: Store, fresh
                 report.warnings.append(f"{new_path}: replaces the stored document '{doc_id}' read from "
                                        f"{stored[doc_id]} (same id); rename one of the files to keep both")
         # a file read again replaces what it gave before, even under an id made differently then
-        read = {report.paths[d.doc_id] for d in docs if d.doc_id in report.paths}
+        read = set(report.paths.values())
         replaced = new_ids | {doc_id for doc_id, path in stored.items() if path in read}
         for old in st.stored_extractions(skip=replaced, reextracted=report.reextracted):
             docs.append(old)

@@ -329,6 +329,22 @@ def test_a_document_stored_under_an_earlier_id_is_replaced_by_its_file_not_doubl
     assert sorted(_ids(store)) == ["alpha", doc_id_for(path)]
 
 
+def test_a_file_that_fails_does_not_take_over_the_stored_document_of_its_id(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    first = _doc(tmp_path / "shengsi", "plan.txt")
+    _ok(_build(first, "--store", store))
+    broken = tmp_path / "dinghai" / "plan.txt"
+    broken.parent.mkdir()
+    broken.write_bytes(b"")
+    assert _build(broken, "--store", store).exit_code == 1
+
+    again = _build(_doc(tmp_path / "shengsi", "plan.txt", "县财政局"), "--store", store)
+
+    _ok(again)
+    assert "warning" not in again.output
+    assert [d["path"] for d in Store(store).documents()] == [str(first.resolve())]
+
+
 # -- item 8: a store that cannot be written is a message, and leaves nothing behind ------------
 
 def test_a_full_disk_is_a_message_naming_the_store_and_the_old_graph_stays(tmp_path: Path,
