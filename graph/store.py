@@ -235,9 +235,16 @@ def _write_atomic(path: Path, data: str | bytes) -> None:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists.
+
+    >>> _alive(os.getpid()), _alive(10**30)
+    (True, False)
+    """
+    if pid <= 0:  # 0 would ask about our own process group
+        return False
     try:
         os.kill(pid, 0)
-    except ProcessLookupError:
+    except (ProcessLookupError, OverflowError):
         return False
     except PermissionError:  # another user's process
         return True
