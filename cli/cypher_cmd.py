@@ -9,7 +9,7 @@ import neo4j
 from neo4j.graph import Node, Path, Relationship
 
 from policykg.cli.app import fail, format_option, main
-from policykg.cli.neo4j_cmd import NEO4J_ERRORS, neo4j_options, open_driver
+from policykg.cli.neo4j_cmd import NEO4J_ERRORS, neo4j_failed, neo4j_options, open_driver
 from policykg.cli.output import render
 from policykg.graph.neo4j import ENTITY
 from policykg.queries.runner import cypher_value
@@ -112,7 +112,7 @@ def cypher(text: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: fl
         fail(f"{err.code}: {err.message}" if err.code else str(err))
         return
     except NEO4J_ERRORS as err:
-        fail(f"Neo4j at {uri}: {err}")
+        neo4j_failed(uri, err)
         return
     finally:
         driver.close()

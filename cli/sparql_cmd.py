@@ -16,6 +16,7 @@ from policykg.cli.app import fail, format_option, main, store_option
 from policykg.cli.output import render
 from policykg.graph.endpoint import Endpoint, EndpointError, push_store
 from policykg.graph.store import Store, StoreError
+from policykg.graph.uris import redact
 
 
 def endpoint_options(fn: Callable[..., None]) -> Callable[..., None]:
@@ -37,8 +38,12 @@ def open_endpoint(endpoint: str | None, update_url: str | None, graph_store: str
     """The remote store the options name, or a clear error when no URL was given."""
     if not endpoint:
         fail("no endpoint: pass --endpoint URL or set SPARQL_ENDPOINT")
-    return Endpoint(str(endpoint), graph_store=graph_store, update_url=update_url, user=user,
-                    password=os.environ.get("SPARQL_PASSWORD"))
+    try:
+        return Endpoint(str(endpoint), graph_store=graph_store, update_url=update_url, user=user,
+                        password=os.environ.get("SPARQL_PASSWORD"))
+    except EndpointError as err:
+        fail(str(err))
+        raise  # unreachable: fail() exits
 
 
 def _read_query(query: str) -> str:
@@ -119,5 +124,5 @@ def sparql_push(store_dir: Path, endpoint: str | None, update_url: str | None, g
     for graph in report.dropped:
         click.echo(f"dropped <{graph}> (no longer in the store)")
     click.echo(f"{len(report.documents)} documents, {sum(report.replaced.values())} triples in "
-               f"{len(report.replaced)} graphs at {remote.url}")
+               f"{len(report.replaced)} graphs at {redact(remote.url)}")
 

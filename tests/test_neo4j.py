@@ -465,3 +465,31 @@ def test_cypher_reports_errors_and_timeouts(loaded: Driver, neo4j_uri: str) -> N
     slow = CliRunner().invoke(main, ["cypher", "UNWIND range(1, 1000000000) AS x WITH x WHERE x = -1 RETURN x",
                                      "--uri", neo4j_uri, "--timeout", "0.5"])
     assert slow.exit_code == 2 and "Timed" in slow.output.replace("timed", "Timed")
+
+
+# -- credentials never travel in a URI, never reach the screen --------------------------------------
+SECRET = "pw-must-not-show"
+
+
+@pytest.mark.parametrize("args", [
+    ["cypher", "RETURN 1", "--uri", f"bolt://neo4j:{SECRET}@127.0.0.1:1"],
+    ["cypher", "RETURN 1", "--uri", f"neo4j+s://{SECRET}@db.example:7687"],
+    ["cypher", "RETURN 1", "--uri", f"bolt://neo4j:a/{SECRET}@127.0.0.1:1"],
+    ["query", "tasks", "--backend", "neo4j", "--uri", f"bolt://neo4j:{SECRET}@127.0.0.1:1"],
+    ["neo4j", "load", "--uri", f"bolt://neo4j:{SECRET}@127.0.0.1:1"],
+])
+def test_a_password_in_a_neo4j_uri_is_refused_without_echoing_it(args: list[str], built_store) -> None:
+    result = CliRunner().invoke(main, [*args, "--store", str(built_store.path)] if args[0] != "cypher" else args)
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert "credentials in the URI are refused" in result.output and "NEO4J_PASSWORD" in result.output
+    assert SECRET not in result.output and "***" in result.output
+
+
+def test_neo4j_uri_from_the_environment_is_redacted_in_errors_and_help(built_store) -> None:
+    env = {"NEO4J_URI": f"bolt://neo4j:{SECRET}@127.0.0.1:1"}
+    for args in (["cypher", "RETURN 1"], ["neo4j", "load", "--store", str(built_store.path)],
+                 ["cypher", "--help"], ["neo4j", "load", "--help"], ["query", "--help"]):
+        result = CliRunner().invoke(main, args, env=env)
+        assert SECRET not in result.output and not isinstance(result.exception, KeyError), args
+    malformed = CliRunner().invoke(main, ["cypher", "RETURN 1", "--uri", "bolt://[::1"])
+    assert malformed.exit_code == 2 and "bolt://[::1" in malformed.output and "Traceback" not in malformed.output
