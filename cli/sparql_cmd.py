@@ -63,13 +63,18 @@ def _read_query(query: str) -> str:
               help="Bind ?KEY to VALUE, a string (or an IRI written <…>); repeatable.")
 @store_option
 @format_option
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Print only the first N rows.")
-def sparql(query: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: str, limit: int | None) -> None:
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Print only the first N rows (or triples); the rest are never computed.")
+@click.option("--allow-service", is_flag=True,
+              help="Let SERVICE <URL> send (part of) the query to that server (refused otherwise).")
+def sparql(query: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: str, limit: int | None,
+           allow_service: bool) -> None:
     """Run a SPARQL query on the store (read-only): QUERY is the text, @FILE or - for stdin.
 
     The prefixes pkg, id, rdf, rdfs, xsd, owl, skos, org, prov, qb, eli, geo, oa, dct and
     foaf are declared for you. The default graph is every document's graph together; use
-    GRAPH ?g { … } to see which document says what. Examples: queries/EXAMPLES.md.
+    GRAPH ?g { … } to see which document says what, FROM <graph> to read only some.
+    Examples: queries/EXAMPLES.md.
 
     \b
     Examples:
@@ -81,7 +86,8 @@ def sparql(query: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt
 
     text = _read_query(query)
     try:
-        answer = run_sparql(Store(store_dir).rdf(), text, dict(params), short_iris=fmt == "table")
+        answer = run_sparql(Store(store_dir).rdf(), text, dict(params), short_iris=fmt == "table", limit=limit,
+                            allow_service=allow_service)
     except (SparqlError, StoreError) as err:
         fail(str(err))
         return
@@ -90,7 +96,7 @@ def sparql(query: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt
     elif answer.kind == "graph":
         click.echo(answer.turtle, nl=False)
     else:
-        click.echo(render(answer.rows[:limit] if limit else answer.rows, fmt))
+        click.echo(render(answer.rows, fmt))
 
 
 @main.command("sparql-push")
