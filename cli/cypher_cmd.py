@@ -12,6 +12,7 @@ from policykg.cli.app import fail, format_option, main
 from policykg.cli.neo4j_cmd import NEO4J_ERRORS, neo4j_failed, neo4j_options, open_driver
 from policykg.cli.output import render
 from policykg.graph.neo4j import ENTITY
+from policykg.graph.uris import redact_all
 from policykg.queries.adhoc import WRITES_REFUSED, CypherRefused, run_cypher
 from policykg.queries.runner import cypher_value
 
@@ -108,7 +109,7 @@ def cypher(text: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: fl
     except neo4j.exceptions.Neo4jError as err:
         if _read_only(err):
             fail(WRITES_REFUSED)
-        fail(f"{err.code}: {err.message}" if err.code else str(err))
+        fail(redact_all(f"{err.code}: {err.message}" if err.code else str(err)))
         return
     except NEO4J_ERRORS as err:
         neo4j_failed(uri, err)

@@ -15,7 +15,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 
 from policykg.cli.app import fail, load_graph, main, store_option
 from policykg.graph.neo4j import Neo4jLoadError, connect, load_into
-from policykg.graph.uris import redact
+from policykg.graph.uris import redact, redact_all
 
 NEO4J_ERRORS = (DriverError, Neo4jError, Neo4jLoadError)
 
@@ -33,7 +33,7 @@ def neo4j_options(fn: Callable[..., None]) -> Callable[..., None]:
 
 def neo4j_failed(uri: str | None, err: Exception) -> None:
     """Exit with ``err`` as a message naming the server (its URI without credentials)."""
-    fail(f"Neo4j at {redact(uri or 'NEO4J_URI')}: {err}")
+    fail(f"Neo4j at {redact(uri or 'NEO4J_URI')}: {redact_all(str(err))}")
 
 
 def open_driver(uri: str | None, user: str) -> Driver:

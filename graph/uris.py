@@ -14,6 +14,8 @@ True
 
 from __future__ import annotations
 
+import re
+
 # What ends the authority part of a URI (RFC 3986 §3.2).
 _AUTHORITY_END = "/?#"
 
@@ -67,3 +69,15 @@ def credentials_error(uri: str, hint: str) -> str | None:
         return None
     return (f"{redact(uri)}: credentials in the URI are refused (they would show in shell history and "
             f"process lists); {hint}")
+
+
+_URI_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s<>\"'`]+")
+
+
+def redact_all(text: str) -> str:
+    """``text`` (a server's error message, say) with every URI in it passed through :func:`redact`.
+
+    >>> redact_all("cannot reach <http://u:pw@host:8890/sparql>: refused")
+    'cannot reach <http://u:***@host:8890/sparql>: refused'
+    """
+    return _URI_IN_TEXT.sub(lambda m: redact(m.group()), text)

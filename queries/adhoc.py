@@ -37,6 +37,7 @@ import neo4j
 import pyoxigraph as ox
 
 from policykg.graph.endpoint import bind_values
+from policykg.graph.uris import redact_all
 from policykg.graph.vocab import PREFIXES
 from policykg.queries.runner import python_value
 
@@ -171,9 +172,9 @@ def run_sparql(rdf: ox.Store, text: str, params: dict[str, str] | None = None, *
     except SyntaxError as err:
         hint = " (policykg sparql only reads: updates are refused)" if keywords(text) & {
             "INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE"} else ""
-        raise SparqlError(f"not a SPARQL query{hint}: {err}") from None
+        raise SparqlError(f"not a SPARQL query{hint}: {redact_all(str(err))}") from None
     except (RuntimeError, OSError, ValueError) as err:
-        raise SparqlError(f"the query failed: {err}") from None
+        raise SparqlError(f"the query failed: {redact_all(str(err))}") from None
 
 
 # -- Cypher ----------------------------------------------------------------------------------------

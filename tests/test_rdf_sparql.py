@@ -129,6 +129,9 @@ def test_service_is_refused_unless_allowed(built_store: Store, service_url: str)
     code, text = _sparql(built_store, query, "--allow-service")
     assert code == 2 and service_url in text and "Traceback" not in text
     assert _Recorder.seen, "--allow-service did not reach the service"
+    with_password = service_url.replace("http://", "http://u:pw-must-not-show@")
+    code, text = _sparql(built_store, query.replace(service_url, with_password), "--allow-service")
+    assert code == 2 and "pw-must-not-show" not in text, text
 
 
 def test_from_and_from_named_restrict_the_graphs_read(built_store: Store) -> None:
