@@ -1,6 +1,7 @@
 """``policykg neo4j load``: the graph into a Neo4j server; and the options every Neo4j command shares.
 
-The password is read from ``NEO4J_PASSWORD`` only: never an option, never printed.
+The password is read from ``NEO4J_PASSWORD`` only: never an option, never printed; a URI
+carrying credentials is refused (:mod:`policykg.graph.uris`).
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ def neo4j_options(fn: Callable[..., None]) -> Callable[..., None]:
     fn = click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True,
                       help="Neo4j user (or set NEO4J_USER); the password is read from NEO4J_PASSWORD only.")(fn)
     return click.option("--uri", envvar="NEO4J_URI", default=None,
-                        help="bolt://HOST:PORT or neo4j://HOST:PORT, +s for TLS (or set NEO4J_URI); "
-                             "`make neo4j-up` starts a local server and prints one.")(fn)
+                        help="bolt://HOST:PORT or neo4j://HOST:PORT, +s for TLS (or set NEO4J_URI), without "
+                             "credentials; `make neo4j-up` starts a local server and prints one.")(fn)
 
 
 def neo4j_failed(uri: str | None, err: Exception) -> None:

@@ -1,6 +1,7 @@
 """``policykg sparql`` (ad-hoc SPARQL on the store) and ``policykg sparql-push`` (the graph into a triplestore).
 
-The endpoint password is read from ``SPARQL_PASSWORD`` only: never an option, never printed.
+The endpoint password is read from ``SPARQL_PASSWORD`` only: never an option, never printed; a URL
+carrying credentials is refused (:mod:`policykg.graph.uris`).
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def endpoint_options(fn: Callable[..., None]) -> Callable[..., None]:
     fn = click.option("--update-url", envvar="SPARQL_UPDATE_URL", default=None,
                       help="SPARQL Update URL if not the query URL (Fuseki: …/update).")(fn)
     return click.option("--endpoint", envvar="SPARQL_ENDPOINT", default=None,
-                        help="SPARQL 1.1 query URL, e.g. http://127.0.0.1:8890/sparql (or set SPARQL_ENDPOINT).")(fn)
+                        help="SPARQL 1.1 query URL, e.g. http://127.0.0.1:8890/sparql (or set SPARQL_ENDPOINT), "
+                             "without credentials.")(fn)
 
 
 def open_endpoint(endpoint: str | None, update_url: str | None, graph_store: str | None,
