@@ -26,9 +26,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from policykg.loaders.metadata import header_end
 from policykg.loaders.model import Domain, PersonRef, SourceText, Task, UnitRef
+from policykg.loaders.roles import lead_first_from, role_lists
 from policykg.loaders.units import is_person_name, is_unit, person, split_units
 from policykg.loaders.years import deadline_years
 
@@ -58,24 +60,8 @@ _DOMAIN_QUOTE = re.compile(
     r"(?:全面|扎实|加快|深入|持续|着力|大力|全力|积极|统筹|协同|高质量|奋力|聚力)*"
     r"(?:推进|推动|围绕|聚焦|打造|实施|深化|落实|建设|提升|实现|打响|争创)\s*“([^“”]{2,12})”(?![与和及、])"
 )
-_ROLE_LABELS = {
-    "牵头单位": "leads",
-    "牵头部门": "leads",
-    "责任单位": "responsible",
-    "责任部门": "responsible",
-    "参与单位": "participants",
-    "参与部门": "participants",
-    "配合单位": "participants",
-    "配合部门": "participants",
-    "协同单位": "participants",
-    "协办单位": "participants",
-}
-_PERSON_LABELS = ("责任人",)
-_ANY_LABEL = "|".join(sorted((*_ROLE_LABELS, *_PERSON_LABELS), key=len, reverse=True))
-_BRACKET_OPEN = re.compile(r"[(（]\s*(?=(?:" + _ANY_LABEL + r")\s*[:：])")
-_LABEL_IN = re.compile(r"(" + _ANY_LABEL + r")\s*[:：]")
-_UNIT_BRACKET_START = re.compile(r"[(（]\s*(?:" + "|".join(_ROLE_LABELS) + r")\s*[:：]")
-_PERSONS_OUTSIDE = re.compile(r"责任人\s*[:：]\s*([^()（）。；;\n]{2,40})")
+# Where a task's title ends: the first bracket or label that gives units a role.
+_TITLE_END = re.compile(r"[。\n]")
 
 
 @dataclass
@@ -188,27 +174,18 @@ def domain_name(heading: str) -> str:
 
 
 def _clause_title(text: str) -> str:
-    """First clause of a task: up to 。, a line break or the first unit bracket."""
+    """First clause of a task: up to 。, a line break or the first list of units with a role."""
     cut = len(text)
-    for m in (re.search(r"[。\n]", text), _UNIT_BRACKET_START.search(text)):
-        if m:
-            cut = min(cut, m.start())
+    m = _TITLE_END.search(text)
+    if m:
+        cut = m.start()
+    lists = role_lists(text[:cut])
+    if lists:
+        cut = min(cut, lists[0].opens)
     return text[:cut].strip().rstrip("，,；;：:、 \t")
 
 
-def _bracket_end(text: str, open_at: int) -> int:
-    """Index after the bracket closing the one opened at ``open_at`` (nesting allowed)."""
-    depth = 0
-    for i in range(open_at, len(text)):
-        if text[i] in "(（":
-            depth += 1
-        elif text[i] in ")）":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        elif text[i] in "。\n" and depth == 1 and i - open_at > 200:
-            break
-    return -1
+_ATTRIBUTE = {"lead": "leads", "participant": "participants", "responsible": "responsible"}
 
 
 @dataclass
@@ -248,30 +225,25 @@ def _add_units(target: list[UnitRef], units: Iterable[UnitRef]) -> None:
             target.append(u)
 
 
+@lru_cache(maxsize=8)
+def _lead_first(text: str) -> int:
+    return lead_first_from(text)
+
+
 def _roles(src: SourceText, text: str, offsets: list[int]) -> _Roles:
-    """Units and persons in the (牵头单位:…)/(责任单位:…)/(责任人:…) brackets of a text."""
+    """Units and persons the role lists of a text name (roles.csv: labels, inline verbs).
+
+    A unit keeps every role it is given when several brackets of one task name it.
+    """
     out = _Roles()
-    for m in _BRACKET_OPEN.finditer(text):
-        end = _bracket_end(text, m.start())
-        if end < 0:
-            continue
-        inner_start, inner_end = m.end(), end - 1
-        labels = list(_LABEL_IN.finditer(text, inner_start, inner_end))
-        for i, lab in enumerate(labels):
-            v_start = lab.end()
-            v_end = labels[i + 1].start() if i + 1 < len(labels) else inner_end
-            while v_end > v_start and text[v_end - 1] in " \t；;，,、":
-                v_end -= 1
-            if v_end <= v_start:
-                continue
-            s, e = offsets[v_start], offsets[v_end - 1] + 1
-            if lab.group(1) in _PERSON_LABELS:
-                _add_persons(src, out.persons, s, e)
-            else:
-                _add_units(getattr(out, _ROLE_LABELS[lab.group(1)]), _unwrap(src, split_units(src, s, e)))
-    for m in _PERSONS_OUTSIDE.finditer(text):
-        if not any(p.span.start == offsets[m.start(1)] for p in out.persons):
-            _add_persons(src, out.persons, offsets[m.start(1)], offsets[m.end(1) - 1] + 1)
+    at = _lead_first(src.text)
+    first_at = next((i for i, o in enumerate(offsets) if o >= at), len(text) + 1)
+    for r in role_lists(text, first_at):
+        s, e = offsets[r.start], offsets[r.end - 1] + 1
+        if r.role == "person":
+            _add_persons(src, out.persons, s, e)
+        else:
+            _add_units(getattr(out, _ATTRIBUTE[r.role]), _unwrap(src, split_units(src, s, e)))
     return out
 
 

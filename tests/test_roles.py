@@ -1,0 +1,78 @@
+"""Roles as the genre writes them, from the one lexicon in ``ontology/roles.csv``.
+
+Small texts in the forms provinces, cities and ministries use: labelled brackets with
+every label, inline verbs, the "listed first leads" convention, several brackets on
+one task, lists outside brackets, and brackets that hold no unit list at all.
+"""
+
+from __future__ import annotations
+
+from policykg.loaders.model import SourceText
+from policykg.loaders.outline import read_outline
+from policykg.loaders.table_header import column_for
+
+
+def _roles(text: str) -> list[tuple[str, list[str], list[str], list[str]]]:
+    """(title, leads, participants, responsible) of every task of ``text``."""
+    return [(t.title, [u.text for u in t.leads], [u.text for u in t.participants], [u.text for u in t.responsible])
+            for t in read_outline(SourceText(text)).tasks]
+
+
+def test_inline_verbs_give_lead_participant_and_responsible() -> None:
+    assert _roles("二、重点任务\n"
+                  "1.扩大出口。建立清单。（省商务厅牵头，合肥海关、省贸促会等按职责分工配合）\n"
+                  "2.治理固废。开展试点。（生态环境部指导，住房城乡建设部参与）\n"
+                  "3.加强合作。支持企业。（市发展改革委、市财政局负责）\n") == [
+        ("扩大出口", ["省商务厅"], ["合肥海关", "省贸促会"], []),
+        ("治理固废", ["生态环境部"], ["住房城乡建设部"], []),
+        ("加强合作", [], [], ["市发展改革委", "市财政局"]),
+    ]
+
+
+def test_several_brackets_on_one_task_merge_and_a_unit_keeps_each_role() -> None:
+    [(_, leads, participants, responsible)] = _roles(
+        "二、重点任务\n1.扩大出口。建立清单。（合肥海关负责）巩固优势。（省商务厅牵头，合肥海关配合）"
+        "扩大规模。（省商务厅牵头，省农业农村厅配合）\n")
+    assert (leads, participants, responsible) == (["省商务厅"], ["合肥海关", "省农业农村厅"], ["合肥海关"])
+
+
+def test_listed_first_leads_once_the_document_says_so() -> None:
+    text = ("二、重点任务\n1.提升水平。加快发展。（工业和信息化部、发展改革委等负责。列第一位者为牵头单位，下同）\n"
+            "2.完善政策。加大支持。（农业农村部、财政部、人民银行等负责）\n")
+    assert [r[1:] for r in _roles(text)] == [
+        (["工业和信息化部"], ["发展改革委"], []),
+        (["农业农村部"], ["财政部", "人民银行"], []),
+    ]
+    # without the sentence the same list leaves the lead open
+    assert _roles("二、重点任务\n2.完善政策。加大支持。（农业农村部、财政部等负责）\n")[0][1:] == (
+        [], [], ["农业农村部", "财政部"])
+
+
+def test_every_label_of_the_lexicon_is_read_in_brackets() -> None:
+    [(_, leads, participants, responsible)] = _roles(
+        "二、重点任务\n1.推进更新。（牵头单位：永丰街道、泗泾镇；支撑单位：区规划资源局、区建设管理委）"
+        "（推进单位：区经委）\n")
+    assert (leads, participants, responsible) == (["永丰街道", "泗泾镇"], ["区规划资源局", "区建设管理委"], ["区经委"])
+
+
+def test_a_deadline_or_a_score_in_the_bracket_stays_out_of_the_units() -> None:
+    [(title, leads, participants, responsible)] = _roles(
+        "二、重点任务\n1．全面开通全程网办（5月底取得明显成效，牵头考核单位：市审批服务局）（0.5分）\n")
+    assert (title, leads, participants, responsible) == ("全面开通全程网办", ["市审批服务局"], [], [])
+
+
+def test_brackets_in_titles_are_not_unit_lists() -> None:
+    assert _roles("二、重点任务\n1.实施《数字乡村行动计划（2024—2026年）》。改造超市（原卜蜂莲花）。\n") == [
+        ("实施《数字乡村行动计划（2024—2026年）》", [], [], [])]
+
+
+def test_a_labelled_list_without_brackets_ends_at_its_sentence() -> None:
+    text = "二、重点任务\n1.强化规划管控。落实要求。责任单位：区建设管理委、各街镇\n2.编制方案。完成编制。\n"
+    assert _roles(text) == [
+        ("强化规划管控", [], [], ["区建设管理委", "各街镇"]), ("编制方案", [], [], [])]
+
+
+def test_table_columns_come_from_the_same_lexicon() -> None:
+    assert column_for("支撑单位").field == "participant"
+    assert column_for("牵头考核单位").field == "lead"
+    assert column_for("推进单位").field == "responsible"
