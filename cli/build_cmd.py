@@ -27,7 +27,7 @@ _NEXT = {"extract": "; resolving entities and links across documents …", "reso
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Extract in this many processes (0: one per CPU core). Same result as one.")
 def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, jobs: int) -> None:
-    """Read documents (files or folders of .txt, .docx, .pdf, .html) into the store.
+    """Read documents (files or folders of .txt, .md, .docx, .pdf, .html) into the store.
 
     Documents already in the store are kept and the given ones added or replaced;
     unchanged files are not read again.  A file that cannot be read is reported with
