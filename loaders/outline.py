@@ -53,6 +53,7 @@ _TASK_PART = re.compile(
 )
 # Parts that frame a plan rather than list its tasks.
 _FRAME_PART = re.compile(r"总体要求|指导思想|基本原则|目标|保障|组织实施|实施路径|工作要求|背景|原则|意义|形势")
+_SAFEGUARDS = re.compile(r"保障|组织实施|工作要求")
 # A line ends a sentence or a bracket: the next line is a new paragraph, not a wrapped one.
 _LINE_END = re.compile(r"[。；;：:！？!?)）】]\s*$")
 # Domain names: 全面推进“幼有善育” / 围绕“学有优教”… / 聚焦“分岛分策”…
@@ -370,9 +371,19 @@ def read_outline(src: SourceText, regions: list[tuple[int, int]] | None = None, 
             domain = _new_domain(src, group[0], kind, out)
         if kind:
             _read_part(src, group, kind, domain, out)
+        elif head.kind == "L1":
+            _read_framing_part(src, group, out)
     if not out.tasks:
         out.warnings.append("no tasks found in the body")
     return out
+
+
+def _read_framing_part(src: SourceText, group: list[_Block], out: Outline) -> None:
+    """Numbered items of 保障措施-like parts are tasks only when the document names who does them."""
+    part = "safeguards" if _SAFEGUARDS.search(src.text[group[0].head.rest:group[0].head.end]) else "framing"
+    found = Outline()
+    _read_part(src, group, part, None, found)
+    out.tasks.extend(t for t in found.tasks if t.leads or t.participants or t.responsible)
 
 
 def _new_domain(src: SourceText, block: _Block, part: str, out: Outline) -> Domain:

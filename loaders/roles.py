@@ -211,6 +211,9 @@ def _inline(text: str, start: int, end: int, lead_first: bool) -> list[RoleList]
             if rest_e > rest_s:
                 lists.append(RoleList("participant", rest_s, rest_e, text[rest_s:rest_e]))
         out.extend(lists)
+    if any(r.role == "lead" for r in out):
+        # （X牵头，Y、Z按职责分工负责）: beside a lead, the others take part
+        out = [replace(r, role="participant") if r.role == "responsible" else r for r in out]
     return out
 
 
@@ -226,6 +229,8 @@ def role_lists(text: str, lead_first_at: int | None = None) -> list[RoleList]:
     [('lead', '体育总局'), ('participant', '公安部')]
     >>> [(r.role, r.text) for r in role_lists("（国家发展改革委会同有关部门负责）")]
     [('lead', '国家发展改革委'), ('participant', '有关部门')]
+    >>> [(r.role, r.text) for r in role_lists("（合肥海关牵头，省港航集团、省机场集团按职责分工负责）")]
+    [('lead', '合肥海关'), ('participant', '省港航集团、省机场集团')]
     """
     first_at = len(text) + 1 if lead_first_at is None else lead_first_at
     out: list[RoleList] = []

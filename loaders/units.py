@@ -24,6 +24,8 @@ _SPACE = re.compile(r"[\s\u00a0\u3000]+")
 _CJK = re.compile(r"^[\u4e00-\u9fff]+$")
 # Group references stand for several units at once (各乡镇, 各责任单位, 相关部门…).
 _GROUP = re.compile(r"^(各|相关|有关|其他|县级各|区级各|市级各|全县各|全区各)[\u4e00-\u9fff()（）]{1,12}$")
+# A unit named after its role in a list (各项目牵头单位, 领导小组成员单位) stands for several.
+_ROLE_GROUP = re.compile(r"(?:牵头|成员|责任|配合|参与)(?:单位|部门)$")
 _LEVEL_PREFIX = "县区市省"
 
 
@@ -44,10 +46,11 @@ def squeeze(text: str) -> str:
 def is_group(text: str) -> bool:
     """True for a reference to several units at once.
 
-    >>> is_group("各乡镇"), is_group("县民政局")
-    (True, False)
+    >>> is_group("各乡镇"), is_group("县民政局"), is_group("省工作专班牵头单位")
+    (True, False, True)
     """
-    return bool(_GROUP.match(squeeze(text)))
+    t = squeeze(text)
+    return bool(_GROUP.match(t) or (len(t) > 4 and _ROLE_GROUP.search(t)))
 
 
 def is_unit(text: str) -> bool:

@@ -76,3 +76,18 @@ def test_table_columns_come_from_the_same_lexicon() -> None:
     assert column_for("支撑单位").field == "participant"
     assert column_for("牵头考核单位").field == "lead"
     assert column_for("推进单位").field == "responsible"
+
+
+def test_beside_a_lead_the_units_that_are_responsible_take_part() -> None:
+    assert _roles("二、重点任务\n1.完善通道。加密航线。（合肥海关牵头，省港航集团、省机场集团按职责分工负责）\n"
+                  "2.培育主体。（省工作专班牵头单位牵头，省工作专班成员单位按职责分工配合）\n") == [
+        ("完善通道", ["合肥海关"], ["省港航集团", "省机场集团"], []),
+        ("培育主体", ["省工作专班牵头单位"], ["省工作专班成员单位"], []),
+    ]
+
+
+def test_safeguard_items_are_tasks_only_when_they_name_who_does_them() -> None:
+    text = ("二、重点任务\n1.扩大出口。（省商务厅负责）\n三、保障措施\n"
+            "2.加强组织领导。建立机制。（省领导小组成员单位按职责分工负责）\n3.强化宣传。营造氛围。\n")
+    tasks = read_outline(SourceText(text)).tasks
+    assert [(t.part, t.title) for t in tasks] == [("body", "扩大出口"), ("safeguards", "加强组织领导")]
