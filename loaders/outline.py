@@ -53,6 +53,12 @@ _TASK_PART = re.compile(
 )
 # Parts that frame a plan rather than list its tasks.
 _FRAME_PART = re.compile(r"总体要求|指导思想|基本原则|目标|保障|组织实施|实施路径|工作要求|背景|原则|意义|形势")
+# An annex heading on its own line: 附件 / 附件2 / 附件2：title, but not the notice's list of
+# attachments (附件：1.X 2.Y)
+_ANNEX_HEAD = re.compile(r"^[ \t\u3000]*附件[ \t\u3000]*(\d*)[ \t\u3000]*(?![:：]?[ \t\u3000]*\d+[.．、])[^\n]{0,60}$",
+                         re.MULTILINE)
+# A score an assessment list gives a section: （3分）, (0.5分)
+_SCORE = re.compile(r"[ \t\u3000]*[(（][ \t\u3000]*\d+(?:\.\d+)?[ \t\u3000]*分[ \t\u3000]*[)）]$")
 _SAFEGUARDS = re.compile(r"保障|组织实施|工作要求")
 # A line ends a sentence or a bracket: the next line is a new paragraph, not a wrapped one.
 _LINE_END = re.compile(r"[。；;：:！？!?)）】]\s*$")
@@ -167,11 +173,15 @@ def domain_name(heading: str) -> str:
 
     >>> domain_name("围绕“学有优教”统筹优化教育资源配置，实现…"), domain_name("融合推进“七优享”与一体化工作。")
     ('学有优教', '融合推进“七优享”与一体化工作')
+    >>> domain_name("一体化政务服务平台建设（3分）")  # an assessment list's score is not the name
+    '一体化政务服务平台建设'
+
     """
     m = _DOMAIN_QUOTE.match(heading.strip())
     if m:
         return m.group(1)
-    return re.split(r"[。\n]", heading.strip(), maxsplit=1)[0].strip().rstrip("，,；;：:")
+    name = re.split(r"[。\n]", heading.strip(), maxsplit=1)[0].strip().rstrip("，,；;：:")
+    return _SCORE.sub("", name)
 
 
 def _clause_title(text: str) -> str:
@@ -373,9 +383,41 @@ def read_outline(src: SourceText, regions: list[tuple[int, int]] | None = None, 
             _read_part(src, group, kind, domain, out)
         elif head.kind == "L1":
             _read_framing_part(src, group, out)
+    for part, a_start, a_end in _annexes(src, stop):
+        _read_annex(src, part, a_start, a_end, regions, out)
     if not out.tasks:
         out.warnings.append("no tasks found in the body")
     return out
+
+
+def _annexes(src: SourceText, after: int) -> list[tuple[str, int, int]]:
+    """(part, start, end) of each annex after the body: from the line after its 附件 heading to the next one."""
+    starts = [(m.group(1), m.end()) for m in _ANNEX_HEAD.finditer(src.text, after)]
+    out = []
+    for i, (number, start) in enumerate(starts):
+        end = starts[i + 1][1] if i + 1 < len(starts) else len(src.text)
+        out.append((f"annex{number}", start, end))
+    return out
+
+
+def _read_annex(src: SourceText, part: str, start: int, end: int, regions: list[tuple[int, int]],
+                out: Outline) -> None:
+    """Numbered items written as text in an annex (an 考评指标 list, a task list): tasks of the annex part.
+
+    Tables in the annex are the table reader's; an annex that only lists the
+    attachments' names holds no numbered items and yields nothing.
+    """
+    blocks, _ = _blocks(src, start, regions)
+    blocks = [b for b in blocks if b.head.start < end]
+    if not any(b.head.kind == "L3" for b in blocks):
+        return
+    found = Outline()
+    for group in _groups(blocks):
+        head = group[0].head
+        domain = _new_domain(src, group[0], part, found) if head.kind == "L1" else None
+        _read_part(src, group, part, domain, found)
+    out.domains.extend(found.domains)
+    out.tasks.extend(found.tasks)
 
 
 def _read_framing_part(src: SourceText, group: list[_Block], out: Outline) -> None:

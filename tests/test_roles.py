@@ -91,3 +91,21 @@ def test_safeguard_items_are_tasks_only_when_they_name_who_does_them() -> None:
             "2.加强组织领导。建立机制。（省领导小组成员单位按职责分工负责）\n3.强化宣传。营造氛围。\n")
     tasks = read_outline(SourceText(text)).tasks
     assert [(t.part, t.title) for t in tasks] == [("body", "扩大出口"), ("safeguards", "加强组织领导")]
+
+
+def test_a_numbered_list_in_an_annex_yields_annex_tasks_with_their_roles() -> None:
+    text = ("某市考评办法\n一、考评对象\n各部门。\n附件：\n某市考评指标\n附件\n某市考评指标\n"
+            "一、政务服务（25分）\n（一）平台建设（3分）\n"
+            "1．全部开通全程网办。完成改造。（5月底取得明显成效，牵头考核单位：市审批服务局）\n"
+            "2．强化审批智能化。（6月底完成，牵头考核单位：市政府办公室、市公安局）（0.5分）\n")
+    tasks = [t for t in read_outline(SourceText(text)).tasks if t.part.startswith("annex")]
+    assert [(t.part, t.number, t.title, [u.text for u in t.leads], t.domain) for t in tasks] == [
+        ("annex", "1", "全部开通全程网办", ["市审批服务局"], "平台建设"),
+        ("annex", "2", "强化审批智能化", ["市政府办公室", "市公安局"], "平台建设"),
+    ]
+
+
+def test_the_notices_list_of_attachments_is_not_an_annex() -> None:
+    text = ("二、主要任务\n1.推进工作。（责任单位：县民政局）\n"
+            "附件:1.某县改革清单\n2.某县项目清单\n附件1\n某县改革清单\n")
+    assert [t.title for t in read_outline(SourceText(text)).tasks] == ["推进工作"]
