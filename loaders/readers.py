@@ -95,9 +95,11 @@ def read_source(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> Readin
         raise LoaderError(name, "an old binary Office file (Word 97-2003 .doc or WPS), not readable: "
                                 "save it as .docx or PDF")
     kind = sniff(data)
+    claimed = _CLAIMS.get(Path(name).suffix.lower())
     if kind == "text" and Path(name).suffix.lower() in _MARKDOWN_SUFFIXES:
         kind = "markdown"
-    claimed = _CLAIMS.get(Path(name).suffix.lower())
+    elif kind == "text" and claimed == "html" and _head(data).lstrip().startswith(b"<"):
+        kind = "html"  # a crawled fragment (<div …>) named .html: markup without a page around it
     try:
         return _read(data, name, kind)
     except LoaderError as err:
