@@ -2,17 +2,17 @@
 
 Markdown is parsed with markdown-it-py (CommonMark plus pipe tables) and written in
 the flattened convention of :mod:`~policykg.loaders.flatten`: a heading or a
-paragraph per line, list items with their number as printed (``1.`` stays a task
-number), a pipe table as tab rows.  YAML front matter (``---`` … ``---``) is kept at
-the top as ``key: value`` lines, the header shape the metadata reader reads from
-crawled pages (``标题:`` ``文号:`` ``发布日期:``).  A block quote before the first
-heading is a converter's note about the file (source, copyright), not the
-document, and is left out.
+paragraph per line, blocks apart by a blank line as in the Markdown, list items
+with their number as printed (``1.`` stays a task number), a pipe table as tab rows.
+YAML front matter (``---`` … ``---``) is kept at the top as ``key: value`` lines,
+the header shape the metadata reader reads from crawled pages (``标题:`` ``文号:``
+``发布日期:``).  A block quote before the first heading is a converter's note about
+the file (source, copyright), not the document, and is left out.
 
 >>> md = "---\\n文号: 某府办〔2025〕1号\\n---\\n\\n> 本文由脚本提取。\\n\\n# 某区实施方案\\n\\n"
 >>> md += "1. 建设**养老机构**。\\n\\n| 序号 | 指标 |\\n|---|---|\\n| 1 | 床位数 |\\n"
 >>> read_markdown(md.encode(), "plan.md").split("\\n")
-['文号: 某府办〔2025〕1号', '', '某区实施方案', '1.建设养老机构。', '序号\\t指标', '1\\t床位数', '']
+['文号: 某府办〔2025〕1号', '', '某区实施方案', '', '1.建设养老机构。', '', '序号\\t指标', '1\\t床位数', '']
 """
 
 from __future__ import annotations
@@ -105,5 +105,7 @@ def read_markdown(data: bytes, path: str = "<bytes>") -> str:
     text = decode_bytes(data, path)
     header, body = _front_matter(text)
     parser = MarkdownIt("commonmark").enable("table")
-    blocks = _blocks(parser.parse(body))
+    # a blank line between blocks, as the Markdown has it: a table flattened one cell per
+    # paragraph tells its cells from a cell's wrapped lines by it
+    blocks = [part for block in _blocks(parser.parse(body)) for part in (block, "")]
     return join_blocks([*header, "", *blocks] if header else blocks)

@@ -27,6 +27,8 @@ _GROUP = re.compile(r"^(各|相关|有关|其他|县级各|区级各|市级各|�
 # A unit named after its role in a list (各项目牵头单位, 领导小组成员单位) stands for several.
 _ROLE_GROUP = re.compile(r"(?:牵头|成员|责任|配合|参与)(?:单位|部门)$")
 _LEVEL_PREFIX = "县区市省"
+# "X等相关部门": a unit named with the others it stands for
+_ET_AL = re.compile(r"等(?:相关|有关|其他)?(?:部门|单位)(?:和单位)?$")
 
 
 @cache
@@ -58,13 +60,25 @@ def is_unit(text: str) -> bool:
 
     >>> is_unit("县人力社保局"), is_unit("菜园镇"), is_unit("邱存安"), is_unit("团县委")
     (True, True, False, True)
+    >>> is_unit("区绿化市容局等相关部门")  # a unit and the others it stands for, kept as written
+    True
     """
     t = squeeze(text)
     if not t or len(t) > 40 or not re.search(r"[\u4e00-\u9fff]", t):
         return False
     if re.search(r"[。：:！？]", t):
         return False
-    return is_group(t) or t.endswith(_suffixes())
+    return is_group(t) or t.endswith(_suffixes()) or _ET_AL.sub("", t).endswith(_suffixes())
+
+
+def is_unit_list(text: str) -> bool:
+    """True when every item of a 、/，-separated list (a wrapped cell's line, ``、`` left at its end) is a unit.
+
+    >>> is_unit_list("区建设管理委、区水务局、"), is_unit_list("区交通委，"), is_unit_list("推进建设、区水务局")
+    (True, True, False)
+    """
+    items = [i for i in _SEPARATORS.split(squeeze(text)) if i]
+    return bool(items) and all(is_unit(i) for i in items)
 
 
 def is_person_name(text: str) -> bool:

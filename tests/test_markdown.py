@@ -63,3 +63,18 @@ def test_a_folder_walk_builds_markdown_files_and_counts_them(tmp_path: Path) -> 
     result = CliRunner().invoke(main, ["build", str(docs), "--store", str(tmp_path / "store")])
     assert result.exit_code == 0, result.output
     assert "2 built" in result.output
+
+
+def test_a_task_division_table_flattened_one_cell_per_paragraph_yields_its_rows(tmp_path: Path) -> None:
+    cells = ["附件：某区重点任务分解表", "序号", "任务类型", "重点内容", "责任单位", "参考文件",
+             "1", "海绵城市\n建设管理", "区建设管理委负责指导推进建设工作。",
+             "区建设管理委、区水务局、\n区交通委，\n各街镇", "《某区建设管理工作指引》",
+             "2", "海绵型\n公园", "新建公园落实海绵城市建设要求。", "区绿化市容局", "《某区绿地系统规划》"]
+    path = tmp_path / "plan.md"
+    body = "# 某区实施方案\n\n二、主要任务\n\n1.推进建设。（责任单位：区水务局）\n\n"
+    path.write_text(body + "\n\n".join(cells) + "\n", encoding="utf-8")
+    rows = [t for t in extract_path(path).tasks if t.title != "推进建设"]
+    assert [(t.number, t.title, [u.text for u in t.responsible]) for t in rows] == [
+        ("1", "海绵城市建设管理", ["区建设管理委", "区水务局", "区交通委", "各街镇"]),
+        ("2", "海绵型公园", ["区绿化市容局"]),
+    ]
