@@ -425,7 +425,15 @@ def _read_framing_part(src: SourceText, group: list[_Block], out: Outline) -> No
     part = "safeguards" if _SAFEGUARDS.search(src.text[group[0].head.rest:group[0].head.end]) else "framing"
     found = Outline()
     _read_part(src, group, part, None, found)
-    out.tasks.extend(t for t in found.tasks if t.leads or t.participants or t.responsible)
+    tasks = [t for t in found.tasks if t.leads or t.participants or t.responsible]
+    head = group[0]
+    if not found.tasks and head.lines:
+        # one paragraph under the heading, with its own unit bracket: the part is one task
+        text, offsets = _logical(src, head.lines, head.lines[0].start)
+        task = _make_task(src, text, offsets, head.head.label, 0, part, None)
+        task.domain = domain_name(src.text[head.head.rest:head.head.end])
+        tasks = [task] if task.leads or task.participants or task.responsible else []
+    out.tasks.extend(tasks)
 
 
 def _new_domain(src: SourceText, block: _Block, part: str, out: Outline) -> Domain:

@@ -109,3 +109,13 @@ def test_the_notices_list_of_attachments_is_not_an_annex() -> None:
     text = ("二、主要任务\n1.推进工作。（责任单位：县民政局）\n"
             "附件:1.某县改革清单\n2.某县项目清单\n附件1\n某县改革清单\n")
     assert [t.title for t in read_outline(SourceText(text)).tasks] == ["推进工作"]
+
+
+def test_a_safeguards_paragraph_with_its_own_bracket_is_one_task() -> None:
+    text = ("一、主要任务\n（一）全面实施光伏工程。推进建设。\n（责任单位：区发展改革委、区建管委）\n二、保障措施\n"
+            "区发展改革委整体部署相关工作，形成合力。制定考核机制。\n（责任单位：区发展改革委、各相关部门，各街道管理办）\n"
+            "三、工作要求\n加强宣传。营造氛围。\n")
+    tasks = read_outline(SourceText(text)).tasks
+    assert [(t.part, t.number, t.title, t.domain, [u.text for u in t.responsible]) for t in tasks][1:] == [
+        ("safeguards", "二、", "区发展改革委整体部署相关工作，形成合力", "保障措施",
+         ["区发展改革委", "各相关部门", "各街道管理办"])]
