@@ -51,8 +51,9 @@ _TASK_PART = re.compile(
     r"任务|重点工作|主要工作|工作举措|主要举措|重点举措|具体举措|工作措施|主要措施|重点措施|具体措施|"
     r"推进情况|进展情况|工作情况|完成情况|工作成效|主要做法|工作开展"
 )
-# Parts that frame a plan rather than list its tasks.
-_FRAME_PART = re.compile(r"总体要求|指导思想|基本原则|目标|保障|组织实施|实施路径|工作要求|背景|原则|意义|形势")
+# Parts that frame a plan rather than list its tasks (and the procedure of an assessment scheme).
+_FRAME_PART = re.compile(r"总体要求|指导思想|基本原则|目标|保障|组织实施|实施路径|工作要求|背景|原则|意义|形势|"
+                         r"考评|适用范围|结果应用|结果运用")
 # An annex heading on its own line: 附件 / 附件2 / 附件2：title, but not the notice's list of
 # attachments (附件：1.X 2.Y)
 _ANNEX_HEAD = re.compile(r"^[ \t\u3000]*附件[ \t\u3000]*(\d*)[ \t\u3000]*(?![:：]?[ \t\u3000]*\d+[.．、])[^\n]{0,60}$",
