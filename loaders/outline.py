@@ -60,6 +60,7 @@ _ANNEX_HEAD = re.compile(r"^[ \t\u3000]*附件[ \t\u3000]*(\d*)[ \t\u3000]*(?![:
                          re.MULTILINE)
 # A score an assessment list gives a section: （3分）, (0.5分)
 _SCORE = re.compile(r"[ \t\u3000]*[(（][ \t\u3000]*\d+(?:\.\d+)?[ \t\u3000]*分[ \t\u3000]*[)）]$")
+_PART_NAME_MAX = 20  # a longer first clause is a sentence, not the name of a part
 _SAFEGUARDS = re.compile(r"保障|组织实施|工作要求")
 # A line ends a sentence or a bracket: the next line is a new paragraph, not a wrapped one.
 _LINE_END = re.compile(r"[。；;：:！？!?)）】]\s*$")
@@ -161,10 +162,21 @@ def _logical(src: SourceText, lines: list[_Line], start: int) -> tuple[str, list
     return "".join(chars), offsets
 
 
+def _part_name(heading: str) -> str:
+    """The name a 一、 heading gives its part, or "" when the heading runs on as a sentence (一、对…的省，给予…).
+
+    >>> _part_name("二、保障措施。"), _part_name("对年度目标任务完成情况好、地方投资落实到位的省（区、市），给予支持")
+    ('二、保障措施', '')
+    """
+    name = re.split(r"[。，,；;：:(（]", heading.strip(), maxsplit=1)[0]
+    return name if len(name) <= _PART_NAME_MAX else ""
+
+
 def _part_kind(heading: str) -> str | None:
-    if _NEXT_PART.search(heading):
+    name = _part_name(heading)
+    if _NEXT_PART.search(name):
         return "next-steps"
-    if _TASK_PART.search(heading):
+    if _TASK_PART.search(name):
         return "body"
     return None
 
@@ -377,8 +389,14 @@ def read_outline(src: SourceText, regions: list[tuple[int, int]] | None = None, 
     for group, kind in zip(groups, kinds, strict=True):
         head = group[0].head
         domain = None
-        if l1_as_domains and head.kind == "L1" and not _FRAME_PART.search(src.text[head.rest:head.end]):
+        if l1_as_domains and head.kind == "L1" and not _FRAME_PART.search(_part_name(src.text[head.rest:head.end])):
             kind = "body"
+        task = _section_task(src, group, kind) if kind and head.kind == "L1" and len(group) == 1 else None
+        if task is not None:
+            # 一、 items that name who does them (a list of measures) are the tasks themselves
+            out.tasks.append(task)
+            continue
+        if l1_as_domains and kind == "body" and head.kind == "L1":
             domain = _new_domain(src, group[0], kind, out)
         if kind:
             _read_part(src, group, kind, domain, out)
@@ -427,14 +445,34 @@ def _read_framing_part(src: SourceText, group: list[_Block], out: Outline) -> No
     found = Outline()
     _read_part(src, group, part, None, found)
     tasks = [t for t in found.tasks if t.leads or t.participants or t.responsible]
-    head = group[0]
-    if not found.tasks and head.lines:
+    if not found.tasks:
         # one paragraph under the heading, with its own unit bracket: the part is one task
-        text, offsets = _logical(src, head.lines, head.lines[0].start)
-        task = _make_task(src, text, offsets, head.head.label, 0, part, None)
-        task.domain = domain_name(src.text[head.head.rest:head.head.end])
-        tasks = [task] if task.leads or task.participants or task.responsible else []
+        task = _section_task(src, group, part)
+        tasks = [task] if task is not None else []
     out.tasks.extend(tasks)
+
+
+def _section_task(src: SourceText, group: list[_Block], part: str) -> Task | None:
+    """A 一、 section without numbered items as one task, when its text names units with a role.
+
+    A heading that is only a name (二、保障措施) names the section, and the task is
+    the paragraph under it; a heading that runs on as a sentence is the task.
+    """
+    block = group[0]
+    if any(b.head.kind != "text" for b in group[1:]) or _points(src.text[block.head.rest:block.end]):
+        return None
+    heading = src.text[block.head.rest:block.head.end]
+    named = bool(block.lines) and not re.search(r"[。；;(（]", heading)
+    lines = [ln for b in group for ln in ([*b.lines] if b is block else [b.head, *b.lines])]
+    lines = lines if named else [block.head, *lines]
+    if not lines:
+        return None
+    start = lines[0].start if named else block.head.rest
+    text, offsets = _logical(src, lines, start)
+    task = _make_task(src, text, offsets, block.head.label, 0, part, None)
+    if named:
+        task.domain = domain_name(heading)
+    return task if task.leads or task.participants or task.responsible else None
 
 
 def _new_domain(src: SourceText, block: _Block, part: str, out: Outline) -> Domain:

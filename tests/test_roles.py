@@ -121,3 +121,14 @@ def test_a_safeguards_paragraph_with_its_own_bracket_is_one_task() -> None:
     assert [(t.part, t.number, t.title, t.domain, [u.text for u in t.responsible]) for t in tasks][1:] == [
         ("safeguards", "二、", "区发展改革委整体部署相关工作，形成合力", "保障措施",
          ["区发展改革委", "各相关部门", "各街道管理办"])]
+
+
+def test_measures_numbered_as_sections_that_name_who_does_them_are_tasks() -> None:
+    text = ("某某通知\n一、对年度目标任务完成情况好的省（区、市），给予优先支持。（交通运输部、财政部负责）\n"
+            "二、对推进质量工作成效突出的市（地、州、盟），给予倾斜支持。（市场监管总局负责）\n"
+            "三、对成效明显的县（市、区、旗），予以奖励。（国家发展改革委会同有关部门负责）\n")
+    assert [(t.number, r) for t, r in zip(read_outline(SourceText(text)).tasks, _roles(text), strict=True)] == [
+        ("一、", ("对年度目标任务完成情况好的省（区、市），给予优先支持", [], [], ["交通运输部", "财政部"])),
+        ("二、", ("对推进质量工作成效突出的市（地、州、盟），给予倾斜支持", [], [], ["市场监管总局"])),
+        ("三、", ("对成效明显的县（市、区、旗），予以奖励", ["国家发展改革委"], ["有关部门"], [])),
+    ]
