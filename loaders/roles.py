@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
-from policykg.loaders.units import is_unit, squeeze
+from policykg.loaders.units import is_unit, list_items, squeeze
 from policykg.ontology import data_path
 
 ROLES = ("lead", "participant", "responsible", "person")
@@ -173,7 +173,7 @@ def _labelled(text: str, start: int, end: int) -> list[RoleList]:
 
 
 def _all_units(text: str) -> bool:
-    names = [n for n in re.split(r"[、,，/]", text) if n.strip()]
+    names = [n for n in list_items(text) if n.strip()]
     return bool(names) and all(is_unit(n) or is_unit(n.removesuffix("等")) for n in names)
 
 
@@ -204,7 +204,7 @@ def _inline(text: str, start: int, end: int, lead_first: bool) -> list[RoleList]
         if not lists or not all(_all_units(r.text) for r in lists):
             continue
         if lead_first and role == "responsible" and co < 0:
-            first = re.split(r"[、,，/]", text[s:units_end], maxsplit=1)[0]
+            first = list_items(text[s:units_end])[0]
             cut = s + len(first)
             lists = [RoleList("lead", s, cut, first)]
             rest_s, rest_e = _trim(text, cut + 1, units_end)
