@@ -153,7 +153,9 @@ def _logical(src: SourceText, lines: list[_Line], start: int) -> tuple[str, list
         s = max(ln.start, start)
         if s >= ln.end:
             continue
-        if prev is not None and _LINE_END.search(src.text, prev.start, prev.end):
+        # a blank line between two lines is a paragraph break whatever the first ends with
+        if prev is not None and (_LINE_END.search(src.text, prev.start, prev.end)
+                                 or src.text.count("\n", prev.end, s) > 1):
             chars.append("\n")
             offsets.append(prev.end)
         chars.extend(src.text[s:ln.end])

@@ -145,3 +145,8 @@ def test_unit_lists_keep_groups_whole_and_split_a_group_joined_by_he() -> None:
         ([], [], ["市场监管总局", "各县（市、区）"]),
         (["生态环境部"], ["试点城市政府"], []),
     ]
+
+
+def test_a_heading_without_a_full_stop_ends_at_the_blank_line_after_it() -> None:
+    text = "二、主要任务\n\n（一）开展区级城市体检\n\n区级城市体检主要从生态宜居等方面开展。（区建设管理委负责）\n"
+    assert _roles(text) == [("开展区级城市体检", [], [], ["区建设管理委"])]
