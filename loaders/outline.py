@@ -30,7 +30,7 @@ from functools import lru_cache
 
 from policykg.loaders.metadata import header_end
 from policykg.loaders.model import Domain, PersonRef, SourceText, Task, UnitRef
-from policykg.loaders.roles import lead_first_from, role_lists
+from policykg.loaders.roles import lead_first_from, prose_roles, role_lists
 from policykg.loaders.units import is_person_name, is_unit, person, split_units
 from policykg.loaders.years import deadline_years
 
@@ -264,7 +264,8 @@ def _roles(src: SourceText, text: str, offsets: list[int]) -> _Roles:
     out = _Roles()
     at = _lead_first(src.text)
     first_at = next((i for i, o in enumerate(offsets) if o >= at), len(text) + 1)
-    for r in role_lists(text, first_at):
+    # roles stated in prose count only where the text gives no role list of its own
+    for r in role_lists(text, first_at) or prose_roles(text):
         s, e = offsets[r.start], offsets[r.end - 1] + 1
         if r.role == "person":
             _add_persons(src, out.persons, s, e)

@@ -35,6 +35,11 @@ _QUALIFIERS = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?(?:和单�
 _CLAUSE_SPLIT = re.compile(r"[，,；;。]")
 _SENTENCE_END = re.compile(r"[。\n(（]")
 _CO = "会同"  # "A会同B负责": A leads, B takes part
+# Roles in running text: 由县发改局牵头 / (sentence start) 区建设管理委会同区规划资源局、…
+_PROSE_LEAD = re.compile(r"由([^，,。；;：:\n由]{2,60}?)(?:牵头负责|牵头)")
+_PROSE_CO = re.compile(r"(?:^|(?<=[。；;\n]))[ \t\u3000]*([^，,。；;：:\n]{2,30}?)(?:要|应当|应|将|负责)?会同")
+_GROUP_THEN_VERB = re.compile(r"((?:各|相关|有关|其他)[\u4e00-\u9fff]{0,6}?(?:部门|单位|机构))[\u4e00-\u9fff]")
+_SENTENCE_OR_CLAUSE = re.compile(r"[，,。；;\n]")
 
 
 @dataclass(frozen=True)
@@ -258,4 +263,52 @@ def role_lists(text: str, lead_first_at: int | None = None) -> list[RoleList]:
         end = stop.start() if stop else len(text)
         out.extend(replace(r, opens=m.start()) for r in _labelled(text, m.start(), end))
         taken.append((m.start(), end))
+    return sorted(out, key=lambda r: r.start)
+
+
+def _unit_run(text: str, start: int, end: int) -> tuple[int, int]:
+    """The leading units of the list at ``text[start:end]``: up to the first item that is not a unit."""
+    pos = start
+    stop = start
+    for item in list_items(text[start:end]):
+        at = text.find(item, pos, end)
+        group = _GROUP_THEN_VERB.match(item)
+        if group:
+            # 有关部门制定清单: the group ends at its noun, the sentence goes on
+            return start, at + group.end(1)
+        if not is_unit(item):
+            head = item.split("等", 1)[0]  # 区经委等部门制定方案: the list ends at 等
+            if head != item and is_unit(head):
+                stop = at + len(head)
+            break
+        stop = at + len(item)
+        pos = stop
+    return start, stop
+
+
+def prose_roles(text: str) -> list[RoleList]:
+    """Roles stated in running text: ``由X牵头``, and ``X会同Y、Z…`` opening a sentence.
+
+    For a task whose text gives no role list; a position (由分管副区长牵头) is not a unit.
+
+    >>> text = "建立机制，由县发改局牵头。区建设管理委会同区规划资源局、区经委等部门制定方案。"
+    >>> [(r.role, r.text) for r in prose_roles(text)]
+    [('lead', '县发改局'), ('lead', '区建设管理委'), ('participant', '区规划资源局、区经委')]
+    >>> [(r.role, r.text) for r in prose_roles("市场监管总局要会同有关部门制定清单。")]
+    [('lead', '市场监管总局'), ('participant', '有关部门')]
+    >>> prose_roles("由分管副区长牵头统筹协调。")
+    []
+    """
+    out: list[RoleList] = []
+    for m in _PROSE_LEAD.finditer(text):
+        if _all_units(m.group(1)):
+            out.append(RoleList("lead", m.start(1), m.end(1), m.group(1), m.start()))
+    for m in _PROSE_CO.finditer(text):
+        if not is_unit(m.group(1)):
+            continue
+        end = _SENTENCE_OR_CLAUSE.search(text, m.end())
+        s, e = _unit_run(text, m.end(), end.start() if end else len(text))
+        if e > s:
+            out.append(RoleList("lead", m.start(1), m.end(1), m.group(1), m.start(1)))
+            out.append(RoleList("participant", s, e, text[s:e], m.start(1)))
     return sorted(out, key=lambda r: r.start)

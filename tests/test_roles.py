@@ -150,3 +150,16 @@ def test_unit_lists_keep_groups_whole_and_split_a_group_joined_by_he() -> None:
 def test_a_heading_without_a_full_stop_ends_at_the_blank_line_after_it() -> None:
     text = "二、主要任务\n\n（一）开展区级城市体检\n\n区级城市体检主要从生态宜居等方面开展。（区建设管理委负责）\n"
     assert _roles(text) == [("开展区级城市体检", [], [], ["区建设管理委"])]
+
+
+def test_leads_stated_in_prose_count_when_the_task_has_no_role_list() -> None:
+    text = ("二、主要任务\n1.建立联席会议制度。由县发改局牵头，定期会商。\n"
+            "2.编制方案。区建设管理委会同区规划资源局、区经委等部门制定方案。\n"
+            "3.统筹协调。由分管副区长牵头统筹协调重大事项。\n"
+            "4.推进改造。区建设管理委会同区规划资源局推进。（责任单位：区房管局）\n")
+    assert [r[1:] for r in _roles(text)] == [
+        (["县发改局"], [], []),
+        (["区建设管理委"], ["区规划资源局", "区经委"], []),
+        ([], [], []),
+        ([], [], ["区房管局"]),
+    ]
