@@ -61,6 +61,10 @@ _ANNEX_HEAD = re.compile(r"^[ \t\u3000]*附件[ \t\u3000]*(\d*)[ \t\u3000]*(?![:
 # A score an assessment list gives a section: （3分）, (0.5分)
 _SCORE = re.compile(r"[ \t\u3000]*[(（][ \t\u3000]*\d+(?:\.\d+)?[ \t\u3000]*分[ \t\u3000]*[)）]$")
 _PART_NAME_MAX = 20  # a longer first clause is a sentence, not the name of a part
+# A heading run on after a sentence end, in a line whose breaks were lost
+# (a heading without a full stop runs straight into the next number: 二、重点任务（一）…贸易1.扩大…)
+_RUN_ON = re.compile(rf"(?<![第\d.．、{_CN_NUM}])[ \t\u3000]*(?:(?P<L1>[{_CN_NUM}]+、)|(?P<L2>[(（][{_CN_NUM}]+[)）])|"
+                     r"(?P<L3>\d{1,2}[.．、](?![\d%％])))")
 _SAFEGUARDS = re.compile(r"保障|组织实施|工作要求")
 # A line ends a sentence or a bracket: the next line is a new paragraph, not a wrapped one.
 _LINE_END = re.compile(r"[。；;：:！？!?)）】]\s*$")
@@ -106,6 +110,15 @@ def _in_regions(start: int, end: int, regions: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in regions)
 
 
+def _classify_text(text: str, start: int, end: int) -> tuple[str, str] | None:
+    """(kind, label) of the heading that opens ``text[start:end]``, if one does (一是 points aside)."""
+    for kind, pattern in (("L1", _L1), ("L2", _L2), ("L3", _L3)):
+        m = pattern.match(text, start, end)
+        if m:
+            return kind, m.group(1)
+    return None
+
+
 def _classify(src: SourceText, start: int, end: int) -> _Line:
     text = src.text
     for kind, pattern in (("L1", _L1), ("L2", _L2), ("L3", _L3), ("POINT", _POINT)):
@@ -120,15 +133,66 @@ def _strip_span(src: SourceText, start: int, line: str) -> tuple[int, int]:
     return start + lead, start + len(line.rstrip())
 
 
+def _numeral(label: str) -> int:
+    """The value of a heading number: 3, 十二, 二十一.
+
+    >>> _numeral("3"), _numeral("十二"), _numeral("二十一"), _numeral("十")
+    (3, 12, 21, 10)
+    """
+    if label.isdigit():
+        return int(label)
+    tens, _, ones = label.rpartition("十")
+    if "十" not in label:
+        return _CN_NUM.index(label) + 1 if label in _CN_NUM else 0
+    return (_CN_NUM.index(tens) + 1 if tens else 1) * 10 + (_CN_NUM.index(ones) + 1 if ones else 0)
+
+
+def _run_on_headings(text: str, start: int, end: int) -> list[int]:
+    """Where headings start inside one line whose line breaks were lost (一、…。二、…。三、…).
+
+    A heading counts when it follows a sentence end and continues a run of the same
+    kind of numbers (二、 after 一、, 3. after 2.); a single 1. in a sentence does not.
+    """
+    by_kind: dict[str, list[tuple[int, int]]] = {}
+    first = _classify_text(text, start, end)
+    if first is not None:  # the line's own heading starts the run
+        by_kind[first[0]] = [(start, _numeral(re.sub(r"[^\d一二三四五六七八九十]", "", first[1])))]
+    for m in _RUN_ON.finditer(text, start, end):
+        kind = next(k for k, v in m.groupdict().items() if v)
+        by_kind.setdefault(kind, []).append((m.start(kind), _numeral(re.sub(r"[^\d一二三四五六七八九十]", "",
+                                                                              m.group(kind)))))
+    cuts: list[int] = []
+    for marks in by_kind.values():
+        run = [at for i, (at, n) in enumerate(marks) if (i and n == marks[i - 1][1] + 1)
+               or (i + 1 < len(marks) and marks[i + 1][1] == n + 1)]
+        if len(run) >= 2:
+            cuts.extend(at for at in run if at > start)
+    if cuts:
+        # a line found run on: a first heading of any kind (（一）, 1.) opens a level there too
+        cuts.extend(at for marks in by_kind.values() for at, n in marks if n == 1 and at > start)
+    return sorted(set(cuts))
+
+
+def _segments(src: SourceText) -> list[tuple[int, str, int, int]]:
+    """(line start, line, stripped start, stripped end) of every line, a run-on line cut at its headings."""
+    out = []
+    for line_start, line in src.lines():
+        s, e = _strip_span(src, line_start, line)
+        cuts = [c for c in _run_on_headings(src.text, s, e) if c > s]
+        for a, b in zip([s, *cuts], [*cuts, e], strict=True):
+            seg_s, seg_e = _strip_span(src, a, src.text[a:b])
+            out.append((a if a != s else line_start, src.text[a:b], seg_s, seg_e))
+    return out
+
+
 def _blocks(src: SourceText, start: int, regions: list[tuple[int, int]]) -> tuple[list[_Block], int]:
     """Heading blocks of the body from ``start``: each heading with the lines it carries."""
     blocks: list[_Block] = []
     current: _Block | None = None
     stop = len(src.text)
-    for line_start, line in src.lines():
+    for line_start, line, s, e in _segments(src):
         if line_start < start or not line.strip():
             continue
-        s, e = _strip_span(src, line_start, line)
         if _in_regions(s, e, regions):
             current = None  # a table ends whatever paragraph ran into it
             continue
@@ -378,6 +442,10 @@ def read_outline(src: SourceText, regions: list[tuple[int, int]] | None = None, 
     """
     regions = sorted(regions or [])
     begin = header_end(src) if start is None else start
+    if start is None and begin >= len(src.text):
+        # no 一、 opens a line: in a text whose line breaks were lost, the first run-on one
+        begin = next((seg_s for _, _, seg_s, seg_e in _segments(src)
+                      if (_classify_text(src.text, seg_s, seg_e) or ("",))[0] == "L1"), begin)
     blocks, stop = _blocks(src, begin, regions)
     out = Outline(body=(begin, stop))
     groups = _groups(blocks)
@@ -447,7 +515,8 @@ def _read_framing_part(src: SourceText, group: list[_Block], out: Outline) -> No
     part = "safeguards" if _SAFEGUARDS.search(src.text[group[0].head.rest:group[0].head.end]) else "framing"
     found = Outline()
     _read_part(src, group, part, None, found)
-    tasks = [t for t in found.tasks if t.leads or t.participants or t.responsible]
+    # a role in a list (a bracket, 责任单位：), not one told in prose, makes a framing item a task
+    tasks = [t for t in found.tasks if (t.leads or t.participants or t.responsible) and role_lists(t.text)]
     if not found.tasks:
         # one paragraph under the heading, with its own unit bracket: the part is one task
         task = _section_task(src, group, part)
@@ -475,7 +544,7 @@ def _section_task(src: SourceText, group: list[_Block], part: str) -> Task | Non
     task = _make_task(src, text, offsets, block.head.label, 0, part, None)
     if named:
         task.domain = domain_name(heading)
-    return task if task.leads or task.participants or task.responsible else None
+    return task if (task.leads or task.participants or task.responsible) and role_lists(task.text) else None
 
 
 def _new_domain(src: SourceText, block: _Block, part: str, out: Outline) -> Domain:

@@ -15,7 +15,7 @@ from functools import cache
 import pytest
 from gold import REALWORLD_DOCS_DIR, REALWORLD_GOLD_DIR, DocumentScore, gold_stems, load_gold, score_document, total
 
-from policykg.loaders.extract import extract_path
+from policykg.loaders.extract import extract_path, extract_text
 from policykg.loaders.model import ExtractedDocument
 
 # stem -> (tasks recall, tasks precision, roles F1) floors, as measured
@@ -73,3 +73,15 @@ def test_tasks_and_roles_overall() -> None:
 def test_articles_only_documents_yield_no_tasks(name: str) -> None:
     doc = _extracted(name)
     assert doc.tasks == [], [(t.number, t.title) for t in doc.tasks[:5]]
+
+
+def test_a_body_whose_line_breaks_were_lost_scores_as_the_original() -> None:
+    """A crawled page is often a header block and then the whole body on one line."""
+    stem = "rw02-anhui-rcep-opinions-2022"
+    gold = load_gold(stem, REALWORLD_GOLD_DIR)
+    lines = (REALWORLD_DOCS_DIR / gold["file"]).read_text(encoding="utf-8").split("\n")
+    body_at = next(i for i, line in enumerate(lines) if line.strip().startswith("一、"))
+    text = "\n".join(lines[:body_at]) + "\n" + "".join(line.strip() for line in lines[body_at:]) + "\n"
+    score = score_document(gold, extract_text(text, gold["file"]).tasks)
+    original = _score(stem)
+    assert (score.tasks, score.roles) == (original.tasks, original.roles), f"tasks {score.tasks}; roles {score.roles}"

@@ -163,3 +163,19 @@ def test_leads_stated_in_prose_count_when_the_task_has_no_role_list() -> None:
         ([], [], []),
         ([], [], ["区房管局"]),
     ]
+
+
+def test_a_body_whose_line_breaks_were_lost_is_cut_at_its_numbering() -> None:
+    text = ("某省关于推进开放的实施意见\n一、发展目标。全面拓展合作。二、重点任务。（一）发展货物贸易。"
+            "1.扩大优势产品出口。建立清单。（省商务厅牵头，合肥海关配合）2.积极扩大进口。推动多元化。（省商务厅负责）"
+            "3.用好原产地规则。加强培训。（合肥海关负责）三、保障措施。加强组织领导。\n")
+    assert _roles(text) == [
+        ("扩大优势产品出口", ["省商务厅"], ["合肥海关"], []),
+        ("积极扩大进口", [], [], ["省商务厅"]),
+        ("用好原产地规则", [], [], ["合肥海关"]),
+    ]
+
+
+def test_a_lone_number_after_a_full_stop_does_not_cut_a_paragraph() -> None:
+    text = "二、重点任务\n1.提升服务。完成率达到90%。2.0版本平台上线，加快建设。（县数据局负责）\n"
+    assert _roles(text) == [("提升服务", [], [], ["县数据局"])]
