@@ -34,6 +34,7 @@ _QUALIFIERS = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?(?:和单�
                          r"(?:按职责分工|按照职责分工|按职责|依职责|分别|共同)?$")
 _CLAUSE_SPLIT = re.compile(r"[，,；;。]")
 _SENTENCE_END = re.compile(r"[。\n(（]")
+_MAX_LIST = 400  # characters: no bracket holding a unit list is longer
 _CO = "会同"  # "A会同B负责": A leads, B takes part
 # Roles in running text: 由县发改局牵头 / (sentence start) 区建设管理委会同区规划资源局、…
 _PROSE_LEAD = re.compile(r"由([^，,。；;：:\n由]{2,60}?)(?:牵头负责|牵头)")
@@ -139,23 +140,25 @@ def lead_first_from(text: str) -> int:
     return m.start()
 
 
-def bracket_end(text: str, open_at: int) -> int:
-    """Index after the bracket closing the one opened at ``open_at`` (nesting allowed), or -1.
+def bracket_pairs(text: str) -> dict[int, int]:
+    """Open bracket offset -> the offset after its closing bracket, for every closed pair (one pass).
 
-    >>> bracket_end("（A（B）C）D", 0)
-    7
+    A bracket longer than a unit list can be (``_MAX_LIST`` characters) is left out: an
+    unclosed （ must not swallow the paragraphs after it.
+
+    >>> bracket_pairs("（A（B）C）D（")
+    {2: 5, 0: 7}
     """
-    depth = 0
-    for i in range(open_at, len(text)):
-        if text[i] in "(（":
-            depth += 1
-        elif text[i] in ")）":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        elif text[i] in "。\n" and depth == 1 and i - open_at > 200:
-            break
-    return -1
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for i, ch in enumerate(text):
+        if ch in "(（":
+            stack.append(i)
+        elif ch in ")）" and stack:
+            start = stack.pop()
+            if i - start <= _MAX_LIST:
+                pairs[start] = i + 1
+    return pairs
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -240,22 +243,16 @@ def role_lists(text: str, lead_first_at: int | None = None) -> list[RoleList]:
     first_at = len(text) + 1 if lead_first_at is None else lead_first_at
     out: list[RoleList] = []
     taken: list[tuple[int, int]] = []
-    i = 0
-    while i < len(text):
-        if text[i] not in "(（":
-            i += 1
-            continue
-        end = bracket_end(text, i)
-        if end < 0:
-            i += 1
+    covered = -1  # a bracket nested in a list belongs to it; others may hold lists of their own
+    for i, end in sorted(bracket_pairs(text).items()):
+        if i < covered:
             continue
         inner_s, inner_e = i + 1, end - 1
         found = _labelled(text, inner_s, inner_e) or _inline(text, inner_s, inner_e, i >= first_at)
-        out.extend(replace(r, opens=i) for r in found)
-        # a bracket nested in a list belongs to it; others may hold lists of their own
-        i = end if found else i + 1
         if found:
-            taken.append((inner_s - 1, end))
+            out.extend(replace(r, opens=i) for r in found)
+            taken.append((i, end))
+            covered = end
     for m in _label_pattern().finditer(text):
         if any(s <= m.start() < e for s, e in taken):
             continue

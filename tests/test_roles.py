@@ -179,3 +179,8 @@ def test_a_body_whose_line_breaks_were_lost_is_cut_at_its_numbering() -> None:
 def test_a_lone_number_after_a_full_stop_does_not_cut_a_paragraph() -> None:
     text = "二、重点任务\n1.提升服务。完成率达到90%。2.0版本平台上线，加快建设。（县数据局负责）\n"
     assert _roles(text) == [("提升服务", [], [], ["县数据局"])]
+
+
+def test_unclosed_brackets_neither_swallow_a_list_nor_stall_the_reading() -> None:
+    noise = "（" * 20000
+    assert _roles(f"二、重点任务\n1.推进工作。{noise}说明。（县民政局负责）\n") == [("推进工作", [], [], ["县民政局"])]
