@@ -184,3 +184,9 @@ def test_a_lone_number_after_a_full_stop_does_not_cut_a_paragraph() -> None:
 def test_unclosed_brackets_neither_swallow_a_list_nor_stall_the_reading() -> None:
     noise = "（" * 20000
     assert _roles(f"二、重点任务\n1.推进工作。{noise}说明。（县民政局负责）\n") == [("推进工作", [], [], ["县民政局"])]
+
+
+def test_the_bracket_on_its_own_paragraph_after_the_task_is_the_tasks() -> None:
+    text = ("一、主要任务\n（一）全面实施光伏工程\n推进光伏建设，到2030年应装尽装。\n\n（责任单位：区发展改革委、区建管委）\n"
+            "（二）开展新建建筑光伏项目\n推进新建建筑光伏。\n\n（责任单位：区建管委）\n")
+    assert [r[3] for r in _roles(text)] == [["区发展改革委", "区建管委"], ["区建管委"]]
