@@ -187,6 +187,7 @@ def test_unclosed_brackets_neither_swallow_a_list_nor_stall_the_reading() -> Non
 
 
 def test_the_bracket_on_its_own_paragraph_after_the_task_is_the_tasks() -> None:
-    text = ("一、主要任务\n（一）全面实施光伏工程\n推进光伏建设，到2030年应装尽装。\n\n（责任单位：区发展改革委、区建管委）\n"
+    text = ("一、主要任务\n（一）全面实施光伏工程\n推进光伏建设，到2030年应装尽装。\n\n"
+            "（责任单位：区发展改革委、区建管委）\n"
             "（二）开展新建建筑光伏项目\n推进新建建筑光伏。\n\n（责任单位：区建管委）\n")
     assert [r[3] for r in _roles(text)] == [["区发展改革委", "区建管委"], ["区建管委"]]
