@@ -15,7 +15,7 @@ from functools import cache
 import pytest
 from gold import REALWORLD_DOCS_DIR, REALWORLD_GOLD_DIR, DocumentScore, gold_stems, load_gold, score_document, total
 
-from policykg.loaders.extract import extract_path, extract_text
+from policykg.loaders.extract import extract_path, extract_text, iter_sources
 from policykg.loaders.model import ExtractedDocument
 
 # stem -> (tasks recall, tasks precision, roles F1) floors, as measured
@@ -85,3 +85,9 @@ def test_a_body_whose_line_breaks_were_lost_scores_as_the_original() -> None:
     score = score_document(gold, extract_text(text, gold["file"]).tasks)
     original = _score(stem)
     assert (score.tasks, score.roles) == (original.tasks, original.roles), f"tasks {score.tasks}; roles {score.roles}"
+
+
+def test_a_folder_walk_reads_every_document_of_the_folder() -> None:
+    """Markdown included: no file of the folder is left out of a build."""
+    every = sorted(p for p in REALWORLD_DOCS_DIR.iterdir() if p.is_file() and p.name.lower() != "readme.md")
+    assert list(iter_sources([REALWORLD_DOCS_DIR])) == every
