@@ -60,6 +60,7 @@ _ANNEX_HEAD = re.compile(r"^[ \t\u3000]*附件[ \t\u3000]*(\d*)[ \t\u3000]*(?![:
                          re.MULTILINE)
 # A score an assessment list gives a section: （3分）, (0.5分)
 _SCORE = re.compile(r"[ \t\u3000]*[(（][ \t\u3000]*\d+(?:\.\d+)?[ \t\u3000]*分[ \t\u3000]*[)）]$")
+_TITLE_LINE_MAX = 16  # characters: a numbered heading this short and without punctuation is a title line
 _PART_NAME_MAX = 20  # a longer first clause is a sentence, not the name of a part
 # A heading run on after a sentence end, in a line whose breaks were lost
 # (a heading without a full stop runs straight into the next number: 二、重点任务（一）…贸易1.扩大…)
@@ -208,6 +209,17 @@ def _blocks(src: SourceText, start: int, regions: list[tuple[int, int]]) -> tupl
     return blocks, stop
 
 
+def _title_line(src: SourceText, line: _Line) -> bool:
+    """A numbered heading that is only a short title ((一)建立专区监督管理体系): a paragraph of its own.
+
+    A line a PDF wrapped runs to the width of the page; a title stops well short of it.
+    """
+    if line.kind == "text":
+        return False
+    title = src.text[line.rest:line.end].strip()
+    return 0 < len(title) <= _TITLE_LINE_MAX and not re.search(r"[，,、；;：:。“”\"]", title)
+
+
 def _logical(src: SourceText, lines: list[_Line], start: int) -> tuple[str, list[int]]:
     """Text of ``lines`` from offset ``start``, wrapped lines joined, with source offsets."""
     chars: list[str] = []
@@ -217,9 +229,11 @@ def _logical(src: SourceText, lines: list[_Line], start: int) -> tuple[str, list
         s = max(ln.start, start)
         if s >= ln.end:
             continue
-        # a blank line between two lines is a paragraph break whatever the first ends with
+        # a blank line between two lines is a paragraph break whatever the first ends with,
+        # and so is a short numbered heading printed as a line of its own
         if prev is not None and (_LINE_END.search(src.text, prev.start, prev.end)
-                                 or src.text.count("\n", prev.end, s) > 1):
+                                 or src.text.count("\n", prev.end, s) > 1
+                                 or _title_line(src, prev)):
             chars.append("\n")
             offsets.append(prev.end)
         chars.extend(src.text[s:ln.end])
