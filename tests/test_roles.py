@@ -194,6 +194,7 @@ def test_the_bracket_on_its_own_paragraph_after_the_task_is_the_tasks() -> None:
 
 
 def test_a_short_numbered_title_line_is_a_paragraph_of_its_own() -> None:
-    text = ("二、主要任务\n（一）建立专区监督管理体系\n北京市大数据工作推进小组负责数据专区的统筹。（市经济和信息化局负责）\n"
+    text = ("二、主要任务\n（一）建立专区监督管理体系\n"
+            "北京市大数据工作推进小组负责数据专区的统筹。（市经济和信息化局负责）\n"
             "（二）落实专区运营主体责任\n运营单位作为专区运营主体。\n")
     assert [r[0] for r in _roles(text)] == ["建立专区监督管理体系", "落实专区运营主体责任"]
