@@ -60,6 +60,9 @@ _ANNEX_HEAD = re.compile(r"^[ \t\u3000]*附件[ \t\u3000]*(\d*)[ \t\u3000]*(?![:
                          re.MULTILINE)
 # A score an assessment list gives a section: （3分）, (0.5分)
 _SCORE = re.compile(r"[ \t\u3000]*[(（][ \t\u3000]*\d+(?:\.\d+)?[ \t\u3000]*分[ \t\u3000]*[)）]$")
+# An article of a regulation-style text, opening its line: 第3条 / 第 12 条 / 第十二条
+_ARTICLE = re.compile(r"^[ \t\u3000]*第[ \t\u3000]*[0-9０-９一二三四五六七八九十百零]+[ \t\u3000]*条", re.MULTILINE)
+_MIN_ARTICLES = 3
 _TITLE_LINE_MAX = 16  # characters: a numbered heading this short and without punctuation is a title line
 _PART_NAME_MAX = 20  # a longer first clause is a sentence, not the name of a part
 # A heading run on after a sentence end, in a line whose breaks were lost
@@ -489,6 +492,13 @@ def read_outline(src: SourceText, regions: list[tuple[int, int]] | None = None, 
             _read_framing_part(src, group, out)
     for part, a_start, a_end in _annexes(src, stop):
         _read_annex(src, part, a_start, a_end, regions, out)
+    articles = len(_ARTICLE.findall(src.text, begin, stop))
+    if articles >= _MIN_ARTICLES:
+        # a 办法/条例/实施意见 written in 第X条 articles states rules, not a task list: its
+        # （一） sections group articles and are not tasks
+        out.warnings.append(f"{articles} articles (第X条): read as rules, not tasks")
+        out.tasks = [t for t in out.tasks if t.part != "body"]
+        out.domains = [d for d in out.domains if d.part != "body"]
     if not out.tasks:
         out.warnings.append("no tasks found in the body")
     return out
