@@ -29,6 +29,7 @@ FLOORS = {
 OVERALL = (1.0, 1.0, 1.0)
 ARTICLES_ONLY = (
     "rw04-aba-govdata-measures-2021.txt",
+    "rw13-liuhe-key-industries-2023.html",  # 第1条…第26条 grouped under （一） sections
     "rw14-zhongshan-govdata-measures.txt",
     "rw19-guangdong-public-data-measures.txt",
     "rw20-shanghai-lingang-measures.txt",

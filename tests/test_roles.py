@@ -198,3 +198,10 @@ def test_a_short_numbered_title_line_is_a_paragraph_of_its_own() -> None:
             "北京市大数据工作推进小组负责数据专区的统筹。（市经济和信息化局负责）\n"
             "（二）落实专区运营主体责任\n运营单位作为专区运营主体。\n")
     assert [r[0] for r in _roles(text)] == ["建立专区监督管理体系", "落实专区运营主体责任"]
+
+
+def test_sections_of_articles_are_not_tasks() -> None:
+    text = ("某县关于支持重点产业发展的实施意见\n一、政策支持\n第1条 设立引导资金。\n二、支持范围\n"
+            "（一）固定资产投资奖励\n第2条 对新上项目给予奖励。（县财政局负责）\n第3条 重大项目一事一议。\n"
+            "（二）绩效奖励\n第4条 对新建项目给予奖励。\n")
+    assert _roles(text) == []
