@@ -21,12 +21,14 @@ import re
 from typing import Any
 
 import yaml
+from lxml import etree, html
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from policykg.loaders.flatten import join_blocks, render_table
 from policykg.loaders.textio import decode_bytes
 
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
@@ -48,13 +50,26 @@ def _front_matter(text: str) -> tuple[list[str], str]:
     return lines, text[m.end():]
 
 
+def _markup_text(markup: str) -> str:
+    """The text of an HTML block, one line per block element."""
+    try:
+        root = html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return re.sub(r"<[^>]*>", "", markup)
+    for br in root.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    for el in root.iter("p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6"):
+        el.tail = "\n" + (el.tail or "")
+    return root.text_content()
+
+
 def _inline_text(token: Token) -> str:
     """An inline token's text: emphasis and links dropped to their words, soft breaks kept."""
     out = []
     for child in token.children or []:
-        if child.type in ("text", "code_inline", "html_inline"):
+        if child.type in ("text", "code_inline"):
             out.append(child.content)
-        elif child.type in ("softbreak", "hardbreak"):
+        elif child.type in ("softbreak", "hardbreak") or (child.type == "html_inline" and _BR.match(child.content)):
             out.append("\n")
         elif child.type == "image":
             out.append(child.content)
@@ -95,8 +110,11 @@ def _blocks(tokens: list[Token]) -> list[str]:
                 blocks.append(text)
         elif tok.type == "list_item_close":
             item_numbers.pop()
-        elif tok.type in ("fence", "code_block", "html_block"):
+        elif tok.type in ("fence", "code_block"):
             blocks.append(tok.content)
+        elif tok.type == "html_block" and tok.content.strip():
+            # markup kept by a converter (a <table>, a <div>): its text, not its tags
+            blocks.append(_markup_text(tok.content))
     return blocks
 
 

@@ -78,3 +78,10 @@ def test_a_task_division_table_flattened_one_cell_per_paragraph_yields_its_rows(
         ("1", "海绵城市建设管理", ["区建设管理委", "区水务局", "区交通委", "各街镇"]),
         ("2", "海绵型公园", ["区绿化市容局"]),
     ]
+
+
+def test_markup_a_converter_left_in_the_markdown_is_read_as_text() -> None:
+    md = "# 某区实施方案\n\n<div class=\"x\"><p>二、主要任务</p><p>1.推进建设。</p></div>\n\n3.完善<br>机制。\n"
+    lines = read_markdown(md.encode(), "plan.md").split("\n")
+    assert "二、主要任务" in lines and "1.推进建设。" in lines and "3.完善" in lines and "机制。" in lines
+    assert not any("<" in line for line in lines)
