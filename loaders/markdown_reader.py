@@ -17,6 +17,7 @@ the file (source, copyright), not the document, and is left out.
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -43,7 +44,10 @@ def _front_matter(text: str) -> tuple[list[str], str]:
     except yaml.YAMLError:
         data = None
     if isinstance(data, dict):
-        lines = [f"{k}: {' '.join(str(v).split())}" for k, v in data.items() if v is not None and str(v).strip()]
+        # scalar fields only: a list or mapping is no header field, and expanding its
+        # aliases could make a few lines of YAML into gigabytes of text
+        lines = [f"{k}: {' '.join(str(v).split())}" for k, v in data.items()
+                 if isinstance(v, (str, int, float, datetime.date)) and str(v).strip()]
     else:
         # not a mapping YAML can read: its lines as written still carry the fields
         lines = [ln.strip() for ln in raw.splitlines() if ln.strip()]

@@ -85,3 +85,13 @@ def test_markup_a_converter_left_in_the_markdown_is_read_as_text() -> None:
     lines = read_markdown(md.encode(), "plan.md").split("\n")
     assert "二、主要任务" in lines and "1.推进建设。" in lines and "3.完善" in lines and "机制。" in lines
     assert not any("<" in line for line in lines)
+
+
+def test_front_matter_keeps_scalar_fields_and_survives_bad_yaml() -> None:
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 9)}]\n" for i in range(8))
+    front = f"---\n文号: 某府办〔2025〕1号\n发布日期: 2025-03-01\n{laughs}---\n\n正文。\n"
+    text = read_markdown(front.encode(), "a.md")
+    assert text.split("\n")[:2] == ["文号: 某府办〔2025〕1号", "发布日期: 2025-03-01"] and "x, x" not in text
+    broken = read_markdown("---\n标题: [未闭合\n文号: 某府办〔2025〕2号\n---\n\n正文。\n".encode(), "b.md")
+    assert "文号: 某府办〔2025〕2号" in broken.split("\n")
