@@ -33,7 +33,9 @@ _LEAD_FIRST = re.compile(r"(?:列|排)(?:在|于)?第一位(?:者|的)?(?:部门
 _QUALIFIERS = re.compile(r"(?:等(?:有关|相关)?(?:部门|单位)?(?:和单位)?)?"
                          r"(?:按职责分工|按照职责分工|按职责|依职责|分别|共同)?$")
 _CLAUSE_SPLIT = re.compile(r"[，,；;。]")
-_SENTENCE_END = re.compile(r"[。\n(（]")
+# where a list after a label outside brackets ends: the sentence, the line, or the next
+# number it runs into (责任单位：区建设管理委、各街镇2.编制方案…)
+_SENTENCE_END = re.compile(r"[。\n(（]|\d{1,2}[.．、](?![\d%％])|[一二三四五六七八九十]+、")
 _MAX_LIST = 400  # characters: no bracket holding a unit list is longer
 _CO = "会同"  # "A会同B负责": A leads, B takes part
 # Roles in running text: 由县发改局牵头 / (sentence start) 区建设管理委会同区规划资源局、…

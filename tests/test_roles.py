@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from policykg.loaders.model import SourceText
 from policykg.loaders.outline import read_outline
+from policykg.loaders.roles import role_lists
 from policykg.loaders.table_header import column_for
 
 
@@ -205,3 +206,13 @@ def test_sections_of_articles_are_not_tasks() -> None:
             "（一）固定资产投资奖励\n第2条 对新上项目给予奖励。（县财政局负责）\n第3条 重大项目一事一议。\n"
             "（二）绩效奖励\n第4条 对新建项目给予奖励。\n")
     assert _roles(text) == []
+
+
+def test_a_labelled_list_without_brackets_ends_at_the_number_it_runs_into() -> None:
+    text = ("二、重点任务\n1.强化规划管控。落实要求。责任单位：区建设管理委、各街镇"
+            "2.编制系统方案。完成编制。责任单位：区水务局\n")
+    assert _roles(text) == [("强化规划管控", [], [], ["区建设管理委", "各街镇"]),
+                            ("编制系统方案", [], [], ["区水务局"])]
+    # the list itself stops at the number, wherever the text is cut
+    assert [(r.role, r.text) for r in role_lists("落实要求。责任单位：区建设管理委、各街镇2.编制系统方案。")] == [
+        ("responsible", "区建设管理委、各街镇")]
