@@ -7,7 +7,13 @@ numbered items.  Only the part headed like 二、主要任务 / 重点任务 (or
 :class:`Domain`; a 牵头单位 closing its intro leads every task that names no lead.
 
 Hard line breaks from PDF conversion are undone in a task's logical text: a line
-joins the previous one unless that ends a sentence (。；：！？) or a bracket.
+joins the previous one unless that ends a sentence (。；：！？) or a bracket, a
+blank line parts them, or the previous line is a short numbered title.  A body
+whose line breaks were lost is cut where its numbering runs on.  Who does a task
+comes from :mod:`~policykg.loaders.roles` (one lexicon, ``ontology/roles.csv``).
+Numbered items of 保障措施-like parts are tasks only when they name units; a text
+annex with numbered items yields tasks of its own part; a text in 第X条 articles
+yields no body tasks.
 
 >>> from policykg.loaders.model import SourceText
 >>> src = SourceText("二、重点任务\\n(一)全面推进“幼有善育”。加强服务。（牵头单位：县卫健局）\\n"
