@@ -431,6 +431,9 @@ def _groups(blocks: list[_Block]) -> list[list[_Block]]:
 def _read_part(src: SourceText, group: list[_Block], part: str, domain: Domain | None, out: Outline) -> None:
     """Tasks of one task-holding part: numbered items under (一) sections, or points."""
     has_items = any(b.head.kind in ("L3", "POINT") for b in group)
+    # the units a section's own heading lists (a unit list as a sub-heading) do the tasks
+    # under it that name none themselves
+    section = _section_units(src, group[0]) if domain is not None else None
     for block in group:
         head = block.head
         lines = [head, *block.lines]
@@ -443,6 +446,7 @@ def _read_part(src: SourceText, group: list[_Block], part: str, domain: Domain |
             out.tasks.append(_make_task(src, text, offsets, head.label, head.rest - head.start, part, domain))
         elif head.kind == "L2":
             domain = _new_domain(src, block, part, out)
+            section = _section_units(src, block)
             text, offsets = _logical(src, lines, head.rest)
             out.tasks.extend(_point_tasks(src, text, offsets, part, domain))
         elif head.kind in ("L3", "POINT"):
@@ -452,7 +456,20 @@ def _read_part(src: SourceText, group: list[_Block], part: str, domain: Domain |
             if head.kind == "POINT":
                 tasks = _point_tasks(src, text, offsets, part, domain, head.label[:-1])
             # a point whose numeral is not a single 一…十 is still one item
-            out.tasks.extend(tasks or [_make_task(src, text, offsets, head.label, label_len, part, domain)])
+            tasks = tasks or [_make_task(src, text, offsets, head.label, label_len, part, domain)]
+            for task in tasks:
+                if section is not None and not (task.leads or task.participants or task.responsible):
+                    task.responsible = [UnitRef(u.text, u.span) for u in section.responsible]
+                    task.participants = [UnitRef(u.text, u.span) for u in section.participants]
+            out.tasks.extend(tasks)
+
+
+def _section_units(src: SourceText, block: _Block) -> _Roles | None:
+    """The responsible and participating units a section heading's own text lists, if any."""
+    head = block.head
+    text, offsets = _logical(src, [head, *block.lines], head.rest)
+    roles = _roles(src, text, offsets) if text else None
+    return roles if roles is not None and (roles.responsible or roles.participants) else None
 
 
 def read_outline(src: SourceText, regions: list[tuple[int, int]] | None = None, start: int | None = None) -> Outline:

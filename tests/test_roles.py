@@ -216,3 +216,11 @@ def test_a_labelled_list_without_brackets_ends_at_the_number_it_runs_into() -> N
     # the list itself stops at the number, wherever the text is cut
     assert [(r.role, r.text) for r in role_lists("落实要求。责任单位：区建设管理委、各街镇2.编制系统方案。")] == [
         ("responsible", "区建设管理委、各街镇")]
+
+
+def test_a_unit_list_under_a_section_heading_covers_the_tasks_that_name_none() -> None:
+    text = ("二、重点任务\n（一）加快数字基础设施建设\n责任单位：省通信管理局、省发展改革委\n"
+            "1.推进5G网络建设。扩大覆盖。\n2.建设算力中心。（省数据资源局负责）\n"
+            "（二）推进产业数字化\n1.推动企业上云。\n")
+    assert [r[1:] for r in _roles(text)] == [
+        ([], [], ["省通信管理局", "省发展改革委"]), ([], [], ["省数据资源局"]), ([], [], [])]
