@@ -107,7 +107,7 @@ def _alternation(words: object) -> str:
 @cache
 def _label_pattern() -> re.Pattern[str]:
     # 各项目牵头单位 is a unit named after a role, not a label: a label starts the list
-    return re.compile(r"(?<![\u4e00-\u9fff])(" + _alternation(_lexicon().labels) + r")\s*[:：]")
+    return re.compile(r"(?<![\u4e00-\u9fff])(" + _alternation(_lexicon().labels) + r")\s*(?:[:：]|】)")
 
 
 @cache
@@ -145,6 +145,8 @@ def lead_first_from(text: str) -> int:
 def bracket_pairs(text: str) -> dict[int, int]:
     """Open bracket offset -> the offset after its closing bracket, for every closed pair (one pass).
 
+    Round brackets and 【】 count alike: 【牵头单位：X】 is a bracket like （牵头单位：X）.
+
     A bracket longer than a unit list can be (``_MAX_LIST`` characters) is left out: an
     unclosed （ must not swallow the paragraphs after it.
 
@@ -154,9 +156,9 @@ def bracket_pairs(text: str) -> dict[int, int]:
     pairs: dict[int, int] = {}
     stack: list[int] = []
     for i, ch in enumerate(text):
-        if ch in "(（":
+        if ch in "(（【":
             stack.append(i)
-        elif ch in ")）" and stack:
+        elif ch in ")）】" and stack:
             start = stack.pop()
             if i - start <= _MAX_LIST:
                 pairs[start] = i + 1
@@ -260,7 +262,8 @@ def role_lists(text: str, lead_first_at: int | None = None) -> list[RoleList]:
             continue
         stop = _SENTENCE_END.search(text, m.end())
         end = stop.start() if stop else len(text)
-        out.extend(replace(r, opens=m.start()) for r in _labelled(text, m.start(), end))
+        opens = m.start() - 1 if m.start() and text[m.start() - 1] == "【" else m.start()  # 【责任单位】X
+        out.extend(replace(r, opens=opens) for r in _labelled(text, m.start(), end))
         taken.append((m.start(), end))
     return sorted(out, key=lambda r: r.start)
 

@@ -30,6 +30,8 @@ _GROUP = re.compile(r"^(各|相关|有关|其他|县级各|区级各|市级各|�
 # A unit named after its role in a list (各项目牵头单位, 领导小组成员单位) stands for several.
 _ROLE_GROUP = re.compile(r"(?:牵头|成员|责任|配合|参与)(?:单位|部门)$")
 _LEVEL_PREFIX = "县区市省"
+# 各市、县（区）人民政府: the organ named once for all the levels of a group
+_ORGAN_TAIL = re.compile(r"(?:人民政府|政府|党委|管委会)$")
 # "X等相关部门": a unit named with the others it stands for
 _ET_AL = re.compile(r"等(?:相关|有关|其他)?(?:部门|单位)(?:和单位)?$")
 
@@ -159,6 +161,8 @@ def split_units(src: SourceText, start: int, end: int) -> list[UnitRef]:
     ['县交通运输局', '县综合行政执法局', '县海投公司']
     >>> [u.text for u in split_units(SourceText("各区、县级市，市发展改革委"), 0, 13)]
     ['各区、县级市', '市发展改革委']
+    >>> [u.text for u in split_units(SourceText("各市、县（区）人民政府"), 0, 11)]
+    ['各市、县（区）人民政府']
     >>> src = SourceText("商务部、农业农村部等和各省级人民政府")
     >>> [(u.text, u.span.quote) for u in split_units(src, 0, len(src.text))][1:]
     [('农业农村部', '农业农村部'), ('各省级人民政府', '各省级人民政府')]
@@ -198,7 +202,8 @@ def split_units(src: SourceText, start: int, end: int) -> list[UnitRef]:
                     matched += 1
                 e += 1
             prev = out[-1] if out else None
-            if prev and prev.text.startswith("各") and is_group(prev.text) and name in _group_levels():
+            if (prev and prev.text.startswith("各") and is_group(prev.text)
+                    and _ORGAN_TAIL.sub("", name) in _group_levels()):
                 # 各区、县级市: one group of local governments
                 out[-1] = UnitRef(prev.text + "、" + name, src.span(prev.span.start, e))
             else:

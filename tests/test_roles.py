@@ -224,3 +224,12 @@ def test_a_unit_list_under_a_section_heading_covers_the_tasks_that_name_none() -
             "（二）推进产业数字化\n1.推动企业上云。\n")
     assert [r[1:] for r in _roles(text)] == [
         ([], [], ["省通信管理局", "省发展改革委"]), ([], [], ["省数据资源局"]), ([], [], [])]
+
+
+def test_square_brackets_and_organs_named_once_for_a_group() -> None:
+    text = ("二、重点任务\n1.推进建设【牵头单位：市发改委；配合单位：市财政局】\n"
+            "2.完善机制【责任单位】市发改委、市财政局\n"
+            "3.加强督查。（市发改委牵头，各市、县（区）人民政府负责）\n")
+    assert _roles(text) == [("推进建设", ["市发改委"], ["市财政局"], []),
+                            ("完善机制", [], [], ["市发改委", "市财政局"]),
+                            ("加强督查", ["市发改委"], ["各市、县（区）人民政府"], [])]
