@@ -120,21 +120,23 @@ def _in_regions(start: int, end: int, regions: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in regions)
 
 
-def _classify_text(text: str, start: int, end: int) -> tuple[str, str] | None:
-    """(kind, label) of the heading that opens ``text[start:end]``, if one does (一是 points aside)."""
-    for kind, pattern in (("L1", _L1), ("L2", _L2), ("L3", _L3)):
+_KINDS = (("L1", _L1), ("L2", _L2), ("L3", _L3), ("POINT", _POINT))
+
+
+def _classify_text(text: str, start: int, end: int, points: bool = False) -> tuple[str, str, int] | None:
+    """(kind, label, end of the label) of the heading opening ``text[start:end]``; 一是 points only if asked."""
+    for kind, pattern in _KINDS if points else _KINDS[:3]:
         m = pattern.match(text, start, end)
         if m:
-            return kind, m.group(1)
+            return kind, re.sub(r"[ \t\u3000]", "", m.group(1)), m.end()
     return None
 
 
 def _classify(src: SourceText, start: int, end: int) -> _Line:
-    text = src.text
-    for kind, pattern in (("L1", _L1), ("L2", _L2), ("L3", _L3), ("POINT", _POINT)):
-        m = pattern.match(text, start, end)
-        if m:
-            return _Line(start, end, kind, re.sub(r"[ \t\u3000]", "", m.group(1)), m.end())
+    found = _classify_text(src.text, start, end, points=True)
+    if found:
+        kind, label, rest = found
+        return _Line(start, end, kind, label, rest)
     return _Line(start, end, "text", "", start)
 
 
