@@ -175,7 +175,7 @@ def iter_sources(
     paths: Iterable[str | os.PathLike[str]],
     on_error: Callable[[Path, LoaderError], None] | None = None,
 ) -> Iterator[Path]:
-    """The document files under ``paths``: files as given, folders walked for .txt, .docx, .pdf, .html
+    """The document files under ``paths``: files as given, folders walked for .txt, .md, .docx, .pdf, .html
     and .htm files (any case), sorted.
 
     Hidden files and folders and README files are skipped.  A path that does not
