@@ -59,10 +59,12 @@ def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, 
     except LoaderError as err:
         fail(str(err))
         return
+    for _path, message in report.skipped:
+        click.secho(f"skipped: {message}", fg="yellow", err=True)
     for _path, message in report.failed:
         click.secho(f"failed: {message}", fg="red", err=True)
     click.echo(f"{len(report.built)} built, {len(report.reused)} unchanged, {len(report.kept)} kept, "
-               f"{len(report.failed)} failed")
+               f"{len(report.failed)} failed, {len(report.skipped)} skipped")
     if report.version:
         click.echo(f"store {store_dir}: {report.nodes} nodes, {report.edges} relations, {report.triples} triples")
     else:

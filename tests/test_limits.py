@@ -36,3 +36,64 @@ def test_devices_and_sockets_are_refused(tmp_path: Path) -> None:
         sock.bind(str(path))
         with pytest.raises(LoaderError, match="not a regular file: a socket"):
             read_bytes(path)
+
+
+def _walk_report(paths: list[Path]) -> tuple[list[str], dict[str, str], dict[str, str]]:
+    from policykg.loaders.extract import iter_sources
+
+    failed: dict[str, str] = {}
+    skipped: dict[str, str] = {}
+    found = [p.name for p in iter_sources(paths, on_error=lambda p, e: failed.__setitem__(p.name, str(e)),
+                                          on_skip=lambda p, why: skipped.__setitem__(p.name, why))]
+    return found, failed, skipped
+
+
+def test_a_folder_walk_reports_what_it_cannot_read_or_does_not_read(tmp_path: Path, corpus_dir: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_bytes((corpus_dir / "jiangshan-2025-integration-report.txt").read_bytes())
+    (docs / "photo.jpg").write_bytes(b"\xff\xd8")
+    (docs / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    (docs / "self.txt").symlink_to(docs / "self.txt")
+    (docs / "loop").symlink_to(docs)
+    os.mkfifo(docs / "pipe.txt")
+    found, failed, skipped = _walk_report([docs])
+    # The FIFO is yielded: reading it refuses it by its type, without blocking.
+    assert found == ["a.txt", "pipe.txt"]
+    assert "a broken link" in failed["gone.txt"] and str(docs / "gone.txt") in failed["gone.txt"]
+    assert "a symbolic link loop" in failed["self.txt"]
+    assert "walked already" in skipped["loop"]
+    assert "not a document" in skipped["photo.jpg"] and ".jpg" in skipped["photo.jpg"]
+
+
+def test_an_unreadable_folder_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "a.txt").write_text("某县方案", encoding="utf-8")
+    real = os.scandir
+
+    def scandir(path: str | os.PathLike[str] = ".") -> object:  # root reads any folder: deny this one
+        if Path(path) == locked:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    found, failed, _ = _walk_report([tmp_path])
+    assert found == [] and "cannot read the folder: Permission denied" in failed["locked"]
+
+
+def test_the_build_counts_and_names_skipped_files(tmp_path: Path, corpus_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_bytes((corpus_dir / "jiangshan-2025-integration-report.txt").read_bytes())
+    (docs / "notes.xlsx").write_bytes(b"PK")
+    (docs / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    result = CliRunner().invoke(main, ["build", str(docs), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 1, result.output
+    assert "1 built, 0 unchanged, 0 kept, 1 failed, 1 skipped" in result.output
+    assert f"skipped: {docs / 'notes.xlsx'}: not a document" in result.output
+    assert f"failed: {docs / 'gone.txt'}: a broken link" in result.output
