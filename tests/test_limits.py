@@ -97,3 +97,37 @@ def test_the_build_counts_and_names_skipped_files(tmp_path: Path, corpus_dir: Pa
     assert "1 built, 0 unchanged, 0 kept, 1 failed, 1 skipped" in result.output
     assert f"skipped: {docs / 'notes.xlsx'}: not a document" in result.output
     assert f"failed: {docs / 'gone.txt'}: a broken link" in result.output
+
+
+def _nested_page(depth: int) -> bytes:
+    """A plan whose tasks sit each one level deeper than the last, as generated pages sometimes nest."""
+    head = "<html><body><div><p>某县养老服务实施方案</p><p>二、主要任务</p>"
+    tasks = "".join(f"<div><p>{n}.推进第{n}项养老服务工作。(责任单位:县民政局)</p>" for n in range(1, depth + 1))
+    return (head + tasks + "</div>" * (depth + 1) + "</body></html>").encode()
+
+
+def test_deep_html_is_read_completely() -> None:
+    from policykg.loaders.extract import extract_bytes
+
+    doc = extract_bytes(_nested_page(300), "deep.html")
+    assert len(doc.tasks) == 300
+
+
+def test_html_nested_beyond_the_limit_fails_with_a_named_error() -> None:
+    from policykg.loaders.html_reader import MAX_NESTING, read_html
+
+    with pytest.raises(LoaderError, match=f"nested deeper than {MAX_NESTING} levels") as err:
+        read_html(_nested_page(MAX_NESTING + 10), "deeper.html")
+    assert err.value.path == "deeper.html"
+    # beyond what the parser itself can hold, the same error, never a page cut short
+    with pytest.raises(LoaderError, match="nested deeper than"):
+        read_html(_nested_page(3000), "deepest.html")
+
+
+def test_the_html_error_counts_every_chinese_character_of_the_page() -> None:
+    from policykg.loaders.html_reader import read_html
+
+    page = ("<html><head><title>某县养老服务实施方案</title></head>"
+            "<body><ul><li><a href='/'>首页</a></li></ul><p>𠀀㐀</p></body></html>")
+    with pytest.raises(LoaderError, match="2 of its 14 Chinese characters"):
+        read_html(page.encode(), "menu.html")
