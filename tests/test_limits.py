@@ -131,3 +131,42 @@ def test_the_html_error_counts_every_chinese_character_of_the_page() -> None:
             "<body><ul><li><a href='/'>首页</a></li></ul><p>𠀀㐀</p></body></html>")
     with pytest.raises(LoaderError, match="2 of its 14 Chinese characters"):
         read_html(page.encode(), "menu.html")
+
+
+def _word_file(document_xml: bytes) -> bytes:
+    import io
+    import zipfile
+
+    import docx
+
+    buf = io.BytesIO()
+    docx.Document().save(buf)
+    out = io.BytesIO()
+    with zipfile.ZipFile(buf) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, document_xml if info.filename == "word/document.xml" else src.read(info))
+    return out.getvalue()
+
+
+def test_a_word_decompression_bomb_is_refused_before_unpacking() -> None:
+    from policykg.loaders.docx_reader import MAX_RATIO, read_docx
+
+    body = '<w:p><w:r><w:t>一、推进工作。</w:t></w:r></w:p>' * 200_000  # ~9 MB of XML, squeezed to a few KB
+    xml = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+           f'<w:body>{body}</w:body></w:document>').encode()
+    data = _word_file(xml)
+    assert len(xml) > MAX_RATIO * len(data)
+    with pytest.raises(LoaderError, match=r"word/document\.xml unpacks to \d+ bytes from \d+, over the ratio") as err:
+        read_docx(data, "bomb.docx")
+    assert err.value.path == "bomb.docx"
+
+
+def test_a_word_file_over_the_unpacked_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policykg.loaders import docx_reader
+
+    text = "某县方案。".encode() * 20_000
+    data = _word_file(b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+                      b'<w:body><w:p><w:r><w:t>' + text + b'</w:t></w:r></w:p></w:body></w:document>')
+    monkeypatch.setattr(docx_reader, "MAX_XML_PART", 100_000)
+    with pytest.raises(LoaderError, match=r"word/document\.xml unpacks to \d+ bytes, over the 100000-byte limit"):
+        docx_reader.read_docx(data, "long.docx")
