@@ -12,6 +12,7 @@ from policykg.cli.app import fail, main, store_option
 from policykg.graph.pipeline import build as build_store
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.textio import DEFAULT_MAX_BYTES
+from policykg.loaders.workers import DEFAULT_TIMEOUT, Limits
 
 # What comes after each phase, so a long build never sits silent once its progress bar is full.
 _NEXT = {"extract": "; resolving entities and links across documents …", "resolve": "; writing the store …",
@@ -26,7 +27,9 @@ _NEXT = {"extract": "; resolving entities and links across documents …", "reso
               show_default=True, help="Files larger than this many MiB are not read (reported as failed).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Extract in this many processes (0: one per CPU core). Same result as one.")
-def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, jobs: int) -> None:
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds one document may take to extract (0: no limit); past it, it fails alone.")
+def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, jobs: int, timeout: float) -> None:
     """Read documents (files or folders of .txt, .docx, .pdf, .html) into the store.
 
     Documents already in the store are kept and the given ones added or replaced;
@@ -55,7 +58,7 @@ def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, 
 
             report = build_store(list(paths), store=store_dir, fresh=fresh, on_file=seen,
                                  max_bytes=int(max_mb * 2**20), jobs=jobs or os.cpu_count() or 1,
-                                 on_phase=phase)
+                                 on_phase=phase, limits=Limits(seconds=timeout or None))
     except LoaderError as err:
         fail(str(err))
         return

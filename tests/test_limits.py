@@ -170,3 +170,58 @@ def test_a_word_file_over_the_unpacked_limit_is_refused(monkeypatch: pytest.Monk
     monkeypatch.setattr(docx_reader, "MAX_XML_PART", 100_000)
     with pytest.raises(LoaderError, match=r"word/document\.xml unpacks to \d+ bytes, over the 100000-byte limit"):
         docx_reader.read_docx(data, "long.docx")
+
+
+def _corpus_folder(tmp_path: Path, corpus_dir: Path, names: tuple[str, ...]) -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    report = (corpus_dir / "jiangshan-2025-integration-report.txt").read_bytes()
+    for i, name in enumerate(names):
+        (docs / name).write_bytes(report + f"\n附{i}\n".encode())
+    return docs
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_worker_that_dies_fails_only_the_file_it_held(tmp_path: Path, corpus_dir: Path,
+                                                        monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    from policykg.graph.pipeline import build
+    from policykg.loaders.workers import WORKER_FAULT_ENV
+
+    docs = _corpus_folder(tmp_path, corpus_dir, ("a.txt", "b.txt", "c.txt", "d.txt"))
+    monkeypatch.setenv(WORKER_FAULT_ENV, "exit:b.txt")  # as a kill -9 or the OOM killer would end it
+    report = build([docs], store=tmp_path / "store", jobs=jobs)
+    assert report.built == ["a", "c", "d"]
+    ((path, message),) = report.failed
+    assert path == str(docs / "b.txt")
+    assert message == f"{docs / 'b.txt'}: the worker process died while reading it (exit code 9; " \
+                      "a document over the 4096 MiB memory limit can end so)"
+
+
+def test_a_document_past_the_time_limit_fails_alone_through_the_cli(tmp_path: Path, corpus_dir: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+    from policykg.loaders.workers import WORKER_FAULT_ENV
+
+    docs = _corpus_folder(tmp_path, corpus_dir, ("a.txt", "stuck.txt", "z.txt"))
+    monkeypatch.setenv(WORKER_FAULT_ENV, "hang:stuck.txt")  # hangs an hour: only the deadline ends it
+    result = CliRunner().invoke(main, ["build", str(docs), "--store", str(tmp_path / "store"), "--timeout", "2"])
+    assert result.exit_code == 1, result.output
+    assert "2 built, 0 unchanged, 0 kept, 1 failed" in result.output
+    assert f"failed: {docs / 'stuck.txt'}: extracting took longer than the 2-second limit per document" \
+        in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_document_over_the_memory_limit_fails_alone(tmp_path: Path, corpus_dir: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from policykg.graph.pipeline import build
+    from policykg.loaders.workers import WORKER_FAULT_ENV, Limits
+
+    docs = _corpus_folder(tmp_path, corpus_dir, ("a.txt", "big.txt"))
+    monkeypatch.setenv(WORKER_FAULT_ENV, "alloc:big.txt")  # asks for 1.2 GiB, as a decompression bomb would
+    report = build([docs], store=tmp_path / "store", limits=Limits(seconds=600, memory=600 * 2**20))
+    assert report.built == ["a"]
+    ((_, message),) = report.failed
+    assert message == f"{docs / 'big.txt'}: extracting needs more than the 600 MiB memory limit per document"
