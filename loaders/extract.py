@@ -146,6 +146,7 @@ def extract_bytes(data: bytes, path: str | os.PathLike[str]) -> ExtractedDocumen
     doc = extract_text(reading.text, str(path), hashlib.sha256(data).hexdigest())
     doc.source_format = reading.format
     doc.pages = reading.pages
+    doc.warnings += reading.warnings
     return doc
 
 

@@ -225,3 +225,73 @@ def test_a_document_over_the_memory_limit_fails_alone(tmp_path: Path, corpus_dir
     assert report.built == ["a"]
     ((_, message),) = report.failed
     assert message == f"{docs / 'big.txt'}: extracting needs more than the 600 MiB memory limit per document"
+
+
+def _pdf(objects: list[bytes]) -> bytes:
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    return out + f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+
+
+def _flate_bomb(unpacked: int, pages: int = 1) -> bytes:
+    """Pages sharing one content stream of ``unpacked`` spaces, its compressed end cut off (as damaged files are)."""
+    import zlib
+
+    packed = zlib.compress(b" " * unpacked, 9)[:-4]
+    kids = " ".join(f"{4 + i} 0 R" for i in range(pages))
+    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+                 b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream",
+                 *[b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"] * pages])
+
+
+def test_a_damaged_flate_stream_is_unpacked_in_linear_time(tmp_path: Path) -> None:
+    from policykg.graph.pipeline import build
+    from policykg.loaders.workers import Limits
+
+    # pdfminer unpacks a stream with a damaged end one byte at a time, copying all it has each time:
+    # 30 MB ran for over 300 s. Bounded by a generous deadline, it must end with the reader's own verdict.
+    (tmp_path / "bomb.pdf").write_bytes(_flate_bomb(30 * 2**20))
+    report = build([tmp_path / "bomb.pdf"], store=tmp_path / "store", limits=Limits(seconds=120))
+    ((_, message),) = report.failed
+    assert "the PDF has no text layer" in message
+
+
+def test_a_flate_bomb_fails_with_a_named_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policykg.loaders import pdf_guard
+    from policykg.loaders.pdf_reader import read_pdf
+
+    monkeypatch.setattr(pdf_guard, "MAX_STREAM", 2**20)
+    for bomb in (_flate_bomb(3 * 2**20), _flate_bomb(3 * 2**20)[:-40] + _flate_bomb(0)[-40:]):
+        with pytest.raises(LoaderError, match="a compressed stream unpacks to more than 1048576 bytes") as err:
+            read_pdf(bomb, "bomb.pdf")
+        assert err.value.path == "bomb.pdf"
+
+
+def test_a_pdf_over_the_page_limit_fails_with_a_named_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    from policykg.loaders import pdf_reader
+
+    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 5)
+    with pytest.raises(LoaderError, match="the PDF has 20 pages, over the 5-page limit"):
+        pdf_reader.read_pdf(_flate_bomb(100, pages=20), "long.pdf")
+
+
+def test_pdfminer_warnings_stay_off_the_terminal_and_in_the_extraction(caplog: pytest.LogCaptureFixture) -> None:
+    from policykg.loaders.readers import read_source
+
+    content = b"BT /F1 12 Tf 72 712 Td (Hello world) Tj ET"
+    pdf = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R >> >> >>",
+                b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+                b"<< /Type /Font /Subtype /Type1 /BaseFont /Foo /FontDescriptor 6 0 R >>",
+                b"<< /Type /FontDescriptor /FontName /Foo /FontBBox [0 0 (x) 1] >>"])
+    reading = read_source(pdf, "font.pdf")
+    assert reading.text == "Hello world\n"
+    assert not [r for r in caplog.records if r.name.startswith("pdfminer")]
+    assert any("FontBBox" in w for w in reading.warnings)
