@@ -38,6 +38,21 @@ def test_devices_and_sockets_are_refused(tmp_path: Path) -> None:
             read_bytes(path)
 
 
+def test_a_fifo_given_to_the_build_fails_alone_instead_of_blocking(tmp_path: Path, corpus_dir: Path) -> None:
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+
+    good = tmp_path / "good.txt"
+    good.write_bytes((corpus_dir / "jiangshan-2025-integration-report.txt").read_bytes())
+    os.mkfifo(tmp_path / "pipe.txt")
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "pipe.txt"), str(good),
+                                       "--store", str(tmp_path / "store")])
+    assert result.exit_code == 1, result.output
+    assert f"failed: {tmp_path / 'pipe.txt'}: not a regular file: a FIFO" in result.output
+    assert "1 built" in result.output
+
+
 def _walk_report(paths: list[Path]) -> tuple[list[str], dict[str, str], dict[str, str]]:
     from policykg.loaders.extract import iter_sources
 
