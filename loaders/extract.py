@@ -253,7 +253,8 @@ def iter_sources(
 def extract_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, ExtractedDocument | LoaderError]]:
     """Extract every document under the given files and folders, sorted, one result each.
 
-    A file that cannot be read yields its :class:`LoaderError` and the walk goes on.
+    A file that cannot be read, and a folder, broken link or missing path the walk
+    cannot read, yields its :class:`LoaderError` and the walk goes on.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
@@ -261,8 +262,12 @@ def extract_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Pat
     ...     [(p.name, type(r).__name__) for p, r in extract_paths([d])]
     [('a.txt', 'LoaderError')]
     """
-    for f in iter_sources(paths):
+    unreadable: list[tuple[Path, LoaderError]] = []
+    for f in iter_sources(paths, on_error=lambda p, e: unreadable.append((p, e))):
+        yield from unreadable
+        unreadable.clear()
         try:
             yield f, extract_path(f)
         except LoaderError as exc:
             yield f, exc
+    yield from unreadable

@@ -310,3 +310,12 @@ def test_pdfminer_warnings_stay_off_the_terminal_and_in_the_extraction(caplog: p
     assert reading.text == "Hello world\n"
     assert not [r for r in caplog.records if r.name.startswith("pdfminer")]
     assert any("FontBBox" in w for w in reading.warnings)
+
+
+def test_extract_paths_yields_what_the_walk_could_not_read(tmp_path: Path) -> None:
+    from policykg.loaders.extract import extract_paths
+
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    ((path, result),) = list(extract_paths([tmp_path]))
+    assert path == tmp_path / "gone.txt" and isinstance(result, LoaderError)
+    assert "a broken link" in result.message
