@@ -10,6 +10,7 @@ tasks, citations and place mentions, each by its own module.
 
 from __future__ import annotations
 
+import bisect
 import errno
 import hashlib
 import os
@@ -70,6 +71,13 @@ def _complement(start: int, end: int, taken: list[tuple[int, int]]) -> list[tupl
     return [(s, e) for s, e in out if e > s]
 
 
+def _holds_any(region: tuple[int, int], starts: list[int]) -> bool:
+    """True when one of the sorted ``starts`` falls in ``[start, end)`` (bisection: every table
+    against every task was quadratic in a long document)."""
+    i = bisect.bisect_left(starts, region[0])
+    return i < len(starts) and starts[i] < region[1]
+
+
 def _dedupe(mentions: Iterable[PlaceMention]) -> list[PlaceMention]:
     seen: set[tuple[int, int, str, str | None]] = set()
     out = []
@@ -114,7 +122,8 @@ def extract_text(text: str, source: str, sha256: str = "") -> ExtractedDocument:
 
     # sentences of the body and of reform lists state targets; indicator and project
     # tables are read as tables
-    task_tables = [r for r in regions if any(r[0] <= t.span.start < r[1] for t in tables.tasks)]
+    task_starts = sorted(t.span.start for t in tables.tasks)
+    task_tables = [r for r in regions if _holds_any(r, task_starts)]
     stated = find_stated_targets(src, [*_complement(outline.body[0], len(text), regions), *task_tables], tasks,
                                  reported=meta.doc_type in word_list("reporting_document_types.txt"),
                                  table_ranges=task_tables)
