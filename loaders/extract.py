@@ -180,19 +180,30 @@ def _broken_link(path: Path) -> LoaderError | None:
     return None
 
 
-def _walk(folder: Path, walked: dict[tuple[int, int], Path], on_error: OnError, on_skip: OnSkip) -> Iterator[Path]:
-    """The document files under ``folder``, depth first in name order (the order of their sorted paths).
-
-    Links to folders are followed once: ``walked`` maps each folder read (device, inode)
-    to its path, so a loop or a second link to the same folder is skipped with a word.
-    """
+def _listing(folder: Path, on_error: OnError) -> Iterator[os.DirEntry[str]]:
+    """A folder's entries in name order; an unreadable folder goes to ``on_error`` and has none."""
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda e: e.name)
     except OSError as exc:
         on_error(folder, LoaderError(str(folder), f"cannot read the folder: {exc.strerror}"))
-        return
-    for entry in entries:
+        entries = []
+    return iter(entries)
+
+
+def _walk(folder: Path, walked: dict[tuple[int, int], Path], on_error: OnError, on_skip: OnSkip) -> Iterator[Path]:
+    """The document files under ``folder``, depth first in name order (the order of their sorted paths).
+
+    Links to folders are followed once: ``walked`` maps each folder read (device, inode)
+    to its path, so a loop or a second link to the same folder is skipped with a word.
+    The folders being read are a stack, not recursion, so no depth of folders is too deep.
+    """
+    stack = [_listing(folder, on_error)]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
         path = Path(entry.path)
         if entry.name.startswith(".") or entry.name.lower() in _SKIPPED_NAMES or entry.name.startswith("~$"):
             continue  # hidden files, READMEs and Office owner files are never documents, by convention
@@ -209,7 +220,7 @@ def _walk(folder: Path, walked: dict[tuple[int, int], Path], on_error: OnError, 
                 on_skip(path, f"a link to the folder {walked[key]}, walked already")
             else:
                 walked[key] = path
-                yield from _walk(path, walked, on_error, on_skip)
+                stack.append(_listing(path, on_error))
         elif not is_document(path):
             suffix = path.suffix or "no suffix"
             on_skip(path, f"not a document ({suffix}); a folder walk reads "

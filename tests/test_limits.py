@@ -319,3 +319,13 @@ def test_extract_paths_yields_what_the_walk_could_not_read(tmp_path: Path) -> No
     ((path, result),) = list(extract_paths([tmp_path]))
     assert path == tmp_path / "gone.txt" and isinstance(result, LoaderError)
     assert "a broken link" in result.message
+
+
+def test_a_folder_walk_goes_as_deep_as_the_folders_do(tmp_path: Path) -> None:
+    deep = tmp_path
+    for _ in range(1200):  # deeper than Python's recursion limit
+        deep = deep / "d"
+        deep.mkdir()
+    (deep / "plan.txt").write_text("某县方案", encoding="utf-8")
+    found, failed, skipped = _walk_report([tmp_path])
+    assert found == ["plan.txt"] and not failed and not skipped
