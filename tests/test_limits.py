@@ -327,5 +327,11 @@ def test_a_folder_walk_goes_as_deep_as_the_folders_do(tmp_path: Path) -> None:
         deep = deep / "d"
         deep.mkdir()
     (deep / "plan.txt").write_text("某县方案", encoding="utf-8")
-    found, failed, skipped = _walk_report([tmp_path])
+    try:
+        found, failed, skipped = _walk_report([tmp_path])
+    finally:  # pytest's own clean-up recurses: remove the tree level by level
+        (deep / "plan.txt").unlink()
+        while deep != tmp_path:
+            deep.rmdir()
+            deep = deep.parent
     assert found == ["plan.txt"] and not failed and not skipped
