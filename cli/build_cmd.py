@@ -35,6 +35,8 @@ def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, 
     Documents already in the store are kept and the given ones added or replaced;
     unchanged files are not read again.  A file that cannot be read is reported with
     its name and the reason, the others are still built, and the command exits 1.
+    A file of a folder that is not read (hidden, a README, another format) is listed
+    as skipped with the reason.
     The store switches to the new graph only once it is completely written; one
     build writes a store at a time (a second one waits, see --wait).  The store
     folder must be new, empty or made by policykg.
@@ -71,10 +73,12 @@ def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, 
         click.secho(f"warning: {message}", fg="yellow", err=True)
     for _path, message in report.failed:
         click.secho(f"failed: {message}", fg="red", err=True)
+    for path, why in report.skipped:
+        click.echo(f"skipped: {path}: {why}", err=True)
     # Fields are only ever added at the end: scripts read this line.
     reextracted = f", {len(report.reextracted)} re-extracted" if report.reextracted else ""
     click.echo(f"{len(report.built)} built, {len(report.reused)} unchanged, {len(report.kept)} kept, "
-               f"{len(report.failed)} failed{reextracted}")
+               f"{len(report.failed)} failed{reextracted}, {len(report.skipped)} skipped")
     if report.version:
         click.echo(f"store {store_dir}: {report.nodes} nodes, {report.edges} relations, {report.triples} triples")
     else:

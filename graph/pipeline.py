@@ -36,13 +36,14 @@ from policykg.loaders.textio import DEFAULT_MAX_BYTES, read_bytes
 
 @dataclass
 class BuildReport:
-    """What a build did: documents extracted anew, reused from cache, kept, failed."""
+    """What a build did: documents extracted anew, reused from cache, kept, failed, files skipped."""
 
     built: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # already in the store, not among the inputs
     reextracted: list[str] = field(default_factory=list)  # kept, extracted again by this extractor
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why a folder walk did not read it)
     warnings: list[str] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)  # document id -> the file read (resolved)
     nodes: int = 0
@@ -102,7 +103,8 @@ def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
     def work() -> Iterator[tuple[Path, bytes | ExtractedDocument]]:
         """Each readable input: its cached extraction, or its bytes (read once) to extract."""
         seen: dict[str, Path] = {}  # document id -> the file that has it
-        for path in iter_sources(paths, on_error=lambda p, e: report.failed.append((str(p), str(e)))):
+        for path in iter_sources(paths, on_error=lambda p, e: report.failed.append((str(p), str(e))),
+                                 on_skip=lambda p, why: report.skipped.append((str(p), why))):
             doc_id = doc_id_for(path)
             if doc_id in seen:
                 # ids come from file names (plan.txt -> plan, plan.pdf -> plan-pdf): only two files

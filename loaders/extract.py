@@ -23,7 +23,7 @@ from policykg.loaders.metadata import inherit_period, read_metadata
 from policykg.loaders.model import ExtractedDocument, PlaceMention, SourceText
 from policykg.loaders.outline import read_outline
 from policykg.loaders.places import find_places
-from policykg.loaders.readers import is_document, read_source
+from policykg.loaders.readers import DOCUMENT_SUFFIXES, is_document, read_source
 from policykg.loaders.tables import find_tables
 from policykg.loaders.textio import DEFAULT_MAX_BYTES, read_bytes
 from policykg.ontology import word_list
@@ -167,27 +167,60 @@ def extract_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Extrac
     return extract_bytes(read_bytes(path, max_bytes), path)
 
 
-def _is_hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+def skip_reason(path: Path) -> str | None:
+    """Why a folder walk does not read ``path``, or ``None`` when it reads it.
+
+    >>> skip_reason(Path("plan.DOCX")), skip_reason(Path("README.md")), skip_reason(Path("~$plan.docx"))
+    (None, "the folder's README, not a policy document", "Office's lock file of a document open in Word or WPS")
+    >>> skip_reason(Path("scan.png"))
+    'not a format policykg reads (.docx, .htm, .html, .markdown, .md, .pdf, .txt)'
+    """
+    if path.name.startswith("."):
+        return "hidden folder, not read" if path.is_dir() else "hidden file, not read"
+    if path.name.lower() in _SKIPPED_NAMES:
+        return "the folder's README, not a policy document"
+    if path.name.startswith("~$"):
+        return "Office's lock file of a document open in Word or WPS"
+    if path.is_symlink() and path.is_dir():
+        return "a link to a folder, not followed"
+    if path.is_dir():
+        return None
+    if not is_document(path):
+        return f"not a format policykg reads ({', '.join(sorted(DOCUMENT_SUFFIXES))})"
+    return None
+
+
+def _walk(folder: Path, on_skip: Callable[[Path, str], None] | None) -> Iterator[Path]:
+    """The readable files under ``folder``, depth first in name order; the rest to ``on_skip``."""
+    for f in sorted(folder.iterdir()):
+        reason = skip_reason(f)
+        if reason is None and f.is_dir():
+            yield from _walk(f, on_skip)
+            continue
+        if reason is None and not f.is_file():
+            reason = "not a regular file"
+        if reason is None:
+            yield f
+        elif on_skip is not None:
+            on_skip(f, reason)
 
 
 def iter_sources(
     paths: Iterable[str | os.PathLike[str]],
     on_error: Callable[[Path, LoaderError], None] | None = None,
+    on_skip: Callable[[Path, str], None] | None = None,
 ) -> Iterator[Path]:
-    """The document files under ``paths``: files as given, folders walked for .txt, .md, .docx, .pdf, .html
-    and .htm files (any case), sorted.
+    """The document files under ``paths``: files as given, folders walked for the formats of
+    :data:`~policykg.loaders.readers.DOCUMENT_SUFFIXES` (any case), sorted.
 
-    Hidden files and folders and README files are skipped.  A path that does not
-    exist goes to ``on_error`` when given; otherwise it is yielded, so that reading
-    it reports the error in its turn.
+    Every other file of a folder goes to ``on_skip`` with the reason it is not read
+    (hidden, a README, an Office lock file, another format); a hidden folder goes there
+    once, not file by file.  A path that does not exist goes to ``on_error`` when given;
+    otherwise it is yielded, so that reading it reports the error in its turn.
     """
     for p in map(Path, paths):
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if (is_document(f) and f.is_file() and not _is_hidden(f, p)
-                        and f.name.lower() not in _SKIPPED_NAMES):
-                    yield f
+            yield from _walk(p, on_skip)
         elif on_error is not None and not p.exists():
             on_error(p, LoaderError(str(p), "no such file or folder"))
         else:

@@ -103,7 +103,7 @@ def test_after_an_upgrade_stored_documents_are_extracted_again_not_dropped(tmp_p
     assert {n for n, t in before.nodes(data="type") if t == "Task"} <= set(after.nodes)
     # and the extractions made again are reused from then on
     again = _build(_doc(tmp_path / "new", "delta.txt"), "--store", store)
-    assert "1 built, 0 unchanged, 3 kept, 0 failed\n" in again.output
+    assert "1 built, 0 unchanged, 3 kept, 0 failed, 0 skipped\n" in again.output
 
 
 def test_when_a_stored_document_cannot_be_extracted_again_the_build_fails_naming_it(
@@ -133,7 +133,7 @@ def test_a_damaged_cached_extraction_is_made_again_from_the_stored_original(tmp_
     assert "1 built, 0 unchanged, 1 kept, 0 failed, 1 re-extracted" in result.output
     assert _ids(store) == ["alpha", "beta"]
     again = _build(tmp_path / "new" / "beta.txt", "--store", store)  # and the extraction is whole again
-    assert "0 built, 1 unchanged, 1 kept, 0 failed\n" in again.output
+    assert "0 built, 1 unchanged, 1 kept, 0 failed, 0 skipped\n" in again.output
 
 
 def test_a_damaged_manifest_is_a_message_and_a_fresh_build_repairs_it(tmp_path: Path) -> None:
