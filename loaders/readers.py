@@ -16,8 +16,10 @@ kind of text, and every failure is a :class:`LoaderError` naming the file.
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,13 +27,14 @@ from policykg.loaders.errors import LoaderError
 from policykg.loaders.textio import decode_bytes
 
 # File name endings read as documents when a folder is walked.
-DOCUMENT_SUFFIXES = frozenset({".txt", ".docx", ".pdf", ".html", ".htm", ".md", ".markdown"})
+DOCUMENT_SUFFIXES = frozenset({".txt", ".docx", ".pdf", ".html", ".htm", ".md", ".markdown", ".xlsx"})
 # Plain text that a name says is Markdown is read as Markdown (front matter, tables).
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
-_CLAIMS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
+_CLAIMS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta\s)",
                          re.IGNORECASE | re.DOTALL)
 _HTML_META = re.compile(rb"<meta[^>]{0,200}charset", re.IGNORECASE)
+_ZIPS = ("docx", "xlsx", "ofd")  # formats that are zip archives: one named as another is still a zip
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office (Word 97-2003 .doc, WPS) container
 
 
@@ -54,15 +57,30 @@ def _head(data: bytes) -> bytes:
 
 
 def sniff(data: bytes) -> str:
-    """The format the bytes are in: ``pdf``, ``docx`` (any zip), ``html`` or ``text``."""
+    """The format the bytes are in: ``pdf``, ``xlsx`` or ``ofd`` (a zip holding one), ``docx`` (any other zip),
+    ``html`` or ``text``."""
     if b"%PDF-" in data[:1024]:
         return "pdf"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
-        return "docx"
+        return _zip_kind(data)
     head = _head(data)
     if _HTML_START.match(head) or _HTML_META.search(head[:1024]):
         return "html"
     return "text"
+
+
+def _zip_kind(data: bytes) -> str:
+    """What a zip holds: ``xlsx`` (an ``xl/`` folder), ``ofd`` (an ``OFD.xml``), else ``docx``."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+        return "docx"  # the Word reader names the damage
+    if any(n.startswith("xl/") for n in names) and not any(n.startswith("word/") for n in names):
+        return "xlsx"
+    if "OFD.xml" in names:
+        return "ofd"
+    return "docx"
 
 
 def _read(data: bytes, path: str, kind: str) -> Reading:
@@ -79,6 +97,10 @@ def _read(data: bytes, path: str, kind: str) -> Reading:
         from policykg.loaders.html_reader import read_html
 
         return Reading(read_html(data, path), kind)
+    if kind == "xlsx":
+        from policykg.loaders.xlsx_reader import read_xlsx
+
+        return Reading(read_xlsx(data, path), kind)
     if kind == "markdown":
         from policykg.loaders.markdown_reader import read_markdown
 
@@ -103,8 +125,9 @@ def read_source(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> Readin
     try:
         return _read(data, name, kind)
     except LoaderError as err:
-        if claimed in ("pdf", "docx") and kind != claimed:
-            # say why a .pdf/.docx was read as something else, and what that gave
+        misnamed = kind != claimed and not (claimed in _ZIPS and kind in _ZIPS)
+        if claimed in ("pdf", *_ZIPS) and misnamed:
+            # say why a .pdf/.docx/.xlsx was read as something else, and what that gave
             raise LoaderError(name, f"named {Path(name).suffix} but not a {claimed.upper()} file "
                                     f"(no {'%PDF-' if claimed == 'pdf' else 'zip'} signature); "
                                     f"read as {kind}: {err.message}", err.line) from err
@@ -119,7 +142,7 @@ def read_document(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> str:
 def is_document(path: Path) -> bool:
     """True for a file name a folder walk reads (Office owner files ``~$…`` excluded).
 
-    >>> is_document(Path("plan.DOCX")), is_document(Path("~$plan.docx")), is_document(Path("a.xlsx"))
+    >>> is_document(Path("plan.DOCX")), is_document(Path("~$plan.docx")), is_document(Path("a.png"))
     (True, False, False)
     >>> is_document(Path("plan.md"))
     True

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
+import openpyxl
 from click.testing import CliRunner
 
 from policykg.cli.app import main
-from policykg.loaders.extract import iter_sources
+from policykg.loaders.extract import extract_path, extract_text, iter_sources
+from policykg.loaders.model import ExtractedDocument
 
 PLAN = "某县实施方案\n二、主要任务\n1.推进工作。（责任单位：县民政局）\n"
 
@@ -43,3 +46,50 @@ def test_the_walk_tells_what_it_skips_and_why(tmp_path: Path) -> None:
     found = list(iter_sources([tmp_path], on_skip=lambda p, why: skipped.append((p.name, why))))
     assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.txt", "sub/a.txt"]
     assert [name for name, _ in skipped] == ["z.zip"]
+
+
+# A task-division table as the genre prints it: a title above, 领域 merged down its group.
+TABLE = [["序号", "领域", "任务名称", "工作内容", "牵头单位", "责任单位"],
+         ["1", "养老服务", "建设养老机构", "新增床位500张。", "区民政局", "区财政局\n各街镇"],
+         ["2", "养老服务", "发展助餐服务", "扩大覆盖。", "区民政局", "区市场监管局"],
+         ["3", "医养结合", "推进医养结合", "签约服务。", "区卫生健康委", "区医保局"]]
+TITLE = "某区养老服务重点任务分解表"
+
+
+def _tasks(doc: ExtractedDocument) -> list[tuple[str, str, str | None, list[str], list[str]]]:
+    return [(t.number, t.title, t.domain, [u.text for u in t.leads], [u.text for u in t.responsible])
+            for t in doc.tasks]
+
+
+def _workbook(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([TITLE])
+    ws.merge_cells("A1:F1")
+    for row in TABLE:
+        ws.append([int(c) if c.isdigit() else c for c in row])
+    ws["B3"] = "养老服务"
+    ws.merge_cells("B3:B4")  # the group's cell merged down: its value lives in B3 only
+    ws["A7"] = None
+    wb.create_sheet("Sheet2")  # an empty default sheet adds nothing
+    wb.save(path)
+    return path
+
+
+def test_a_spreadsheet_task_table_gives_the_tasks_and_roles_of_its_tab_separated_text(tmp_path: Path) -> None:
+    text = TITLE + "\n" + "\n".join("\t".join(c.replace("\n", "\u2028") for c in row) for row in TABLE) + "\n"
+    from_text = extract_text(text, "plan.txt")
+    from_xlsx = extract_path(_workbook(tmp_path / "plan.xlsx"))
+    assert from_xlsx.source_format == "xlsx"
+    assert _tasks(from_xlsx) == _tasks(from_text)
+    assert [t[1] for t in _tasks(from_xlsx)] == ["建设养老机构", "发展助餐服务", "推进医养结合"]
+    assert _tasks(from_xlsx)[0][4] == ["区财政局", "各街镇"]
+
+
+def test_a_spreadsheet_that_is_not_one_fails_naming_the_file(tmp_path: Path) -> None:
+    fake = tmp_path / "plan.xlsx"
+    with zipfile.ZipFile(fake, "w") as z:
+        z.writestr("xl/workbook.xml", "<not a workbook")
+    result = CliRunner().invoke(main, ["build", str(fake), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 1 and f"failed: {fake}: damaged Excel file" in result.output
+    assert "Traceback" not in result.output
