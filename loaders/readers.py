@@ -1,6 +1,7 @@
 """Any document's bytes -> flattened text, the reader chosen by what the bytes are, not the file name.
 
-``%PDF-`` is a PDF, a zip with a ``word/`` folder a Word file, markup that opens
+``%PDF-`` is a PDF, a zip with a ``word/`` folder a Word file (``xl/`` a spreadsheet,
+``OFD.xml`` an OFD), an OLE2 container a legacy Word or WPS file, markup that opens
 with ``<!DOCTYPE html``, ``<html``, ``<head``, ``<body`` or a ``<meta charset>`` a
 web page; anything else is read as plain text.  Every reader writes the same
 flattened convention (:mod:`~policykg.loaders.flatten`), so the extractors see one
@@ -27,7 +28,8 @@ from policykg.loaders.errors import LoaderError
 from policykg.loaders.textio import decode_bytes
 
 # File name endings read as documents when a folder is walked.
-DOCUMENT_SUFFIXES = frozenset({".txt", ".docx", ".pdf", ".html", ".htm", ".md", ".markdown", ".xlsx"})
+DOCUMENT_SUFFIXES = frozenset({".txt", ".docx", ".pdf", ".html", ".htm", ".md", ".markdown", ".xlsx",
+                               ".doc", ".wps"})
 # Plain text that a name says is Markdown is read as Markdown (front matter, tables).
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _CLAIMS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
@@ -35,7 +37,7 @@ _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:!doc
                          re.IGNORECASE | re.DOTALL)
 _HTML_META = re.compile(rb"<meta[^>]{0,200}charset", re.IGNORECASE)
 _ZIPS = ("docx", "xlsx", "ofd")  # formats that are zip archives: one named as another is still a zip
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office (Word 97-2003 .doc, WPS) container
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office (Word 97-2003 .doc, WPS): read via LibreOffice
 
 
 @dataclass
@@ -57,10 +59,12 @@ def _head(data: bytes) -> bytes:
 
 
 def sniff(data: bytes) -> str:
-    """The format the bytes are in: ``pdf``, ``xlsx`` or ``ofd`` (a zip holding one), ``docx`` (any other zip),
-    ``html`` or ``text``."""
+    """The format the bytes are in: ``pdf``, ``doc`` (Word 97-2003 or WPS), ``xlsx`` or ``ofd`` (a zip
+    holding one), ``docx`` (any other zip), ``html`` or ``text``."""
     if b"%PDF-" in data[:1024]:
         return "pdf"
+    if data.startswith(_OLE2):
+        return "doc"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return _zip_kind(data)
     head = _head(data)
@@ -97,6 +101,10 @@ def _read(data: bytes, path: str, kind: str) -> Reading:
         from policykg.loaders.html_reader import read_html
 
         return Reading(read_html(data, path), kind)
+    if kind == "doc":
+        from policykg.loaders.office import read_legacy_office
+
+        return Reading(read_legacy_office(data, path), kind)
     if kind == "xlsx":
         from policykg.loaders.xlsx_reader import read_xlsx
 
@@ -113,9 +121,6 @@ def read_source(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> Readin
     name = str(path)
     if not data.strip():
         raise LoaderError(name, "the file is empty")
-    if data.startswith(_OLE2):
-        raise LoaderError(name, "an old binary Office file (Word 97-2003 .doc or WPS), not readable: "
-                                "save it as .docx or PDF")
     kind = sniff(data)
     claimed = _CLAIMS.get(Path(name).suffix.lower())
     if kind == "text" and Path(name).suffix.lower() in _MARKDOWN_SUFFIXES:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import docx
 import openpyxl
+import pytest
 from click.testing import CliRunner
 
 from policykg.cli.app import main
+from policykg.loaders.errors import LoaderError
 from policykg.loaders.extract import extract_path, extract_text, iter_sources
 from policykg.loaders.model import ExtractedDocument
+from policykg.loaders.office import convert
 
 PLAN = "某县实施方案\n二、主要任务\n1.推进工作。（责任单位：县民政局）\n"
 
@@ -93,3 +97,48 @@ def test_a_spreadsheet_that_is_not_one_fails_naming_the_file(tmp_path: Path) -> 
     result = CliRunner().invoke(main, ["build", str(fake), "--store", str(tmp_path / "store")])
     assert result.exit_code == 1 and f"failed: {fake}: damaged Excel file" in result.output
     assert "Traceback" not in result.output
+
+
+def _word_plan(path: Path) -> Path:
+    document = docx.Document()
+    for line in ("某县养老服务实施方案", "二、主要任务", "1.建设养老机构。（责任单位：县民政局）",
+                 "2.发展助餐服务。（县民政局牵头，县财政局配合）"):
+        document.add_paragraph(line)
+    document.save(path)
+    return path
+
+
+def test_legacy_word_and_wps_files_are_read_through_libreoffice(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    source = _word_plan(tmp_path / "src" / "plan.docx")
+    (doc_file,) = convert([source], "doc", tmp_path / "legacy")
+    assert doc_file.read_bytes().startswith(b"\xd0\xcf\x11\xe0")  # a real Word 97-2003 file
+    wps_file = tmp_path / "legacy" / "plan.wps"  # WPS Writer saves the same OLE2 Word format
+    wps_file.write_bytes(doc_file.read_bytes())
+    expected = _tasks(extract_path(source))
+    assert [t[1] for t in expected] == ["建设养老机构", "发展助餐服务"]
+    for legacy in (doc_file, wps_file):
+        doc = extract_path(legacy)
+        assert (doc.source_format, doc.meta.title, _tasks(doc)) == ("doc", "某县养老服务实施方案", expected), legacy
+
+
+def test_without_libreoffice_a_legacy_word_file_fails_saying_what_is_needed(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "a.txt").write_text(PLAN, encoding="utf-8")
+    (docs / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    monkeypatch.setenv("PATH", str(tmp_path / "no-programs"))
+    result = CliRunner().invoke(main, ["build", str(docs), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 1, result.output
+    assert f"failed: {docs / 'old.doc'}: an old binary Office file" in result.output
+    assert "needs LibreOffice, which is not installed" in result.output and "Traceback" not in result.output
+    assert "1 built, 0 unchanged, 0 kept, 1 failed, 0 skipped" in result.output
+
+
+def test_a_legacy_file_libreoffice_cannot_read_fails_with_its_reason(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.wps"
+    junk.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8)
+    with pytest.raises(LoaderError) as err:
+        extract_path(junk)
+    assert err.value.path == str(junk) and "not readable: LibreOffice" in err.value.message
