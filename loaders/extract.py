@@ -1,6 +1,6 @@
 """One policy document -> :class:`ExtractedDocument`.
 
-Reads the file — plain text, Word, PDF or a web page, by content
+Reads the file — plain text, Markdown, Word (.docx, .doc, .wps), Excel, PDF, OFD or a web page, by content
 (:mod:`~policykg.loaders.readers`) — then its metadata, tables, heading tree and
 tasks, citations and place mentions, each by its own module.
 
@@ -173,7 +173,7 @@ def skip_reason(path: Path) -> str | None:
     >>> skip_reason(Path("plan.DOCX")), skip_reason(Path("README.md")), skip_reason(Path("~$plan.docx"))
     (None, "the folder's README, not a policy document", "Office's lock file of a document open in Word or WPS")
     >>> skip_reason(Path("scan.png"))
-    'not a format policykg reads (.doc, .docx, .htm, .html, .markdown, .md, .pdf, .txt, .wps, .xlsx)'
+    'not a format policykg reads (.doc, .docx, .htm, .html, .markdown, .md, .ofd, .pdf, .txt, .wps, .xlsx)'
     """
     if path.name.startswith("."):
         return "hidden folder, not read" if path.is_dir() else "hidden file, not read"

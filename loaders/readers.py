@@ -29,10 +29,10 @@ from policykg.loaders.textio import decode_bytes
 
 # File name endings read as documents when a folder is walked.
 DOCUMENT_SUFFIXES = frozenset({".txt", ".docx", ".pdf", ".html", ".htm", ".md", ".markdown", ".xlsx",
-                               ".doc", ".wps"})
+                               ".doc", ".wps", ".ofd"})
 # Plain text that a name says is Markdown is read as Markdown (front matter, tables).
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
-_CLAIMS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xlsx": "xlsx"}
+_CLAIMS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xlsx": "xlsx", ".ofd": "ofd"}
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta\s)",
                          re.IGNORECASE | re.DOTALL)
 _HTML_META = re.compile(rb"<meta[^>]{0,200}charset", re.IGNORECASE)
@@ -105,6 +105,11 @@ def _read(data: bytes, path: str, kind: str) -> Reading:
         from policykg.loaders.office import read_legacy_office
 
         return Reading(read_legacy_office(data, path), kind)
+    if kind == "ofd":
+        from policykg.loaders.ofd_reader import read_ofd
+
+        ofd = read_ofd(data, path)
+        return Reading(ofd.text, kind, ofd.pages)
     if kind == "xlsx":
         from policykg.loaders.xlsx_reader import read_xlsx
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import zipfile
 from pathlib import Path
 
@@ -142,3 +143,70 @@ def test_a_legacy_file_libreoffice_cannot_read_fails_with_its_reason(tmp_path: P
     with pytest.raises(LoaderError) as err:
         extract_path(junk)
     assert err.value.path == str(junk) and "not readable: LibreOffice" in err.value.message
+
+
+_OFD_NS = "http://www.ofdspec.org/2016"
+
+
+def _ofd(pages: list[list[str]], path: Path, per_line: int = 40) -> Path:
+    """A minimal OFD (GB/T 33190): one TextObject per printed line, a paragraph wrapped every
+    ``per_line`` characters on an A4 page with 25 mm margins and 4 mm characters."""
+    page_refs = "".join(f'<ofd:Page ID="{n + 1}" BaseLoc="Pages/Page_{n}/Content.xml"/>' for n in range(len(pages)))
+    files = {
+        "OFD.xml": f'<ofd:OFD xmlns:ofd="{_OFD_NS}" Version="1.0" DocType="OFD"><ofd:DocBody>'
+                   "<ofd:DocInfo><ofd:DocID>x</ofd:DocID></ofd:DocInfo>"
+                   "<ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>",
+        "Doc_0/Document.xml": f'<ofd:Document xmlns:ofd="{_OFD_NS}"><ofd:CommonData><ofd:MaxUnitID>99</ofd:MaxUnitID>'
+                              "<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>"
+                              f"</ofd:CommonData><ofd:Pages>{page_refs}</ofd:Pages></ofd:Document>",
+    }
+    for n, paragraphs in enumerate(pages):
+        objects, y = [], 30.0
+        for paragraph in paragraphs:
+            for i in range(0, len(paragraph), per_line):
+                line = paragraph[i:i + per_line]
+                objects.append(f'<ofd:TextObject ID="{len(objects) + 10}" Boundary="25 {y} 160 6" Font="1" Size="4">'
+                               f'<ofd:TextCode X="0" Y="4" DeltaX="g {len(line) - 1} 4">{line}</ofd:TextCode>'
+                               "</ofd:TextObject>")
+                y += 6.5
+            y += 3.0
+        files[f"Doc_0/Pages/Page_{n}/Content.xml"] = (
+            f'<ofd:Page xmlns:ofd="{_OFD_NS}"><ofd:Content><ofd:Layer ID="2">{"".join(objects)}'
+            "</ofd:Layer></ofd:Content></ofd:Page>")
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, xml in files.items():
+            archive.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + xml)
+    return path
+
+
+OFD_PLAN = ["某县养老服务实施方案", "二、主要任务",
+            "1.建设养老机构。到2025年，全县新增养老床位500张，建成区域性养老服务中心3家，实现镇街全覆盖。"
+            "（责任单位：县民政局）",
+            "2.发展助餐服务。（县民政局牵头，县财政局配合）"]
+
+
+def test_an_ofd_document_is_read_from_its_text_layer_with_wrapped_lines_joined(tmp_path: Path) -> None:
+    doc = extract_path(_ofd([OFD_PLAN[:3], OFD_PLAN[3:]], tmp_path / "plan.ofd"))
+    assert doc.source_format == "ofd"
+    assert doc.text.split("\n")[:4] == [*OFD_PLAN[:3], OFD_PLAN[3]]  # the wrapped paragraph is one line again
+    assert _tasks(doc) == _tasks(extract_text("\n".join(OFD_PLAN) + "\n", "plan.txt"))
+    assert [t[1] for t in _tasks(doc)] == ["建设养老机构", "发展助餐服务"]
+    assert len(doc.pages) == 2 and doc.text[doc.pages[1][0]:].startswith("2.发展助餐服务")
+
+
+def test_a_broken_or_textless_ofd_fails_naming_the_file(tmp_path: Path) -> None:
+    good = _ofd([OFD_PLAN], tmp_path / "good.ofd").read_bytes()
+    no_page = tmp_path / "no-page.ofd"
+    with zipfile.ZipFile(io.BytesIO(good)) as src, zipfile.ZipFile(no_page, "w") as dst:
+        for name in src.namelist():
+            if not name.endswith("Content.xml"):
+                dst.writestr(name, src.read(name))
+    cases = {no_page: "page 1", _ofd([[]], tmp_path / "scan.ofd"): "no text layer"}
+    bad_xml = tmp_path / "bad.ofd"
+    with zipfile.ZipFile(bad_xml, "w") as archive:
+        archive.writestr("OFD.xml", "<ofd:OFD")
+    cases[bad_xml] = "damaged OFD"
+    for path, expected in cases.items():
+        with pytest.raises(LoaderError) as err:
+            extract_path(path)
+        assert err.value.path == str(path) and expected in err.value.message, err.value.message
