@@ -15,7 +15,7 @@ from policykg.cli.app import main
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.extract import extract_path, extract_text, iter_sources
 from policykg.loaders.model import ExtractedDocument
-from policykg.loaders.office import convert
+from policykg.loaders.office import OfficeError, convert
 
 PLAN = "某县实施方案\n二、主要任务\n1.推进工作。（责任单位：县民政局）\n"
 
@@ -210,3 +210,33 @@ def test_a_broken_or_textless_ofd_fails_naming_the_file(tmp_path: Path) -> None:
         with pytest.raises(LoaderError) as err:
             extract_path(path)
         assert err.value.path == str(path) and expected in err.value.message, err.value.message
+
+
+def test_a_sheet_whose_used_range_is_absurd_fails_instead_of_filling_memory(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "序号"
+    wb.active["XFD1048576"] = "x"  # one stray mark in the last cell Excel has
+    path = tmp_path / "stray.xlsx"
+    wb.save(path)
+    with pytest.raises(LoaderError) as err:
+        extract_path(path)
+    assert err.value.path == str(path) and "1048576 rows × 16384 columns, over the" in err.value.message
+
+
+def _alive(pid: int) -> bool:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return False
+    return "\nState:\tZ" not in status  # a zombie has ended, only its exit status is left
+
+
+def test_a_conversion_that_hangs_is_ended_with_its_whole_process_group(tmp_path: Path) -> None:
+    fake = tmp_path / "bin" / "soffice"
+    fake.parent.mkdir()
+    # like soffice, which starts soffice.bin: a child that would outlive its parent
+    fake.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {tmp_path / 'child.pid'}\nsleep 300\n")
+    fake.chmod(0o755)
+    with pytest.raises(OfficeError, match="did not finish the conversion within 1 seconds"):
+        convert([tmp_path / "a.doc"], "docx", tmp_path / "out", timeout=1, soffice=str(fake))
+    assert not _alive(int((tmp_path / "child.pid").read_text()))
