@@ -30,7 +30,7 @@ _NEXT = {"extract": "; resolving entities and links across documents …", "reso
 @click.option("--wait", type=click.FloatRange(min=0), default=DEFAULT_WAIT, show_default=True, metavar="SECONDS",
               help="When another build is writing the same store, wait this long for it, then give up.")
 def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, jobs: int, wait: float) -> None:
-    """Read documents (folders or files: .txt .md .docx .doc .wps .xlsx .pdf .ofd .html) into the store.
+    """Read documents (folders or files: .txt .md .docx .doc .wps .rtf .xlsx .pdf .ofd .html) into the store.
 
     Documents already in the store are kept and the given ones added or replaced;
     unchanged files are not read again.  A file that cannot be read is reported with

@@ -173,7 +173,7 @@ def skip_reason(path: Path) -> str | None:
     >>> skip_reason(Path("plan.DOCX")), skip_reason(Path("README.md")), skip_reason(Path("~$plan.docx"))
     (None, "the folder's README, not a policy document", "Office's lock file of a document open in Word or WPS")
     >>> skip_reason(Path("scan.png"))
-    'not a format policykg reads (.doc, .docx, .htm, .html, .markdown, .md, .ofd, .pdf, .txt, .wps, .xlsx)'
+    'not a format policykg reads (.doc, .docx, .htm, .html, .markdown, .md, .ofd, .pdf, .rtf, .txt, .wps, .xlsx)'
     """
     if path.name.startswith("."):
         return "hidden folder, not read" if path.is_dir() else "hidden file, not read"

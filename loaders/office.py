@@ -1,11 +1,11 @@
-"""LibreOffice as a converter: legacy Word (.doc) and WPS (.wps) files to .docx, documents to PDF.
+"""LibreOffice as a converter: legacy Word (.doc), WPS (.wps) and RTF files to .docx, documents to PDF.
 
-Old binary Office files (the OLE2 container of Word 97-2003 and of WPS Writer) are
-converted by ``soffice --headless --convert-to docx`` in a temporary folder and then
-read by the Word reader.  Each run has a private profile (``-env:UserInstallation``)
-so conversions in parallel never share one, and a time limit after which the whole
-LibreOffice process group is ended.  Without LibreOffice the file fails with a
-message saying so.
+Old binary Office files (the OLE2 container of Word 97-2003 and of WPS Writer) and
+RTF (what many a published ``.doc`` really is) are converted by ``soffice --headless
+--convert-to docx`` in a temporary folder and then read by the Word reader.  Each run
+has a private profile (``-env:UserInstallation``) so conversions in parallel never
+share one, and a time limit after which the whole LibreOffice process group is ended.
+Without LibreOffice the file fails with a message saying so.
 
 >>> from policykg.loaders.errors import LoaderError
 >>> try:
@@ -29,7 +29,11 @@ from policykg.loaders.errors import LoaderError
 
 # Seconds one conversion may take: a real document converts in a few; more is a file LibreOffice chokes on.
 CONVERT_TIMEOUT = 120.0
-_LEGACY_SUFFIXES = (".doc", ".wps", ".dot", ".wpt")
+# What LibreOffice reads for the Word reader: kind -> (what it is, the one import filter tried, a file ending).
+# WPS Writer saves Word 97's format, so one filter reads both and refuses what is neither; many .doc
+# files published by offices are RTF inside.
+_IMPORTS = {"doc": ("an old binary Office file (Word 97-2003 .doc or WPS)", "MS Word 97", ".doc"),
+            "rtf": ("an RTF document", "Rich Text Format", ".rtf")}
 
 
 class OfficeError(RuntimeError):
@@ -81,26 +85,24 @@ def convert(sources: Sequence[Path], target: str, out_dir: Path, timeout: float 
     return outputs
 
 
-def read_legacy_office(data: bytes, path: str = "<bytes>", soffice: str | None = "") -> str:
-    """The flattened text of a Word 97-2003 or WPS file, through LibreOffice and the Word reader.
+def read_legacy_office(data: bytes, path: str = "<bytes>", kind: str = "doc", soffice: str | None = "") -> str:
+    """The flattened text of a Word 97-2003, WPS (``kind="doc"``) or RTF (``kind="rtf"``) file,
+    through LibreOffice and the Word reader.
 
     ``soffice`` is the program to run: ``""`` finds it on the PATH, ``None`` means there is none.
     """
+    what, import_filter, suffix = _IMPORTS[kind]
     program = find_soffice() if soffice == "" else soffice
-    what = "an old binary Office file (Word 97-2003 .doc or WPS)"
     if program is None:
         raise LoaderError(path, f"{what}: reading it needs LibreOffice, which is not installed "
                                 "(Debian: apt-get install libreoffice-writer-nogui); or save it as .docx or PDF")
     from policykg.loaders.docx_reader import read_docx
 
-    suffix = Path(path).suffix.lower()
     with tempfile.TemporaryDirectory(prefix="policykg-doc-") as tmp:
-        # LibreOffice picks its import filter by the name too: keep a legacy suffix, never a user's path
-        source = Path(tmp, "document" + (suffix if suffix in _LEGACY_SUFFIXES else ".doc"))
+        source = Path(tmp, "document" + suffix)  # never the user's path: LibreOffice reads a copy
         source.write_bytes(data)
         try:
-            # WPS Writer saves Word 97's format: one filter reads both, and refuses what is neither
-            (docx_file,) = convert([source], "docx", Path(tmp, "out"), soffice=program, import_filter="MS Word 97")
+            (docx_file,) = convert([source], "docx", Path(tmp, "out"), soffice=program, import_filter=import_filter)
         except OfficeError as err:
             raise LoaderError(path, f"{what}, not readable: {err}") from err
         return read_docx(docx_file.read_bytes(), path)

@@ -1,7 +1,7 @@
 """Any document's bytes -> flattened text, the reader chosen by what the bytes are, not the file name.
 
 ``%PDF-`` is a PDF, a zip with a ``word/`` folder a Word file (``xl/`` a spreadsheet,
-``OFD.xml`` an OFD), an OLE2 container a legacy Word or WPS file, markup that opens
+``OFD.xml`` an OFD), an OLE2 container a legacy Word or WPS file, ``{\\rtf`` RTF, markup that opens
 with ``<!DOCTYPE html``, ``<html``, ``<head``, ``<body`` or a ``<meta charset>`` a
 web page; anything else is read as plain text.  Every reader writes the same
 flattened convention (:mod:`~policykg.loaders.flatten`), so the extractors see one
@@ -29,7 +29,7 @@ from policykg.loaders.textio import decode_bytes
 
 # File name endings read as documents when a folder is walked.
 DOCUMENT_SUFFIXES = frozenset({".txt", ".docx", ".pdf", ".html", ".htm", ".md", ".markdown", ".xlsx",
-                               ".doc", ".wps", ".ofd"})
+                               ".doc", ".wps", ".rtf", ".ofd"})
 # Plain text that a name says is Markdown is read as Markdown (front matter, tables).
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _CLAIMS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xlsx": "xlsx", ".ofd": "ofd"}
@@ -59,12 +59,14 @@ def _head(data: bytes) -> bytes:
 
 
 def sniff(data: bytes) -> str:
-    """The format the bytes are in: ``pdf``, ``doc`` (Word 97-2003 or WPS), ``xlsx`` or ``ofd`` (a zip
-    holding one), ``docx`` (any other zip), ``html`` or ``text``."""
+    """The format the bytes are in: ``pdf``, ``doc`` (Word 97-2003 or WPS), ``rtf``, ``xlsx`` or ``ofd``
+    (a zip holding one), ``docx`` (any other zip), ``html`` or ``text``."""
     if b"%PDF-" in data[:1024]:
         return "pdf"
     if data.startswith(_OLE2):
         return "doc"
+    if data.lstrip()[:5] == rb"{\rtf":
+        return "rtf"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         return _zip_kind(data)
     head = _head(data)
@@ -101,10 +103,10 @@ def _read(data: bytes, path: str, kind: str) -> Reading:
         from policykg.loaders.html_reader import read_html
 
         return Reading(read_html(data, path), kind)
-    if kind == "doc":
+    if kind in ("doc", "rtf"):
         from policykg.loaders.office import read_legacy_office
 
-        return Reading(read_legacy_office(data, path), kind)
+        return Reading(read_legacy_office(data, path, kind), kind)
     if kind == "ofd":
         from policykg.loaders.ofd_reader import read_ofd
 

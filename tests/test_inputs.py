@@ -109,18 +109,21 @@ def _word_plan(path: Path) -> Path:
     return path
 
 
-def test_legacy_word_and_wps_files_are_read_through_libreoffice(tmp_path: Path) -> None:
+def test_legacy_word_wps_and_rtf_files_are_read_through_libreoffice(tmp_path: Path) -> None:
     (tmp_path / "src").mkdir()
     source = _word_plan(tmp_path / "src" / "plan.docx")
     (doc_file,) = convert([source], "doc", tmp_path / "legacy")
     assert doc_file.read_bytes().startswith(b"\xd0\xcf\x11\xe0")  # a real Word 97-2003 file
     wps_file = tmp_path / "legacy" / "plan.wps"  # WPS Writer saves the same OLE2 Word format
     wps_file.write_bytes(doc_file.read_bytes())
+    (rtf_file,) = convert([source], "rtf", tmp_path / "rtf")
+    rtf_doc = tmp_path / "legacy" / "plan-rtf.doc"  # many a published .doc is RTF inside
+    rtf_doc.write_bytes(rtf_file.read_bytes())
     expected = _tasks(extract_path(source))
     assert [t[1] for t in expected] == ["建设养老机构", "发展助餐服务"]
-    for legacy in (doc_file, wps_file):
+    for legacy, kind in ((doc_file, "doc"), (wps_file, "doc"), (rtf_doc, "rtf")):
         doc = extract_path(legacy)
-        assert (doc.source_format, doc.meta.title, _tasks(doc)) == ("doc", "某县养老服务实施方案", expected), legacy
+        assert (doc.source_format, doc.meta.title, _tasks(doc)) == (kind, "某县养老服务实施方案", expected), legacy
 
 
 def test_without_libreoffice_a_legacy_word_file_fails_saying_what_is_needed(tmp_path: Path,
