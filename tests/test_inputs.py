@@ -243,3 +243,13 @@ def test_a_conversion_that_hangs_is_ended_with_its_whole_process_group(tmp_path:
     with pytest.raises(OfficeError, match="did not finish the conversion within 1 seconds"):
         convert([tmp_path / "a.doc"], "docx", tmp_path / "out", timeout=1, soffice=str(fake))
     assert not _alive(int((tmp_path / "child.pid").read_text()))
+
+
+def test_legacy_files_converted_in_parallel_do_not_clash(tmp_path: Path) -> None:
+    (tmp_path / "src").mkdir()
+    sources = [_word_plan(tmp_path / "src" / f"plan{n}.docx") for n in range(3)]
+    docs = tmp_path / "docs"
+    convert(sources, "doc", docs)
+    result = CliRunner().invoke(main, ["build", str(docs), "--jobs", "3", "--store", str(tmp_path / "store")])
+    assert result.exit_code == 0, result.output
+    assert "3 built, 0 unchanged, 0 kept, 0 failed, 0 skipped" in result.output
