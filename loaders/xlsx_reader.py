@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import warnings
 from typing import Any
 
 import openpyxl
@@ -77,8 +78,11 @@ def read_xlsx(data: bytes, path: str = "<bytes>") -> str:
     """The flattened text of a workbook's visible sheets; :class:`LoaderError` for a damaged or huge one."""
     check_archive(data, path, "Excel", "xl/")
     try:
-        # not read-only: merged ranges are only known to a fully loaded sheet; cached values, not formulas
-        workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+        # not read-only: merged ranges are only known to a fully loaded sheet; cached values, not formulas.
+        # openpyxl warns about parts it drops (data validation, styles): nothing a reader of the text needs
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            workbook = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:  # openpyxl raises many types (KeyError, XML errors…) for damaged packages
         raise LoaderError(path, f"damaged Excel file: {type(exc).__name__}: {exc}") from exc
     blocks: list[str] = []

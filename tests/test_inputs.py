@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 import zipfile
 from pathlib import Path
 
@@ -253,3 +254,22 @@ def test_legacy_files_converted_in_parallel_do_not_clash(tmp_path: Path) -> None
     result = CliRunner().invoke(main, ["build", str(docs), "--jobs", "3", "--store", str(tmp_path / "store")])
     assert result.exit_code == 0, result.output
     assert "3 built, 0 unchanged, 0 kept, 0 failed, 0 skipped" in result.output
+
+
+def test_openpyxls_complaints_about_a_workbook_do_not_reach_the_user(tmp_path: Path) -> None:
+    made = _workbook(tmp_path / "made.xlsx")
+    # Excel's data-validation extension, which openpyxl warns it drops
+    ext = ('<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+           'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+           '<x14:dataValidations count="0"/></ext></extLst></worksheet>')
+    validated = tmp_path / "validated.xlsx"
+    with zipfile.ZipFile(made) as src, zipfile.ZipFile(validated, "w") as dst:
+        for name in src.namelist():
+            data = src.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</worksheet>", ext.encode())
+            dst.writestr(name, data)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        doc = extract_path(validated)
+    assert [str(w.message) for w in caught] == [] and len(doc.tasks) == 3
