@@ -190,12 +190,21 @@ def skip_reason(path: Path) -> str | None:
     return None
 
 
-def _walk(folder: Path, on_skip: Callable[[Path, str], None] | None) -> Iterator[Path]:
+def _walk(folder: Path, on_skip: Callable[[Path, str], None] | None,
+          on_error: Callable[[Path, LoaderError], None] | None) -> Iterator[Path]:
     """The readable files under ``folder``, depth first in name order; the rest to ``on_skip``."""
-    for f in sorted(folder.iterdir()):
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError as exc:
+        err = LoaderError(str(folder), f"the folder cannot be read: {exc.strerror or exc}")
+        if on_error is None:
+            raise err from exc
+        on_error(folder, err)
+        return
+    for f in entries:
         reason = skip_reason(f)
         if reason is None and f.is_dir():
-            yield from _walk(f, on_skip)
+            yield from _walk(f, on_skip, on_error)
             continue
         if reason is None and not f.is_file():
             reason = "not a regular file"
@@ -216,11 +225,12 @@ def iter_sources(
     Every other file of a folder goes to ``on_skip`` with the reason it is not read
     (hidden, a README, an Office lock file, another format); a hidden folder goes there
     once, not file by file.  A path that does not exist goes to ``on_error`` when given;
-    otherwise it is yielded, so that reading it reports the error in its turn.
+    otherwise it is yielded, so that reading it reports the error in its turn.  A folder
+    that cannot be listed goes to ``on_error`` (raised without it).
     """
     for p in map(Path, paths):
         if p.is_dir():
-            yield from _walk(p, on_skip)
+            yield from _walk(p, on_skip, on_error)
         elif on_error is not None and not p.exists():
             on_error(p, LoaderError(str(p), "no such file or folder"))
         else:

@@ -273,3 +273,22 @@ def test_openpyxls_complaints_about_a_workbook_do_not_reach_the_user(tmp_path: P
         warnings.simplefilter("always")
         doc = extract_path(validated)
     assert [str(w.message) for w in caught] == [] and len(doc.tasks) == 3
+
+
+def test_a_folder_that_cannot_be_listed_fails_naming_it_and_the_rest_is_built(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = tmp_path / "docs"
+    (docs / "locked").mkdir(parents=True)
+    (docs / "a.txt").write_text(PLAN, encoding="utf-8")
+    listing = Path.iterdir
+
+    def iterdir(self: Path):  # root reads any folder: refuse this one as a file system would
+        if self.name == "locked":
+            raise PermissionError(13, "Permission denied", str(self))
+        return listing(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    result = CliRunner().invoke(main, ["build", str(docs), "--store", str(tmp_path / "store")])
+    assert result.exit_code == 1, result.output
+    assert f"failed: {docs / 'locked'}: the folder cannot be read: Permission denied" in result.output
+    assert "1 built, 0 unchanged, 0 kept, 1 failed, 0 skipped" in result.output
