@@ -76,7 +76,7 @@ def _workbook(path: Path) -> Path:
         ws.append([int(c) if c.isdigit() else c for c in row])
     ws["B3"] = "养老服务"
     ws.merge_cells("B3:B4")  # the group's cell merged down: its value lives in B3 only
-    ws["A7"] = None
+    ws["A7"].number_format = "0"  # a styled empty cell below: the empty rows it adds are dropped
     wb.create_sheet("Sheet2")  # an empty default sheet adds nothing
     wb.save(path)
     return path
