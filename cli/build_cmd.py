@@ -34,11 +34,13 @@ _NEXT = {"extract": "; resolving entities and links across documents …", "reso
               help="Seconds one document may take to extract (0: no limit); past it, it fails alone.")
 def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, jobs: int, wait: float,
           timeout: float) -> None:
-    """Read documents (files or folders of .txt, .md, .docx, .pdf, .html) into the store.
+    """Read documents (folders or files: .txt .md .docx .doc .wps .rtf .xlsx .pdf .ofd .html) into the store.
 
     Documents already in the store are kept and the given ones added or replaced;
     unchanged files are not read again.  A file that cannot be read is reported with
     its name and the reason, the others are still built, and the command exits 1.
+    A file of a folder that is not read (hidden, a README, another format) is listed
+    as skipped with the reason.
     The store switches to the new graph only once it is completely written; one
     build writes a store at a time (a second one waits, see --wait).  The store
     folder must be new, empty or made by policykg.

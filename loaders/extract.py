@@ -1,6 +1,6 @@
 """One policy document -> :class:`ExtractedDocument`.
 
-Reads the file — plain text, Word, PDF or a web page, by content
+Reads the file — plain text, Markdown, Word (.docx, .doc, .wps), Excel, PDF, OFD or a web page, by content
 (:mod:`~policykg.loaders.readers`) — then its metadata, tables, heading tree and
 tasks, citations and place mentions, each by its own module.
 
@@ -178,6 +178,27 @@ def extract_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Extrac
     return extract_bytes(read_bytes(path, max_bytes), path)
 
 
+def skip_reason(path: Path) -> str | None:
+    """Why a folder walk does not read ``path``, or ``None`` when it reads it.
+
+    >>> skip_reason(Path("plan.DOCX")), skip_reason(Path("README.md")), skip_reason(Path("~$plan.docx"))
+    (None, "the folder's README, not a policy document", "Office's lock file of a document open in Word or WPS")
+    >>> skip_reason(Path("scan.png"))
+    'not a format policykg reads (.doc, .docx, .htm, .html, .markdown, .md, .ofd, .pdf, .rtf, .txt, .wps, .xlsx)'
+    """
+    if path.name.startswith("."):
+        return "hidden folder, not read" if path.is_dir() else "hidden file, not read"
+    if path.name.lower() in _SKIPPED_NAMES:
+        return "the folder's README, not a policy document"
+    if path.name.startswith("~$"):
+        return "Office's lock file of a document open in Word or WPS"
+    if path.is_dir():
+        return None
+    if not is_document(path):
+        return f"not a format policykg reads ({', '.join(sorted(DOCUMENT_SUFFIXES))})"
+    return None
+
+
 OnError = Callable[[Path, LoaderError], None]
 OnSkip = Callable[[Path, str], None]
 
@@ -220,7 +241,8 @@ def _walk(folder: Path, walked: dict[tuple[int, int], Path], on_error: OnError, 
             continue
         path = Path(entry.path)
         if entry.name.startswith(".") or entry.name.lower() in _SKIPPED_NAMES or entry.name.startswith("~$"):
-            continue  # hidden files, READMEs and Office owner files are never documents, by convention
+            on_skip(path, skip_reason(path) or "")  # never documents, by convention; a hidden folder once
+            continue
         broken = _broken_link(path) if entry.is_symlink() else None
         if broken is not None:
             if is_document(path):
@@ -236,9 +258,7 @@ def _walk(folder: Path, walked: dict[tuple[int, int], Path], on_error: OnError, 
                 walked[key] = path
                 stack.append(_listing(path, on_error))
         elif not is_document(path):
-            suffix = path.suffix or "no suffix"
-            on_skip(path, f"not a document ({suffix}); a folder walk reads "
-                          f"{', '.join(sorted(DOCUMENT_SUFFIXES))} files")
+            on_skip(path, skip_reason(path) or "")
         else:
             yield path  # a FIFO or a device among them is refused by read_bytes, by its type
 
@@ -248,22 +268,23 @@ def iter_sources(
     on_error: OnError | None = None,
     on_skip: OnSkip | None = None,
 ) -> Iterator[Path]:
-    """The document files under ``paths``: files as given, folders walked for .txt, .md, .docx, .pdf, .html
-    and .htm files (any case), sorted.
+    """The document files under ``paths``: files as given, folders walked for the formats of
+    :data:`~policykg.loaders.readers.DOCUMENT_SUFFIXES` (any case), sorted.
 
-    Hidden files and folders, README files and Office owner files (``~$…``) are
-    left out.  What a walk cannot read (a folder, a broken link, a loop of links) and
-    a path that does not exist go to ``on_error`` when given; otherwise they are
-    yielded, so that reading them reports the error in its turn.  Files a walk does
-    not read (other suffixes, a second link to a folder) go to ``on_skip`` with the
-    reason.
+    Every other file of a folder goes to ``on_skip`` with the reason it is not read
+    (:func:`skip_reason`: hidden, a README, an Office lock file, another format, a second
+    link to a folder); a hidden folder goes there once, not file by file.  What a walk
+    cannot read (a folder, a broken link, a loop of links) and a path that does not
+    exist go to ``on_error`` when given; otherwise they are yielded, so that reading
+    them reports the error in its turn.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
     ...     for name in ("b.txt", "a.PDF", "c.jpg", "README.md"):
     ...         _ = Path(d, name).write_bytes(b"x")
     ...     [p.name for p in iter_sources([d], on_skip=lambda p, why: print(p.name, why))]
-    c.jpg not a document (.jpg); a folder walk reads .docx, .htm, .html, .pdf, .txt files
+    README.md the folder's README, not a policy document
+    c.jpg not a format policykg reads (.doc, .docx, .htm, .html, .markdown, .md, .ofd, .pdf, .rtf, .txt, .wps, .xlsx)
     ['a.PDF', 'b.txt']
     """
     def keep(path: Path, err: LoaderError) -> None:

@@ -239,7 +239,7 @@ class ExtractedDocument:
     places: list[PlaceMention] = field(default_factory=list)  # every place mention, tasks' included
     warnings: list[str] = field(default_factory=list)
     stated_targets: list[StatedTarget] = field(default_factory=list)  # targets stated in sentences
-    source_format: str = "text"  # what the file was read as: text, docx, pdf or html
+    source_format: str = "text"  # what the file was read as: text, markdown, docx, doc, xlsx, pdf, ofd or html
     # (start, end) offsets of each printed page's text, for documents read from PDF; empty otherwise
     pages: list[tuple[int, int]] = field(default_factory=list)
 

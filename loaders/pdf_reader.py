@@ -194,6 +194,18 @@ def _read(data: bytes, path: str) -> PdfText:
     if not lines and not tables:
         raise LoaderError(path, f"the PDF has no text layer ({len(heights)} pages of images?); "
                                 "it needs OCR first")
+    return layout_text(lines, tables, heights, widths)
+
+
+def layout_text(lines: list[Line], tables: list[Table], heights: Sequence[float],
+                widths: Sequence[float]) -> PdfText:
+    """Printed lines and tables of a fixed-layout document (PDF, OFD) as flattened text: headers,
+    footers and page numbers dropped, lines the layout wrapped joined into their paragraphs.
+
+    >>> lines = [Line(0, 100, 104, 25, 49, "一、总体要求", 4, 4), Line(0, 110, 114, 25, 185, "推进工作。", 4, 4)]
+    >>> layout_text(lines, [], [297.0], [210.0])
+    PdfText(text='一、总体要求\\n推进工作。\\n', pages=[(0, 13)])
+    """
     drop = furniture(lines, heights)
     body = [ln for i, ln in enumerate(lines) if i not in drop]
     return _assemble(body, tables, widths)

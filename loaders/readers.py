@@ -1,6 +1,7 @@
 """Any document's bytes -> flattened text, the reader chosen by what the bytes are, not the file name.
 
-``%PDF-`` is a PDF, a zip with a ``word/`` folder a Word file, markup that opens
+``%PDF-`` is a PDF, a zip with a ``word/`` folder a Word file (``xl/`` a spreadsheet,
+``OFD.xml`` an OFD), an OLE2 container a legacy Word or WPS file, ``{\\rtf`` RTF, markup that opens
 with ``<!DOCTYPE html``, ``<html``, ``<head``, ``<body`` or a ``<meta charset>`` a
 web page; anything else is read as plain text.  Every reader writes the same
 flattened convention (:mod:`~policykg.loaders.flatten`), so the extractors see one
@@ -16,8 +17,10 @@ kind of text, and every failure is a :class:`LoaderError` naming the file.
 from __future__ import annotations
 
 import codecs
+import io
 import os
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,14 +28,16 @@ from policykg.loaders.errors import LoaderError
 from policykg.loaders.textio import decode_bytes
 
 # File name endings read as documents when a folder is walked.
-DOCUMENT_SUFFIXES = frozenset({".txt", ".docx", ".pdf", ".html", ".htm", ".md", ".markdown"})
+DOCUMENT_SUFFIXES = frozenset({".txt", ".docx", ".pdf", ".html", ".htm", ".md", ".markdown", ".xlsx",
+                               ".doc", ".wps", ".rtf", ".ofd"})
 # Plain text that a name says is Markdown is read as Markdown (front matter, tables).
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
-_CLAIMS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
+_CLAIMS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html", ".xlsx": "xlsx", ".ofd": "ofd"}
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta\s)",
                          re.IGNORECASE | re.DOTALL)
 _HTML_META = re.compile(rb"<meta[^>]{0,200}charset", re.IGNORECASE)
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office (Word 97-2003 .doc, WPS) container
+_ZIPS = ("docx", "xlsx", "ofd")  # formats that are zip archives: one named as another is still a zip
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office (Word 97-2003 .doc, WPS): read via LibreOffice
 
 
 @dataclass
@@ -55,15 +60,34 @@ def _head(data: bytes) -> bytes:
 
 
 def sniff(data: bytes) -> str:
-    """The format the bytes are in: ``pdf``, ``docx`` (any zip), ``html`` or ``text``."""
+    """The format the bytes are in: ``pdf``, ``doc`` (Word 97-2003 or WPS), ``rtf``, ``xlsx`` or ``ofd``
+    (a zip holding one), ``docx`` (any other zip), ``html`` or ``text``."""
     if b"%PDF-" in data[:1024]:
         return "pdf"
+    if data.startswith(_OLE2):
+        return "doc"
+    if data.lstrip()[:5] == rb"{\rtf":
+        return "rtf"
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
-        return "docx"
+        return _zip_kind(data)
     head = _head(data)
     if _HTML_START.match(head) or _HTML_META.search(head[:1024]):
         return "html"
     return "text"
+
+
+def _zip_kind(data: bytes) -> str:
+    """What a zip holds: ``xlsx`` (an ``xl/`` folder), ``ofd`` (an ``OFD.xml``), else ``docx``."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError):
+        return "docx"  # the Word reader names the damage
+    if any(n.startswith("xl/") for n in names) and not any(n.startswith("word/") for n in names):
+        return "xlsx"
+    if "OFD.xml" in names:
+        return "ofd"
+    return "docx"
 
 
 def _read(data: bytes, path: str, kind: str) -> Reading:
@@ -80,6 +104,19 @@ def _read(data: bytes, path: str, kind: str) -> Reading:
         from policykg.loaders.html_reader import read_html
 
         return Reading(read_html(data, path), kind)
+    if kind in ("doc", "rtf"):
+        from policykg.loaders.office import read_legacy_office
+
+        return Reading(read_legacy_office(data, path, kind), kind)
+    if kind == "ofd":
+        from policykg.loaders.ofd_reader import read_ofd
+
+        ofd = read_ofd(data, path)
+        return Reading(ofd.text, kind, ofd.pages)
+    if kind == "xlsx":
+        from policykg.loaders.xlsx_reader import read_xlsx
+
+        return Reading(read_xlsx(data, path), kind)
     if kind == "markdown":
         from policykg.loaders.markdown_reader import read_markdown
 
@@ -92,9 +129,6 @@ def read_source(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> Readin
     name = str(path)
     if not data.strip():
         raise LoaderError(name, "the file is empty")
-    if data.startswith(_OLE2):
-        raise LoaderError(name, "an old binary Office file (Word 97-2003 .doc or WPS), not readable: "
-                                "save it as .docx or PDF")
     kind = sniff(data)
     claimed = _CLAIMS.get(Path(name).suffix.lower())
     if kind == "text" and Path(name).suffix.lower() in _MARKDOWN_SUFFIXES:
@@ -104,8 +138,9 @@ def read_source(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> Readin
     try:
         return _read(data, name, kind)
     except LoaderError as err:
-        if claimed in ("pdf", "docx") and kind != claimed:
-            # say why a .pdf/.docx was read as something else, and what that gave
+        misnamed = kind != claimed and not (claimed in _ZIPS and kind in _ZIPS)
+        if claimed in ("pdf", *_ZIPS) and misnamed:
+            # say why a .pdf/.docx/.xlsx was read as something else, and what that gave
             raise LoaderError(name, f"named {Path(name).suffix} but not a {claimed.upper()} file "
                                     f"(no {'%PDF-' if claimed == 'pdf' else 'zip'} signature); "
                                     f"read as {kind}: {err.message}", err.line) from err
@@ -120,7 +155,7 @@ def read_document(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> str:
 def is_document(path: Path) -> bool:
     """True for a file name a folder walk reads (Office owner files ``~$…`` excluded).
 
-    >>> is_document(Path("plan.DOCX")), is_document(Path("~$plan.docx")), is_document(Path("a.xlsx"))
+    >>> is_document(Path("plan.DOCX")), is_document(Path("~$plan.docx")), is_document(Path("a.png"))
     (True, False, False)
     >>> is_document(Path("plan.md"))
     True

@@ -59,8 +59,7 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 
 def _xlsx() -> bytes:
-    book = openpyxl.Workbook()
-    book.active["A1"] = "指标"
+    book = openpyxl.Workbook()  # a workbook with nothing in it
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
@@ -91,7 +90,7 @@ def broken(format_twins, encrypted_pdf: bytes) -> dict[str, tuple[bytes, str]]:
         "encrypted.pdf": (encrypted_pdf, "encrypted PDF"),
         "scanned.pdf": (_blank_pdf(), "no text layer"),
         "fake.docx": (_zip({"data.csv": "指标,2024年\n".encode()}), "not a Word document"),
-        "spreadsheet.docx": (_xlsx(), "not a Word document"),
+        "empty-sheet.docx": (_xlsx(), "the spreadsheet has no text"),  # read by content, whatever its name
         "truncated.docx": (word[: len(word) // 2], "damaged Word file"),
         "old-word.docx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + junk, "old binary Office file"),
         "nav-only.html": (nav_only, "without article text"),

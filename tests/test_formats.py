@@ -167,6 +167,6 @@ def test_html_charset_from_the_page_or_detection(readings, tmp_path: Path, chars
 
 
 def test_a_folder_walk_reads_every_supported_format(tmp_path: Path) -> None:
-    for name in ("a.txt", "b.DOCX", "c.pdf", "d.html", "e.HTM", "~$b.docx", "f.xlsx", "g.doc", "README.txt"):
+    for name in ("a.txt", "b.DOCX", "c.pdf", "d.html", "e.HTM", "~$b.docx", "f.xlsx", "g.png", "README.txt"):
         (tmp_path / name).write_bytes(b"x")
-    assert [p.name for p in iter_sources([tmp_path])] == ["a.txt", "b.DOCX", "c.pdf", "d.html", "e.HTM"]
+    assert [p.name for p in iter_sources([tmp_path])] == ["a.txt", "b.DOCX", "c.pdf", "d.html", "e.HTM", "f.xlsx"]

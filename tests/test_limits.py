@@ -78,7 +78,7 @@ def test_a_folder_walk_reports_what_it_cannot_read_or_does_not_read(tmp_path: Pa
     assert "a broken link" in failed["gone.txt"] and str(docs / "gone.txt") in failed["gone.txt"]
     assert "a symbolic link loop" in failed["self.txt"]
     assert "walked already" in skipped["loop"]
-    assert "not a document" in skipped["photo.jpg"] and ".jpg" in skipped["photo.jpg"]
+    assert skipped["photo.jpg"].startswith("not a format policykg reads (")
 
 
 def test_an_unreadable_folder_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -105,12 +105,12 @@ def test_the_build_counts_and_names_skipped_files(tmp_path: Path, corpus_dir: Pa
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "a.txt").write_bytes((corpus_dir / "jiangshan-2025-integration-report.txt").read_bytes())
-    (docs / "notes.xlsx").write_bytes(b"PK")
+    (docs / "notes.png").write_bytes(b"\x89PNG")
     (docs / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
     result = CliRunner().invoke(main, ["build", str(docs), "--store", str(tmp_path / "store")])
     assert result.exit_code == 1, result.output
     assert "1 built, 0 unchanged, 0 kept, 1 failed, 1 skipped" in result.output
-    assert f"skipped: {docs / 'notes.xlsx'}: not a document" in result.output
+    assert f"skipped: {docs / 'notes.png'}: not a format policykg reads" in result.output
     assert f"failed: {docs / 'gone.txt'}: a broken link" in result.output
 
 
@@ -164,7 +164,8 @@ def _word_file(document_xml: bytes) -> bytes:
 
 
 def test_a_word_decompression_bomb_is_refused_before_unpacking() -> None:
-    from policykg.loaders.docx_reader import MAX_RATIO, read_docx
+    from policykg.loaders.archive import MAX_RATIO
+    from policykg.loaders.docx_reader import read_docx
 
     body = '<w:p><w:r><w:t>一、推进工作。</w:t></w:r></w:p>' * 200_000  # ~9 MB of XML, squeezed to a few KB
     xml = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
@@ -177,12 +178,12 @@ def test_a_word_decompression_bomb_is_refused_before_unpacking() -> None:
 
 
 def test_a_word_file_over_the_unpacked_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    from policykg.loaders import docx_reader
+    from policykg.loaders import archive, docx_reader
 
     text = "某县方案。".encode() * 20_000
     data = _word_file(b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
                       b'<w:body><w:p><w:r><w:t>' + text + b'</w:t></w:r></w:p></w:body></w:document>')
-    monkeypatch.setattr(docx_reader, "MAX_XML_PART", 100_000)
+    monkeypatch.setattr(archive, "MAX_XML_PART", 100_000)
     with pytest.raises(LoaderError, match=r"word/document\.xml unpacks to \d+ bytes, over the 100000-byte limit"):
         docx_reader.read_docx(data, "long.docx")
 

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import html
 import json
-import shutil
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +22,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from policykg.loaders.model import SourceText
+from policykg.loaders.office import convert
 from policykg.loaders.table_cells import Piece, line_pieces
 from policykg.loaders.table_grid import Row, Table, read_table
 from policykg.loaders.table_kinds import table_kind
@@ -204,25 +203,12 @@ def print_pdfs(docx_paths: list[Path], out_dir: Path, password: str | None = Non
 
     With ``password`` the PDFs are encrypted and need it to open.
     """
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise RuntimeError("LibreOffice is missing: run scripts/system-deps (libreoffice-writer-nogui)")
-    profile = out_dir / ".lo-profile"  # a private profile: no clash with another soffice running
     target = "pdf"
     if password is not None:
         options = {"EncryptFile": {"type": "boolean", "value": "true"},
                    "DocumentOpenPassword": {"type": "string", "value": password}}
         target = "pdf:writer_pdf_Export:" + json.dumps(options)
-    subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
-         "--outdir", str(out_dir), *map(str, docx_paths)],
-        check=True, capture_output=True, timeout=900,
-    )
-    pdfs = [out_dir / (p.stem + ".pdf") for p in docx_paths]
-    missing = [p.name for p in pdfs if not p.exists()]
-    if missing:
-        raise RuntimeError(f"LibreOffice printed no PDF for {missing}")
-    return pdfs
+    return convert(docx_paths, target, out_dir, timeout=900)
 
 
 # -- HTML --------------------------------------------------------------------------
