@@ -248,7 +248,8 @@ class _FlatReader(_Reader):
             return True
         if self.number_index() is None or not is_serial(self.text(j)) or is_value(self.text(j + 1)):
             return False
-        if j + 1 >= len(self.p):
+        # a number the table ends after is the last cell of its row (a value), not a new row
+        if j + 1 >= len(self.p) or ends_table(self.text(j + 1)) or match_header(self.p, j + 1):
             return False
         following = self.following if self.following is not None else self.expected
         return following is None or int(self.text(j)) == following
@@ -408,8 +409,13 @@ class _FlatReader(_Reader):
             # a 责任人 column lists one person per unit of the unit column before it
             units = [len(cells[k]) for k in range(ci - 1, -1, -1) if self.cols[k].cell_type == "unit"]
             limit = units[0] if units and units[0] and nxt is not None else None
+        # two unit columns side by side (牵头单位, 责任单位): a paragraph break ends the first cell,
+        # which goes on only over hard line breaks or after a trailing 、
+        one_paragraph = t == "unit" and nxt is not None and nxt.cell_type == "unit"
         taken: list[Piece] = []
         while j < len(self.p) and check(self.text(j)) and (limit is None or len(taken) < limit):
+            if one_paragraph and taken and self.p[j].blank_before and not continues(taken[-1].text):
+                break
             taken.append(self.p[j])
             j += 1
         return taken, j

@@ -27,7 +27,7 @@ from policykg.loaders.model import (
 from policykg.loaders.table_cells import Piece, is_amount, numbered_text
 from policykg.loaders.table_grid import Row, Table
 from policykg.loaders.units import person, split_units, squeeze
-from policykg.loaders.years import deadline_years
+from policykg.loaders.years import deadline_cell_years, deadline_years
 
 _OPEN, _CLOSE = "(（", ")）"
 _DASH = re.compile(r"\s*[-—–~～至到]+\s*")
@@ -115,7 +115,10 @@ def indicators(table: Table, src: SourceText, part: str) -> list[Indicator]:
     out = []
     for row in table.rows:
         cells = _cells_by_field(table, row)
-        name, unit = split_unit(_joined(cells.get("indicator", [])))
+        # a filled 单位 cell is the unit: brackets ending the name are then part of the name
+        measure = squeeze(_joined(cells.get("measure", [])))
+        name, unit = (squeeze(_joined(cells.get("indicator", []))), measure) if measure else split_unit(
+            _joined(cells.get("indicator", [])))
         leads = _units(src, cells.get("lead", []) or cells.get("responsible", []))
         values = []
         for col, cell in zip(table.columns, row.cells, strict=True):
@@ -146,6 +149,8 @@ def tasks(table: Table, src: SourceText, part: str, find_places: PlaceFinder | N
                 lines = [_joined(cells.get("reform_name", [])), _joined(cells.get("reform_goal", [])), *task_lines]
                 num = number
             text = "\n".join(t for t in lines if t)
+            # a 完成时限 cell (printed once for the row, so the parent's) dates the task without a cue word
+            due = _joined(cells.get("deadline", []) or parent.get("deadline", []))
             span = src.span(sub.start, sub.end)
             out.append(Task(
                 part=part,
@@ -157,7 +162,7 @@ def tasks(table: Table, src: SourceText, part: str, find_places: PlaceFinder | N
                 participants=_units(src, cells.get("participant", [])),
                 responsible=_units(src, cells.get("responsible", [])),
                 persons=_persons(src, cells.get("person", [])),
-                deadline_years=deadline_years(text),
+                deadline_years=sorted(set(deadline_years(text)) | set(deadline_cell_years(due))),
                 places=find_places(src, span.start, span.end) if find_places else [],
                 text=text,
             ))

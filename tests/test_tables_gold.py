@@ -359,3 +359,42 @@ def test_scrambled_tables_never_raise_anything_but_loader_errors() -> None:
             continue
         for r in [*found.tasks, *found.indicators, *found.projects]:
             assert r.span.quote
+
+
+# --- extractor gaps the scale generator pinned (issue 15 item 5) --------------------------------
+
+
+DEADLINE_TABLE = "\n\n".join([
+    "某市2025年重点工作任务分工表",
+    "序号", "工作任务", "牵头单位", "责任单位", "完成时限",
+    "1", "推进老旧小区改造", "市住建局", "市财政局、市自然资源局", "2025年6月底前",
+    "2", "建设智慧社区平台", "市民政局", "市大数据局", "2026年12月底前",
+    "三、保障措施",
+])
+
+
+def test_a_deadline_column_and_a_lead_cell_followed_by_a_responsible_cell() -> None:
+    found = find_tables(SourceText(DEADLINE_TABLE))
+    got = [(t.number, t.title, [u.text for u in t.leads], [u.text for u in t.responsible], t.deadline_years)
+           for t in found.tasks]
+    assert got == [
+        ("1", "推进老旧小区改造", ["市住建局"], ["市财政局", "市自然资源局"], [2025]),
+        ("2", "建设智慧社区平台", ["市民政局"], ["市大数据局"], [2026]),
+    ]
+
+
+def test_a_last_value_that_looks_like_the_next_row_number_stays_a_value() -> None:
+    text = "\n\n".join(["序号", "指标", "2023年", "2024年", "2025年",
+                        "1", "托位数(个)", "1", "2", "3", "2", "养老床位(张)", "3", "4", "5",
+                        "3", "绿地率(%)", "5", "6", "4", "二、主要任务"])
+    found = find_tables(SourceText(text))
+    assert [(i.number, [v.raw for v in i.values]) for i in found.indicators] == [
+        ("1", ["1", "2", "3"]), ("2", ["3", "4", "5"]), ("3", ["5", "6", "4"])]
+    assert not found.warnings
+
+
+def test_a_separate_unit_column_gives_the_unit() -> None:
+    text = "序号\t指标名称\t单位\t2023年\t2024年\n1\t托位数\t个\t1\t2\n2\t绿地率(达标)\t%\t3\t4\n"
+    found = find_tables(SourceText(text))
+    assert [(i.name, i.unit, [v.raw for v in i.values]) for i in found.indicators] == [
+        ("托位数", "个", ["1", "2"]), ("绿地率(达标)", "%", ["3", "4"])]
