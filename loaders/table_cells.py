@@ -45,6 +45,8 @@ _SENTENCE_END = "。；;：:，,！？"
 # A cell that ends in one of these was cut by the layout and continues on the next line.
 _JOINERS = "、，,；;"
 _ANNEX = re.compile(r"^附件\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:[:：]\s*\S.{0,60})?$")
+# the one annex of a document is not numbered: 附件 alone, or 附件：<its title> (not 附件：1.… listing several)
+_ONLY_ANNEX = re.compile(r"^附件\s*(?:[:：]\s*(?![0-9一二三四五六七八九十]{1,3}\s*[.．、])\S.{0,60})?$")
 _ARTEFACT = re.compile(r"\.(?:pdf|docx?|wps|ofd|xlsx?|et)\s*$", re.IGNORECASE)
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[)）])")
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
@@ -203,10 +205,12 @@ def annex_part(text: str) -> str | None:
 
     >>> annex_part("附件1"), annex_part("附件 三"), annex_part("附件:1.2024年改革清单")
     ('annex1', 'annex3', None)
+    >>> annex_part("附件"), annex_part("附件：某区重点任务分解表"), annex_part("附件：1.清单 2.名单")
+    ('annex1', 'annex1', None)
     """
     m = _ANNEX.match(text.strip())
     if not m:
-        return None
+        return "annex1" if _ONLY_ANNEX.match(text.strip()) else None
     num = m.group(1)
     if num.isdigit():
         return f"annex{int(num)}"
