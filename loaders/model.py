@@ -129,7 +129,7 @@ class Task:
 
 @dataclass
 class IndicatorValue:
-    """One cell of an indicator table: a period ("2024" or "target") and its raw text."""
+    """One cell of an indicator table: a period ("2024", "target" or "baseline") and its raw text."""
 
     period: str
     raw: str
@@ -148,6 +148,8 @@ class Indicator:
     part: str = "body"
     lead: UnitRef | None = None
     values: list[IndicatorValue] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)  # other columns by printed header: 属性 -> 约束性
+    parent: str | None = None  # number of the row a 其中 sub-row belongs to
 
 
 @dataclass

@@ -38,7 +38,7 @@ class Column:
     name: str  # header text as printed, white space removed
     field: str  # canonical field (table_columns.csv)
     cell_type: str  # how its cells are read: number, group, text, tasks, value, unit, person, place…
-    period: str | None = None  # "2022" for a year column, "target" for a single value column
+    period: str | None = None  # "2022" for a year column, "target" (完成值) or "baseline" (现状值) without a year
     start: int = 0
     end: int = 0
 
@@ -98,6 +98,8 @@ def column_for(text: str, start: int = 0, end: int = 0) -> Column | None:
 
     >>> column_for("2024年").period, column_for("完成值").period, column_for("总投资（亿元）").field
     ('2024', 'target', 'investment')
+    >>> column_for("基期值（2022年）").period, column_for("现状值").period
+    ('2022', 'baseline')
     >>> column_for("加强优生优育") is None
     True
     """
@@ -115,7 +117,7 @@ def column_for(text: str, start: int = 0, end: int = 0) -> Column | None:
     if best is None:
         return None
     _, field, cell_type = best
-    return Column(folded, field, cell_type, "target" if cell_type == "value" else None, start, end)
+    return Column(folded, field, cell_type, field if cell_type == "value" else None, start, end)
 
 
 def _valid(columns: list[Column]) -> bool:

@@ -30,6 +30,11 @@ from policykg.loaders.units import person, split_units, squeeze
 from policykg.loaders.years import deadline_cell_years, deadline_years
 
 _OPEN, _CLOSE = "(（", ")）"
+# a sub-row of the row above: 其中：数字经济增加值, 其中:农村
+_SUB_ROW = re.compile(r"^其中\s*[:：,，]?\s*")
+# fields an indicator record has a place for; any other column is kept as an attribute
+_INDICATOR_FIELDS = frozenset({"number", "indicator", "measure", "domain", "lead", "responsible", "participant",
+                               "person"})
 _DASH = re.compile(r"\s*[-—–~～至到]+\s*")
 
 
@@ -111,23 +116,36 @@ def domains(table: Table, src: SourceText, part: str) -> list[Domain]:
 
 
 def indicators(table: Table, src: SourceText, part: str) -> list[Indicator]:
-    """One :class:`Indicator` per row of an indicator table."""
-    out = []
+    """One :class:`Indicator` per row of an indicator table.
+
+    Columns that are neither the name, its unit, a value nor a role (属性, 备注, a header
+    the vocabulary lacks) are kept under their printed header; a 其中 row names its parent.
+    """
+    out: list[Indicator] = []
+    parent: str | None = None
     for row in table.rows:
         cells = _cells_by_field(table, row)
+        printed = _joined(cells.get("indicator", []))
+        sub = _SUB_ROW.match(squeeze(printed))
+        if sub:
+            printed = squeeze(printed)[sub.end():]
         # a filled 单位 cell is the unit: brackets ending the name are then part of the name
         measure = squeeze(_joined(cells.get("measure", [])))
-        name, unit = (squeeze(_joined(cells.get("indicator", []))), measure) if measure else split_unit(
-            _joined(cells.get("indicator", [])))
+        name, unit = (squeeze(printed), measure) if measure else split_unit(printed)
         leads = _units(src, cells.get("lead", []) or cells.get("responsible", []))
         values = []
+        attributes = {}
         for col, cell in zip(table.columns, row.cells, strict=True):
             if col.cell_type == "value" and col.period and cell:
                 raw = _joined(cell).strip()
                 values.append(IndicatorValue(col.period, raw, src.span(cell[0].start, cell[-1].end)))
+            elif col.field not in _INDICATOR_FIELDS and cell:
+                attributes[col.name] = squeeze(_joined(cell))
         number = _joined(cells.get("number", []))
         out.append(Indicator(number, name, unit, row.domain, src.span(row.start, row.end), part,
-                             leads[0] if leads else None, values))
+                             leads[0] if leads else None, values, attributes, parent if sub else None))
+        if not sub:
+            parent = number or None
     return out
 
 

@@ -398,3 +398,31 @@ def test_a_separate_unit_column_gives_the_unit() -> None:
     found = find_tables(SourceText(text))
     assert [(i.name, i.unit, [v.raw for v in i.values]) for i in found.indicators] == [
         ("托位数", "个", ["1", "2"]), ("绿地率(达标)", "%", ["3", "4"])]
+
+
+# --- indicator tables in every orientation (issue 15 item 2) ------------------------------------
+
+
+def _indicator_rows(text: str) -> list[tuple]:
+    return [(i.number, i.name, i.unit, [(v.period, v.raw) for v in i.values], i.attributes, i.parent)
+            for i in find_tables(SourceText(text)).indicators]
+
+
+def test_baseline_and_attribute_columns_and_sub_rows_of_a_tab_table() -> None:
+    text = ("序号\t指标名称\t单位\t属性\t2022年基期值\t2025年目标值\n"
+            "1\t地区生产总值增速\t%\t预期性\t5.2\t6左右\n"
+            "2\t其中：数字经济增加值\t亿元\t预期性\t120\t200\n")
+    assert _indicator_rows(text) == [
+        ("1", "地区生产总值增速", "%", [("2022", "5.2"), ("2025", "6左右")], {"属性": "预期性"}, None),
+        ("2", "数字经济增加值", "亿元", [("2022", "120"), ("2025", "200")], {"属性": "预期性"}, "1"),
+    ]
+
+
+def test_baseline_and_attribute_columns_of_a_one_cell_per_line_table() -> None:
+    text = "\n\n".join(["主要指标", "序号", "指标", "现状值", "目标值", "属性",
+                        "1", "森林覆盖率(%)", "42.1", "≥43", "约束性",
+                        "2", "城镇污水处理率(%)", "95以上", "全覆盖", "预期性", "二、主要任务"])
+    assert _indicator_rows(text) == [
+        ("1", "森林覆盖率", "%", [("baseline", "42.1"), ("target", "≥43")], {"属性": "约束性"}, None),
+        ("2", "城镇污水处理率", "%", [("baseline", "95以上"), ("target", "全覆盖")], {"属性": "预期性"}, None),
+    ]
