@@ -26,8 +26,9 @@ from policykg.loaders.model import (
 )
 from policykg.loaders.table_cells import Piece, is_amount, numbered_text
 from policykg.loaders.table_grid import Row, Table
+from policykg.loaders.table_years import YearTable, figure_columns, name_column
 from policykg.loaders.units import person, split_units, squeeze
-from policykg.loaders.years import deadline_cell_years, deadline_years
+from policykg.loaders.years import deadline_cell_years, deadline_years, period_of
 
 _OPEN, _CLOSE = "(（", ")）"
 # a sub-row of the row above: 其中：数字经济增加值, 其中:农村
@@ -35,7 +36,6 @@ _SUB_ROW = re.compile(r"^其中\s*[:：,，]?\s*")
 # fields an indicator record has a place for; any other column is kept as an attribute
 _INDICATOR_FIELDS = frozenset({"number", "indicator", "measure", "domain", "lead", "responsible", "participant",
                                "person"})
-_DASH = re.compile(r"\s*[-—–~～至到]+\s*")
 
 
 def table_kind(fields: set[str]) -> str | None:
@@ -201,7 +201,7 @@ def projects(table: Table, src: SourceText, part: str, find_places: PlaceFinder 
     for row in table.rows:
         cells = _cells_by_field(table, row)
         raw = squeeze(_joined(cells.get("investment", [])))
-        years = squeeze(_joined(cells.get("years", []))).replace("年", "")
+        years = period_of(_joined(cells.get("years", [])))
         span = src.span(row.start, row.end)
         out.append(Project(
             number=_joined(cells.get("number", [])),
@@ -212,13 +212,44 @@ def projects(table: Table, src: SourceText, part: str, find_places: PlaceFinder 
             location="、".join(squeeze(p.text) for p in cells.get("location", [])) or None,
             investment_raw=raw or None,
             investment_yi_yuan=_amount(raw, investment_header),
-            period=_DASH.sub("-", years) or None,
+            period=years or None,
             responsible=_units(src, cells.get("lead", []) + cells.get("responsible", [])),
             persons=_persons(src, cells.get("person", [])),
             kind=squeeze(_joined(cells.get("kind", []))) or None,
             content=_joined(cells.get("content", [])) or None,
             places=find_places(src, span.start, span.end) if find_places else [],
         ))
+    return out
+
+
+def year_indicators(table: YearTable, src: SourceText, part: str) -> list[Indicator]:
+    """One :class:`Indicator` per column of figures of a year-row table, its values keyed by the rows' years."""
+    out = []
+    for k in figure_columns(table):
+        name, unit = split_unit(table.labels[k].text)
+        values = [IndicatorValue(period_of(year.text), _joined(cells[k]).strip(),
+                                 src.span(cells[k][0].start, cells[k][-1].end))
+                  for year, cells in table.rows if cells[k]]
+        column = [table.labels[k], *(p for _, cells in table.rows for p in cells[k])]
+        out.append(Indicator("", name, unit, None, src.span(min(p.start for p in column), table.end), part,
+                             None, values))
+    return out
+
+
+def year_projects(table: YearTable, src: SourceText, part: str,
+                  find_places: PlaceFinder | None = None) -> list[Project]:
+    """One :class:`Project` per row of a year-row table with a column of names (a schedule)."""
+    k = name_column(table)
+    if k is None:
+        return []
+    out = []
+    for n, (year, cells) in enumerate(table.rows, start=1):
+        if not cells[k]:
+            continue
+        pieces = [year, *(p for c in cells for p in c)]
+        span = src.span(min(p.start for p in pieces), max(p.end for p in pieces))
+        out.append(Project(str(n), squeeze(_joined(cells[k])), None, span, part=part, period=period_of(year.text),
+                           places=find_places(src, span.start, span.end) if find_places else []))
     return out
 
 

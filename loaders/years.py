@@ -83,3 +83,15 @@ def deadline_cell_years(text: str) -> list[int]:
     """
     years = {int(m.group(0)) for m in _RANGE_END.finditer(text)}
     return sorted(years)
+
+
+_RANGE_DASH = re.compile(r"\s*[-—–~～至到]+\s*")
+
+
+def period_of(text: str) -> str:
+    """A year cell as a period key: 年 dropped, any dash a hyphen.
+
+    >>> period_of("2020年-2023年"), period_of("2024 年"), period_of("2025—2027年")
+    ('2020-2023', '2024', '2025-2027')
+    """
+    return _RANGE_DASH.sub("-", re.sub(r"\s+", "", text).replace("年", ""))

@@ -426,3 +426,40 @@ def test_baseline_and_attribute_columns_of_a_one_cell_per_line_table() -> None:
         ("1", "森林覆盖率", "%", [("baseline", "42.1"), ("target", "≥43")], {"属性": "约束性"}, None),
         ("2", "城镇污水处理率", "%", [("baseline", "95以上"), ("target", "全覆盖")], {"属性": "预期性"}, None),
     ]
+
+
+YEAR_ROWS_TAB = "年份\t新增托位(个)\t养老床位总量(张)\n2023年\t120\t3000\n2024年\t150\t3200\n2025—2027年\t≥200\t/\n"
+YEAR_ROWS_FLAT = "\n\n".join(["表2 某区托育和养老设施推进计划表", "年份", "新增托位(个)", "养老床位总量(张)",
+                             "2023年", "120", "3000", "2024年", "150", "3200", "2025—2027年", "≥200", "/",
+                             "（三）强化要素保障"])
+
+
+@pytest.mark.parametrize("text", [YEAR_ROWS_TAB, YEAR_ROWS_FLAT], ids=["tab", "one-cell-per-line"])
+def test_a_table_with_one_row_per_year_gives_an_indicator_per_column(text: str) -> None:
+    found = find_tables(SourceText(text))
+    assert [(i.name, i.unit, [(v.period, v.raw) for v in i.values]) for i in found.indicators] == [
+        ("新增托位", "个", [("2023", "120"), ("2024", "150"), ("2025-2027", "≥200")]),
+        ("养老床位总量", "张", [("2023", "3000"), ("2024", "3200"), ("2025-2027", "/")]),
+    ]
+    assert not found.warnings and len(found.regions) == 1
+    for i in found.indicators:
+        assert all(v.span.quote == v.raw for v in i.values)
+
+
+def test_a_schedule_with_one_row_per_year_lists_what_is_done_where() -> None:
+    text = "\n\n".join(["附件2", "某县片区改造计划表", "年份", "改造片区", "改造面积（公顷）",
+                        "2024年", "城东片区", "12.5", "2025年", "老城南片区（二期）", "8.00",
+                        "2026年", "滨江2号地块", "14.00", "某县人民政府办公室"])
+    found = find_tables(SourceText(text))
+    assert [(p.part, p.name, p.period) for p in found.projects] == [
+        ("annex2", "城东片区", "2024"), ("annex2", "老城南片区（二期）", "2025"), ("annex2", "滨江2号地块", "2026")]
+    assert [(i.name, i.unit, [v.raw for v in i.values]) for i in found.indicators] == [
+        ("改造面积", "公顷", ["12.5", "8.00", "14.00"])]
+
+
+def test_a_year_row_whose_cells_do_not_fit_the_header_is_flagged_not_split() -> None:
+    text = "\n\n".join(["年份", "改造片区", "改造面积（公顷）", "2024年", "城东片区", "12.5",
+                        "2025年", "老城南片区", "8.00", "城西片区", "3.1", "2026年", "滨江片区", "14.00"])
+    found = find_tables(SourceText(text))
+    assert [p.name for p in found.projects] == ["城东片区", "滨江片区"]
+    assert len(found.warnings) == 1 and "line 13" in found.warnings[0], found.warnings
