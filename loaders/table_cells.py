@@ -36,6 +36,9 @@ _TRIM = re.compile(r"^[^\S\t]*(.*?)[^\S\t]*$")
 _SERIAL = re.compile(r"^\d{1,3}$")
 _NUMBERED = re.compile(r"^(\d{1,2})\s*[.．、]\s*(?!\d)\S")
 _GROUP_ROW = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*([^\s。，,；;：:]{1,15})$")
+# a named group row: 行动一：…, 专项行动二 …, 任务三、…, 工程一 …
+_NAMED_GROUP_ROW = re.compile(
+    r"^((?:专项)?(?:行动|任务|工程|板块|领域)[一二三四五六七八九十]{1,3})\s*[、.．:：]?\s*([^\s。，,；;：:]{1,20})$")
 _VALUE = re.compile(
     r"^(?:[<>≤≥＜＞=＝≈~～约]|不低于|不少于|不高于|不超过|低于|高于|大于|小于)?\s*[-+]?\d[\d,，]*(?:\.\d+)?"
     r"\s*(?:%|‰|％)?\s*(?:以上|以下|左右)?$"
@@ -124,13 +127,14 @@ def numbered_text(text: str) -> str | None:
 def group_row(text: str) -> tuple[str, str] | None:
     """A group row such as ``一、教育`` -> (section, name).
 
-    >>> group_row("三、 养老"), group_row("二、重点任务。")
-    (('三、', '养老'), None)
+    >>> group_row("三、 养老"), group_row("二、重点任务。"), group_row("行动一：夯实数字基础设施")
+    (('三、', '养老'), None, ('行动一', '夯实数字基础设施'))
     """
     m = _GROUP_ROW.match(text.strip())
-    if not m:
-        return None
-    return m.group(1) + "、", m.group(2)
+    if m:
+        return m.group(1) + "、", m.group(2)
+    m = _NAMED_GROUP_ROW.match(text.strip())
+    return (m.group(1), m.group(2)) if m else None
 
 
 def is_value(text: str) -> bool:

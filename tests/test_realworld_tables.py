@@ -125,3 +125,77 @@ def test_a_single_unnumbered_annex_is_annex1() -> None:
     text = "\n\n".join(["附件：某县重点任务分解表", "序号", "重点任务", "责任单位",
                         "1", "推进道路改造。", "县交通运输局"])
     assert [(t.part, t.number) for t in find_tables(SourceText(text)).tasks] == [("annex1", "1")]
+
+
+# --- one task-division table in every format (issue 15 item 1) ----------------------------------
+
+HEADER = ["序号", "重点任务", "具体措施", "牵头单位", "配合单位", "完成时限"]
+GROUP = "行动一：夯实数字基础设施"
+ROWS = [["1", "建设5G基站", "新建基站200个。", "区经信委", "区住建委、区城管局", "2025年底"],
+        ["2", "推进千兆光网", "实现小区全覆盖。", "区经信委", "区通信办", "2026年6月底前"]]
+WANTED = [("annex1", "1", "建设5G基站", "夯实数字基础设施", ["区经信委"], ["区住建委", "区城管局"], [2025]),
+          ("annex1", "2", "推进千兆光网", "夯实数字基础设施", ["区经信委"], ["区通信办"], [2026])]
+
+
+def _html() -> bytes:
+    def tr(cells: list[str]) -> str:
+        return "<tr>" + "".join(cells) + "</tr>"
+    rows = [tr([f"<td>{c}</td>" for c in HEADER]), tr([f'<td colspan="6">{GROUP}</td>'])]
+    first, second = ROWS
+    rows.append(tr([f"<td>{c}</td>" for c in first[:3]] + [f'<td rowspan="2">{first[3]}</td>']
+                   + [f"<td>{c}</td>" for c in first[4:]]))
+    rows.append(tr([f"<td>{c}</td>" for c in second[:3] + second[4:]]))  # the lead cell is merged down
+    return (f"<html><body><p>附件</p><p>某区数字化转型重点任务分工表</p><table>{''.join(rows)}</table>"
+            "<p>某区人民政府办公室</p></body></html>").encode()
+
+
+def _docx() -> bytes:
+    import io
+
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("附件")
+    d.add_paragraph("某区数字化转型重点任务分工表")
+    table = d.add_table(rows=4, cols=6)
+    for r, row in enumerate([HEADER, [GROUP, "", "", "", "", ""], *ROWS]):
+        for c, text in enumerate(row):
+            if r != 3 or c != 3:
+                table.cell(r, c).text = text
+    table.cell(1, 0).merge(table.cell(1, 5))
+    table.cell(2, 3).merge(table.cell(3, 3))  # the lead unit covers both rows, printed once
+    d.add_paragraph("某区人民政府办公室")
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def _markdown() -> bytes:
+    lines = ["附件", "", "某区数字化转型重点任务分工表", "", "| " + " | ".join(HEADER) + " |",
+             "| " + " | ".join(["---"] * 6) + " |", f"| {GROUP} |  |  |  |  |  |"]
+    lines += ["| " + " | ".join(row) + " |" for row in ROWS]
+    return "\n".join([*lines, "", "某区人民政府办公室", ""]).encode()
+
+
+def _flattened() -> bytes:
+    # Each cell its own paragraph.  A lead cell merged down and printed once cannot be told here
+    # from an empty 配合单位 cell (one unit paragraph, two unit columns), so this table prints it twice.
+    cells = ["附件", "某区数字化转型重点任务分工表", *HEADER, GROUP, *ROWS[0], *ROWS[1], "某区人民政府办公室"]
+    return "\n\n".join(cells).encode()
+
+
+def _tabbed() -> bytes:
+    lines = ["附件", "某区数字化转型重点任务分工表", "\t".join(HEADER), GROUP + "\t" * 5]
+    lines += ["\t".join(row) for row in ROWS]
+    return "\n".join([*lines, "某区人民政府办公室", ""]).encode()
+
+
+@pytest.mark.parametrize(("name", "make"), [("t.html", _html), ("t.docx", _docx), ("t.md", _markdown),
+                                            ("t.txt", _flattened), ("tab.txt", _tabbed)])
+def test_one_task_division_table_in_every_format_gives_the_same_rows(tmp_path, name: str, make) -> None:
+    path = tmp_path / name
+    path.write_bytes(make())
+    doc = extract_path(path)
+    got = [(t.part, t.number, t.title, t.domain, [u.text for u in t.leads],
+            [u.text for u in t.participants], t.deadline_years) for t in doc.tasks]
+    assert got == WANTED
