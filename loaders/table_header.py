@@ -66,7 +66,7 @@ class _Vocabulary:
     """Column names by their folded text, and the year patterns (``YYYY年``) in file order."""
 
     exact: dict[str, tuple[int, str, str]]  # name -> (file order, field, cell_type)
-    patterns: tuple[tuple[int, re.Pattern[str], str, str], ...]
+    patterns: tuple[tuple[int, re.Pattern[str], str, str, bool], ...]  # ..., whether a * stands in it
 
 
 @cache
@@ -81,9 +81,9 @@ def _vocabulary() -> _Vocabulary:
             for name in names:
                 order += 1
                 entry = (row["field"].strip(), row["cell_type"].strip())
-                if "YYYY" in name:
-                    pattern = re.escape(_fold(name)).replace("YYYY", r"((?:19|20)\d{2})")
-                    patterns.append((order, re.compile(f"^{pattern}$"), *entry))
+                if "YYYY" in name or "*" in name:
+                    pattern = re.escape(_fold(name)).replace("YYYY", r"((?:19|20)\d{2})").replace(r"\*", ".{1,8}")
+                    patterns.append((order, re.compile(f"^{pattern}$"), *entry, "*" in name))
                 else:
                     exact.setdefault(_fold(name), (order, *entry))
     # unit and person columns: the role lexicon the text rules read too
@@ -93,27 +93,30 @@ def _vocabulary() -> _Vocabulary:
     return _Vocabulary(exact, tuple(patterns))
 
 
-def column_for(text: str, start: int = 0, end: int = 0) -> Column | None:
+def column_for(text: str, start: int = 0, end: int = 0, wildcards: bool = True) -> Column | None:
     """The :class:`Column` a header cell names, or ``None``.
 
     >>> column_for("2024年").period, column_for("完成值").period, column_for("总投资（亿元）").field
     ('2024', 'target', 'investment')
     >>> column_for("基期值（2022年）").period, column_for("现状值").period
     ('2022', 'baseline')
-    >>> column_for("加强优生优育") is None
-    True
+    >>> column_for("加强优生优育") is None, column_for("海绵示范区").field, column_for("片区") is None
+    (True, 'project_name', True)
     """
     folded = _fold(text)
     vocabulary = _vocabulary()
     # A dictionary lookup for plain names; only year columns need a pattern. The first
     # entry of the file wins, as the file's order says.
     best = vocabulary.exact.get(folded)
-    for order, pattern, field, cell_type in vocabulary.patterns:
+    for order, pattern, field, cell_type, wildcard in vocabulary.patterns:
         if best is not None and best[0] < order:
             break
+        if wildcard and not wildcards:
+            continue
         m = pattern.match(folded)
         if m:
-            return Column(folded, field, cell_type, m.group(1), start, end)
+            period = m.group(1) if m.groups() else (field if cell_type == "value" else None)
+            return Column(folded, field, cell_type, period, start, end)
     if best is None:
         return None
     _, field, cell_type = best
@@ -122,6 +125,8 @@ def column_for(text: str, start: int = 0, end: int = 0) -> Column | None:
 
 def _valid(columns: list[Column]) -> bool:
     fields = {c.field for c in columns}
+    if [c.field for c in columns] == ["project_name", "content"]:
+        return True  # a list of named places and what is built there (示范区 | 建设目标)
     return len(columns) >= _MIN_COLUMNS and bool(fields & KEY_FIELDS)
 
 
@@ -129,7 +134,7 @@ def match_header(pieces: list[Piece], i: int) -> Header | None:
     """The header starting at ``pieces[i]``, if one does.
 
     Each header cell is the longest run of up to three consecutive short pieces
-    whose joined text is a column name.
+    whose joined text is a column name; the header ends before a text column it already has.
     """
     if i >= len(pieces):
         return None
@@ -143,10 +148,12 @@ def match_header(pieces: list[Piece], i: int) -> Header | None:
             run = pieces[j : j + n]
             if len(run) < n or not all(is_short_label(p.text, 12) for p in run):
                 break
-            col = column_for("".join(p.text for p in run), run[0].start, run[-1].end)
+            # a wildcard name (*片区) matches one printed cell, never cells joined across lines
+            col = column_for("".join(p.text for p in run), run[0].start, run[-1].end, wildcards=n == 1)
             if col is not None:
                 best = (n, col)
-        if best is None:
+        # a header names each text column once: a second 项目名称-like cell is the first row's
+        if best is None or (best[1].cell_type == "text" and best[1].field in {c.field for c in columns}):
             break
         columns.append(best[1])
         j += best[0]

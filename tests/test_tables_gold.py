@@ -463,3 +463,20 @@ def test_a_year_row_whose_cells_do_not_fit_the_header_is_flagged_not_split() -> 
     found = find_tables(SourceText(text))
     assert [p.name for p in found.projects] == ["城东片区", "滨江片区"]
     assert len(found.warnings) == 1 and "line 13" in found.warnings[0], found.warnings
+
+
+def test_a_two_column_list_of_named_areas_and_what_is_built_there() -> None:
+    text = "\n\n".join(["表4 某市口袋公园示范片区建设任务表", "示范片区", "建设目标",
+                        "城南老街片区", "结合老街改造，建设口袋公园3处。",
+                        "滨河2号地块片区", "打造滨水开放空间，形成示范带。",
+                        "（四）强化要素保障", "1.加强资金保障。"])
+    found = find_tables(SourceText(text))
+    assert [(p.name, p.content) for p in found.projects] == [
+        ("城南老街片区", "结合老街改造，建设口袋公园3处。"), ("滨河2号地块片区", "打造滨水开放空间，形成示范带。")]
+    assert found.regions == [(0, text.index("\n\n（四）"))]
+
+
+def test_two_short_lines_are_not_a_table_without_a_row() -> None:
+    text = "\n\n".join(["城东片区", "建设目标", "（一）总体要求", "1.加强领导。"])
+    found = find_tables(SourceText(text))
+    assert (found.projects, found.regions) == ([], [])
