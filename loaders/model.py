@@ -150,6 +150,7 @@ class Indicator:
     values: list[IndicatorValue] = field(default_factory=list)
     attributes: dict[str, str] = field(default_factory=dict)  # other columns by printed header: 属性 -> 约束性
     parent: str | None = None  # number of the row a 其中 sub-row belongs to
+    unsplit: str | None = None  # figures printed run together that could not be split into the year columns
 
 
 @dataclass

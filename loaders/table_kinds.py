@@ -143,7 +143,8 @@ def indicators(table: Table, src: SourceText, part: str) -> list[Indicator]:
                 attributes[col.name] = squeeze(_joined(cell))
         number = _joined(cells.get("number", []))
         out.append(Indicator(number, name, unit, row.domain, src.span(row.start, row.end), part,
-                             leads[0] if leads else None, values, attributes, parent if sub else None))
+                             leads[0] if leads else None, values, attributes, parent if sub else None,
+                             row.unsplit.text if row.unsplit else None))
         if not sub:
             parent = number or None
     return out

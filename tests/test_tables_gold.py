@@ -480,3 +480,36 @@ def test_two_short_lines_are_not_a_table_without_a_row() -> None:
     text = "\n\n".join(["城东片区", "建设目标", "（一）总体要求", "1.加强领导。"])
     found = find_tables(SourceText(text))
     assert (found.projects, found.regions) == ([], [])
+
+
+# --- rows whose cell boundaries were lost (issue 15 item 4) --------------------------------------
+
+
+def _ran_together(years: list[str], row: str) -> str:
+    return "\n\n".join(["序号", "指标", *years, "牵头单位",
+                        "1", "托位数(个)", *["4.0"] * len(years), "区卫健局",
+                        row,
+                        "3", "绿地率(%)", *["40"] * len(years), "区绿化市容局", "二、主要任务"])
+
+
+def test_a_row_run_together_is_recovered_where_the_columns_leave_one_reading() -> None:
+    text = _ran_together(["2025年"], "2养老服务床位总量（张）2578区社会事业局")
+    found = find_tables(SourceText(text))
+    got = [(i.number, i.name, i.unit, [(v.period, v.raw) for v in i.values], i.lead.text if i.lead else None,
+            i.unsplit) for i in found.indicators]
+    assert got == [("1", "托位数", "个", [("2025", "4.0")], "区卫健局", None),
+                   ("2", "养老服务床位总量", "张", [("2025", "2578")], "区社会事业局", None),
+                   ("3", "绿地率", "%", [("2025", "40")], "区绿化市容局", None)]
+    assert all(v.span.quote == v.raw for i in found.indicators for v in i.values)
+
+
+def test_a_row_run_together_with_several_figures_is_kept_raw_and_flagged() -> None:
+    row = "2养老服务床位总量（张）25783000区社会事业局"
+    text = _ran_together(["2025年", "2027年"], row)
+    found = find_tables(SourceText(text))
+    second = found.indicators[1]
+    assert (second.number, second.name, second.unit, second.values, second.lead.text) == (
+        "2", "养老服务床位总量", "张", [], "区社会事业局")
+    assert second.unsplit == "25783000" and second.span.quote == row
+    assert [i.number for i in found.indicators] == ["1", "2", "3"]
+    assert any("line 21" in w and "not split" in w for w in found.warnings), found.warnings
