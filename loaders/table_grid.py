@@ -279,6 +279,7 @@ class _FlatReader(_Reader):
             if g and opens_group:
                 self.groups.append(Group(g[0], g[1], self.p[j]))
                 self.domain = g[1]
+                self.expected = None  # each group may number its rows from 1 again
                 j += 1
                 continue
             self.following = None

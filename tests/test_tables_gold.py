@@ -513,3 +513,14 @@ def test_a_row_run_together_with_several_figures_is_kept_raw_and_flagged() -> No
     assert second.unsplit == "25783000" and second.span.quote == row
     assert [i.number for i in found.indicators] == ["1", "2", "3"]
     assert any("line 21" in w and "not split" in w for w in found.warnings), found.warnings
+
+
+def test_numbering_restarting_at_one_under_each_group_row_keeps_every_row_apart() -> None:
+    text = "\n\n".join(["序号", "指标", "2025年", "一、经济发展", "1", "GDP增速(%)", "6", "2", "投资增速(%)", "8",
+                        "二、民生福祉", "1", "城镇新增就业(万人)", "1.2", "2", "失业率(%)", "<5.5",
+                        "三、主要任务", "正文。"])
+    found = find_tables(SourceText(text))
+    assert [(i.number, i.name, i.domain) for i in found.indicators] == [
+        ("1", "GDP增速", "经济发展"), ("2", "投资增速", "经济发展"),
+        ("1", "城镇新增就业", "民生福祉"), ("2", "失业率", "民生福祉")]
+    assert len({(i.domain, i.number) for i in found.indicators}) == 4
