@@ -125,6 +125,7 @@ class Task:
     deadline_years: list[int] = field(default_factory=list)
     places: list[PlaceMention] = field(default_factory=list)
     text: str = ""  # logical text, hard line breaks joined
+    deadline_text: str | None = None  # a 完成时限 cell as printed: 2025年6月底前, 长期坚持
 
 
 @dataclass

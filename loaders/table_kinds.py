@@ -184,6 +184,7 @@ def tasks(table: Table, src: SourceText, part: str, find_places: PlaceFinder | N
                 deadline_years=sorted(set(deadline_years(text)) | set(deadline_cell_years(due))),
                 places=find_places(src, span.start, span.end) if find_places else [],
                 text=text,
+                deadline_text=squeeze(due) or None,
             ))
     return out
 

@@ -381,6 +381,7 @@ def test_a_deadline_column_and_a_lead_cell_followed_by_a_responsible_cell() -> N
         ("1", "推进老旧小区改造", ["市住建局"], ["市财政局", "市自然资源局"], [2025]),
         ("2", "建设智慧社区平台", ["市民政局"], ["市大数据局"], [2026]),
     ]
+    assert [t.deadline_text for t in found.tasks] == ["2025年6月底前", "2026年12月底前"]
 
 
 def test_a_last_value_that_looks_like_the_next_row_number_stays_a_value() -> None:
