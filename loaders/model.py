@@ -198,6 +198,7 @@ class Project:
     kind: str | None = None  # 备注: 新建, 撤并, 改建 …
     content: str | None = None  # 建设内容和规模
     places: list[PlaceMention] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)  # other columns by printed header: 年度投资 -> 1.1
 
 
 @dataclass

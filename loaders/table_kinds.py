@@ -36,6 +36,8 @@ _SUB_ROW = re.compile(r"^其中\s*[:：,，]?\s*")
 # fields an indicator record has a place for; any other column is kept as an attribute
 _INDICATOR_FIELDS = frozenset({"number", "indicator", "measure", "domain", "lead", "responsible", "participant",
                                "person"})
+_PROJECT_FIELDS = frozenset({"number", "project_name", "domain", "location", "investment", "years", "lead",
+                             "responsible", "person", "kind", "content"})
 
 
 def table_kind(fields: set[str]) -> str | None:
@@ -115,6 +117,12 @@ def domains(table: Table, src: SourceText, part: str) -> list[Domain]:
     return [Domain(g.name, g.section, part, span=src.span(g.piece.start, g.piece.end)) for g in table.groups]
 
 
+def _attributes(table: Table, row: Row, fields: frozenset[str]) -> dict[str, str]:
+    """The row's cells in columns the record has no field for, by printed header (values aside)."""
+    return {col.name: squeeze(_joined(cell)) for col, cell in zip(table.columns, row.cells, strict=True)
+            if cell and col.field not in fields and not (col.cell_type == "value" and col.period)}
+
+
 def indicators(table: Table, src: SourceText, part: str) -> list[Indicator]:
     """One :class:`Indicator` per row of an indicator table.
 
@@ -134,16 +142,15 @@ def indicators(table: Table, src: SourceText, part: str) -> list[Indicator]:
         name, unit = (squeeze(printed), measure) if measure else split_unit(printed)
         leads = _units(src, cells.get("lead", []) or cells.get("responsible", []))
         values = []
-        attributes = {}
         for col, cell in zip(table.columns, row.cells, strict=True):
             if col.cell_type == "value" and col.period and cell:
                 raw = _joined(cell).strip()
                 values.append(IndicatorValue(col.period, raw, src.span(cell[0].start, cell[-1].end)))
-            elif col.field not in _INDICATOR_FIELDS and cell:
-                attributes[col.name] = squeeze(_joined(cell))
+
         number = _joined(cells.get("number", []))
         out.append(Indicator(number, name, unit, row.domain, src.span(row.start, row.end), part,
-                             leads[0] if leads else None, values, attributes, parent if sub else None,
+                             leads[0] if leads else None, values, _attributes(table, row, _INDICATOR_FIELDS),
+                             parent if sub else None,
                              row.unsplit.text if row.unsplit else None))
         if not sub:
             parent = number or None
@@ -220,6 +227,7 @@ def projects(table: Table, src: SourceText, part: str, find_places: PlaceFinder 
             kind=squeeze(_joined(cells.get("kind", []))) or None,
             content=_joined(cells.get("content", [])) or None,
             places=find_places(src, span.start, span.end) if find_places else [],
+            attributes=_attributes(table, row, _PROJECT_FIELDS),
         ))
     return out
 

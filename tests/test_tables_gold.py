@@ -525,3 +525,16 @@ def test_numbering_restarting_at_one_under_each_group_row_keeps_every_row_apart(
         ("1", "GDP增速", "经济发展"), ("2", "投资增速", "经济发展"),
         ("1", "城镇新增就业", "民生福祉"), ("2", "失业率", "民生福祉")]
     assert len({(i.domain, i.number) for i in found.indicators}) == 4
+
+
+def test_a_project_list_with_an_annual_investment_column() -> None:
+    text = "\n\n".join(["附件3", "某市2024年重大项目表", "序号", "项目名称", "建设内容", "建设地点", "总投资", "(亿元)",
+                        "2024年计划投资", "(亿元)", "建设年限", "责任单位",
+                        "1", "220千伏城东输变电工程", "新建变电站1座。", "城东街道", "3.2", "1.1", "2023-2025",
+                        "市发改委",
+                        "2", "G15沈海高速扩容工程", "扩容12公里。", "沿线乡镇", "45", "8", "2024-2027", "市交通运输局",
+                        "某市人民政府办公室"])
+    found = find_tables(SourceText(text))
+    assert [(p.number, p.name, p.investment_yi_yuan, p.attributes, p.period) for p in found.projects] == [
+        ("1", "220千伏城东输变电工程", 3.2, {"2024年计划投资(亿元)": "1.1"}, "2023-2025"),
+        ("2", "G15沈海高速扩容工程", 45.0, {"2024年计划投资(亿元)": "8"}, "2024-2027")]
