@@ -233,7 +233,15 @@ def projects(table: Table, src: SourceText, part: str, find_places: PlaceFinder 
 
 
 def year_indicators(table: YearTable, src: SourceText, part: str) -> list[Indicator]:
-    """One :class:`Indicator` per column of figures of a year-row table, its values keyed by the rows' years."""
+    """One :class:`Indicator` per column of figures of a year-row table, its values keyed by the rows' years.
+
+    >>> from policykg.loaders.table_cells import line_pieces
+    >>> from policykg.loaders.table_years import read_year_table
+    >>> src = SourceText("年份\\t托位(个)\\n2024年\\t120\\n2025—2026年\\t≥150\\n")
+    >>> [(i.name, i.unit, [(v.period, v.raw) for v in i.values])
+    ...  for i in year_indicators(read_year_table(line_pieces(src), 0), src, "body")]
+    [('托位', '个', [('2024', '120'), ('2025-2026', '≥150')])]
+    """
     out = []
     for k in figure_columns(table):
         name, unit = split_unit(table.labels[k].text)
@@ -248,7 +256,14 @@ def year_indicators(table: YearTable, src: SourceText, part: str) -> list[Indica
 
 def year_projects(table: YearTable, src: SourceText, part: str,
                   find_places: PlaceFinder | None = None) -> list[Project]:
-    """One :class:`Project` per row of a year-row table with a column of names (a schedule)."""
+    """One :class:`Project` per row of a year-row table with a column of names (a schedule).
+
+    >>> from policykg.loaders.table_cells import line_pieces
+    >>> from policykg.loaders.table_years import read_year_table
+    >>> src = SourceText("年份\\t改造片区\\n2024年\\t城东片区\\n2025年\\t城西片区\\n")
+    >>> [(p.name, p.period) for p in year_projects(read_year_table(line_pieces(src), 0), src, "body")]
+    [('城东片区', '2024'), ('城西片区', '2025')]
+    """
     k = name_column(table)
     if k is None:
         return []

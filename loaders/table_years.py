@@ -197,7 +197,14 @@ def _read_flat(pieces: list[Piece], i: int) -> YearTable | None:
 
 
 def figure_columns(table: YearTable) -> list[int]:
-    """Indexes of the columns whose filled cells are all figures (``120``, ``≥200``, ``/``)."""
+    """Indexes of the columns whose filled cells are all figures (``120``, ``≥200``, ``/``).
+
+    >>> from policykg.loaders.model import SourceText
+    >>> from policykg.loaders.table_cells import line_pieces
+    >>> t = read_year_table(line_pieces(SourceText("年份\\t片区\\t面积\\n2024年\\t城东片区\\t12.5\\n")), 0)
+    >>> figure_columns(t), name_column(t)
+    ([1], 0)
+    """
     out = []
     for k in range(len(table.labels)):
         filled = [cells[k] for _, cells in table.rows if cells[k]]
@@ -207,7 +214,13 @@ def figure_columns(table: YearTable) -> list[int]:
 
 
 def name_column(table: YearTable) -> int | None:
-    """Index of the first column that names something in each row (not figures, not years), if any."""
+    """Index of the first column that names something in each row (not figures, not years), if any.
+
+    >>> from policykg.loaders.model import SourceText
+    >>> from policykg.loaders.table_cells import line_pieces
+    >>> name_column(read_year_table(line_pieces(SourceText("年份\\t托位(个)\\n2024年\\t120\\n")), 0)) is None
+    True
+    """
     figures = set(figure_columns(table))
     for k in range(len(table.labels)):
         filled = [cells[k] for _, cells in table.rows if cells[k]]
