@@ -162,18 +162,58 @@ def match_header(pieces: list[Piece], i: int) -> Header | None:
     return Header(tuple(columns), i, j)
 
 
+def _sub_header(pieces: list[Piece], i: int, top: list[Piece]) -> list[Piece] | None:
+    """The second line of a two-level tab header, if ``pieces[i + 1]`` is one.
+
+    Readers repeat a cell merged down, so the second line repeats the first one's first cell
+    (序号 over 序号) and prints the sub-headers under a cell merged across (目标值 over 2025年, 2027年).
+    """
+    if i + 1 >= len(pieces) or "\t" not in pieces[i + 1].text:
+        return None
+    sub = tab_cells(pieces[i + 1])
+    if not sub or not top or sub[0].text != top[0].text or not any(c.text for c in top):
+        return None
+    return sub
+
+
+def _two_level(top: Piece | None, sub: Piece | None) -> Column | None:
+    """The column under a top header cell (filled in from the left where merged across) and its sub-header."""
+    upper = column_for(top.text, top.start, top.end) if top is not None and top.text else None
+    if sub is None or not sub.text or (top is not None and sub.text == top.text):
+        return upper
+    lower = column_for(sub.text, sub.start, sub.end)
+    if lower is not None and lower.period and lower.period.isdigit():
+        return lower  # 目标值 over 2025年: the year column
+    if upper is not None and (lower is None or (upper.period and upper.period.isdigit())):
+        return upper  # 2025年 over 目标值, or a sub-header the vocabulary lacks
+    return lower
+
+
+def _text_at(cells: list[Piece], k: int) -> str:
+    return cells[k].text if k < len(cells) else ""
+
+
 def _match_tab_header(pieces: list[Piece], i: int) -> Header | None:
     cells = tab_cells(pieces[i])
-    while cells and not cells[-1].text:
-        cells.pop()
+    sub = _sub_header(pieces, i, cells)
+    width = max(len(cells), len(sub or []))
+    while width and not _text_at(cells, width - 1) and not _text_at(sub or [], width - 1):
+        width -= 1  # trailing empty cells
     columns = []
-    for cell in cells:
-        col = column_for(cell.text, cell.start, cell.end) if cell.text else None
+    top: Piece | None = None
+    for k in range(width):
+        cell = cells[k] if k < len(cells) else None
+        top = cell if cell is not None and cell.text else top  # a cell merged across fills the ones after it
+        lower = sub[k] if sub and k < len(sub) else None
+        col = _two_level(top if sub else cell, lower) if sub else (
+            column_for(cell.text, cell.start, cell.end) if cell is not None and cell.text else None)
         if col is None:
             # an unknown header cell keeps its position so the row cells stay aligned
-            col = Column(_fold(cell.text), "other", "text", None, cell.start, cell.end)
+            label = (lower.text if lower is not None and lower.text else "") or (cell.text if cell else "")
+            where = lower if lower is not None and lower.text else cell
+            col = Column(_fold(label), "other", "text", None, where.start if where else 0, where.end if where else 0)
         columns.append(col)
     known = [c for c in columns if c.field != "other"]
     if not _valid(known) or len(known) * 5 < len(columns) * 3:
         return None
-    return Header(tuple(columns), i, i + 1, tabbed=True)
+    return Header(tuple(columns), i, i + (2 if sub else 1), tabbed=True)

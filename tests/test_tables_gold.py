@@ -538,3 +538,16 @@ def test_a_project_list_with_an_annual_investment_column() -> None:
     assert [(p.number, p.name, p.investment_yi_yuan, p.attributes, p.period) for p in found.projects] == [
         ("1", "220千伏城东输变电工程", 3.2, {"2024年计划投资(亿元)": "1.1"}, "2023-2025"),
         ("2", "G15沈海高速扩容工程", 45.0, {"2024年计划投资(亿元)": "8"}, "2024-2027")]
+
+
+def test_a_two_level_tab_header_reads_the_columns_under_a_merged_one() -> None:
+    """Word and HTML tables merge 目标值 over two year columns; the readers repeat the cells merged down."""
+    text = ("序号\t指标\t基期值\t目标值\t\n"
+            "序号\t指标\t基期值\t2025年\t2027年\n"
+            "1\t托位数(个)\t3.0\t4.0\t4.5\n"
+            "2\t托位使用率(%)\t55\t≥60\t≥65\n")
+    found = find_tables(SourceText(text))
+    assert [(i.number, i.name, [(v.period, v.raw) for v in i.values]) for i in found.indicators] == [
+        ("1", "托位数", [("baseline", "3.0"), ("2025", "4.0"), ("2027", "4.5")]),
+        ("2", "托位使用率", [("baseline", "55"), ("2025", "≥60"), ("2027", "≥65")])]
+    assert not found.warnings
