@@ -32,6 +32,7 @@ class Piece:
     line_no: int = 0
 
 
+_OPEN, _CLOSE = "(（", ")）"
 _TRIM = re.compile(r"^[^\S\t]*(.*?)[^\S\t]*$")
 _SERIAL = re.compile(r"^\d{1,3}$")
 _NUMBERED = re.compile(r"^(\d{1,2})\s*[.．、]\s*(?!\d)\S")
@@ -246,3 +247,28 @@ def looks_like_title(text: str) -> bool:
     if not t or len(t) > 60 or "\t" in t or t[-1] in _SENTENCE_END or annex_part(t):
         return False
     return not re.match(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]", t)
+
+
+def split_unit(name: str) -> tuple[str, str | None]:
+    """An indicator name and its unit: the last bracketed group at the end of the name.
+
+    Brackets nest (套(间)); earlier brackets belong to the name ((含大病保险)(%)).
+
+    >>> split_unit("基本医疗保险政策范围内住院报销比例(含大病保险)(%)")
+    ('基本医疗保险政策范围内住院报销比例(含大病保险)', '%')
+    >>> split_unit("每千人口拥有 3\\u00a0岁以下婴幼儿托位数（个）")
+    ('每千人口拥有3岁以下婴幼儿托位数', '个')
+    """
+    text = squeeze(name)
+    if not text or text[-1] not in _CLOSE:
+        return text, None
+    depth = 0
+    for k in range(len(text) - 1, -1, -1):
+        if text[k] in _CLOSE:
+            depth += 1
+        elif text[k] in _OPEN:
+            depth -= 1
+            if depth == 0:
+                unit = text[k + 1 : -1]
+                return (text[:k], unit) if unit and k > 0 else (text, None)
+    return text, None

@@ -162,7 +162,7 @@ def match_header(pieces: list[Piece], i: int) -> Header | None:
     return Header(tuple(columns), i, j)
 
 
-def _sub_header(pieces: list[Piece], i: int, top: list[Piece]) -> list[Piece] | None:
+def sub_header(pieces: list[Piece], i: int, top: list[Piece]) -> list[Piece] | None:
     """The second line of a two-level tab header, if ``pieces[i + 1]`` is one.
 
     Readers repeat a cell merged down, so the second line repeats the first one's first cell
@@ -195,7 +195,7 @@ def _text_at(cells: list[Piece], k: int) -> str:
 
 def _match_tab_header(pieces: list[Piece], i: int) -> Header | None:
     cells = tab_cells(pieces[i])
-    sub = _sub_header(pieces, i, cells)
+    sub = sub_header(pieces, i, cells)
     width = max(len(cells), len(sub or []))
     while width and not _text_at(cells, width - 1) and not _text_at(sub or [], width - 1):
         width -= 1  # trailing empty cells

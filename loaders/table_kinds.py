@@ -4,8 +4,8 @@ What a table is follows from its columns (an 指标 column makes an indicator ta
 改革名称/改革任务 a reform list, 项目名称 a project list); each row becomes one
 record whose span covers the row, with a span for every unit, person and value.
 
->>> split_unit("建设筹集保障性租赁住房数(套(间))"), split_unit("安薪指数")
-(('建设筹集保障性租赁住房数', '套(间)'), ('安薪指数', None))
+>>> table_kind({"number", "project_name", "investment"})
+'project'
 """
 
 from __future__ import annotations
@@ -24,13 +24,12 @@ from policykg.loaders.model import (
     Task,
     UnitRef,
 )
-from policykg.loaders.table_cells import Piece, is_amount, numbered_text
+from policykg.loaders.table_cells import Piece, is_amount, numbered_text, split_unit
 from policykg.loaders.table_grid import Row, Table
 from policykg.loaders.table_years import YearTable, figure_columns, name_column
 from policykg.loaders.units import person, split_units, squeeze
 from policykg.loaders.years import deadline_cell_years, deadline_years, period_of
 
-_OPEN, _CLOSE = "(（", ")）"
 # a sub-row of the row above: 其中：数字经济增加值, 其中:农村
 _SUB_ROW = re.compile(r"^其中\s*[:：,，]?\s*")
 # fields an indicator record has a place for; any other column is kept as an attribute
@@ -53,31 +52,6 @@ def table_kind(fields: set[str]) -> str | None:
     if "indicator" in fields:
         return "indicator"
     return None
-
-
-def split_unit(name: str) -> tuple[str, str | None]:
-    """An indicator name and its unit: the last bracketed group at the end of the name.
-
-    Brackets nest (套(间)); earlier brackets belong to the name ((含大病保险)(%)).
-
-    >>> split_unit("基本医疗保险政策范围内住院报销比例(含大病保险)(%)")
-    ('基本医疗保险政策范围内住院报销比例(含大病保险)', '%')
-    >>> split_unit("每千人口拥有 3\\u00a0岁以下婴幼儿托位数（个）")
-    ('每千人口拥有3岁以下婴幼儿托位数', '个')
-    """
-    text = squeeze(name)
-    if not text or text[-1] not in _CLOSE:
-        return text, None
-    depth = 0
-    for k in range(len(text) - 1, -1, -1):
-        if text[k] in _CLOSE:
-            depth += 1
-        elif text[k] in _OPEN:
-            depth -= 1
-            if depth == 0:
-                unit = text[k + 1 : -1]
-                return (text[:k], unit) if unit and k > 0 else (text, None)
-    return text, None
 
 
 def first_clause(text: str) -> str:
@@ -245,9 +219,12 @@ def year_indicators(table: YearTable, src: SourceText, part: str) -> list[Indica
     out = []
     for k in figure_columns(table):
         name, unit = split_unit(table.labels[k].text)
-        values = [IndicatorValue(period_of(year.text), _joined(cells[k]).strip(),
-                                 src.span(cells[k][0].start, cells[k][-1].end))
-                  for year, cells in table.rows if cells[k]]
+        values: list[IndicatorValue] = []
+        for year, cells in table.rows:
+            period, raw = period_of(year.text), _joined(cells[k]).strip()
+            if not cells[k] or (values and (values[-1].period, values[-1].raw) == (period, raw)):
+                continue  # a cell merged down over a year's rows is repeated in each by the readers
+            values.append(IndicatorValue(period, raw, src.span(cells[k][0].start, cells[k][-1].end)))
         column = [table.labels[k], *(p for _, cells in table.rows for p in cells[k])]
         out.append(Indicator("", name, unit, None, src.span(min(p.start for p in column), table.end), part,
                              None, values))

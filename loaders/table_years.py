@@ -31,10 +31,12 @@ from policykg.loaders.table_cells import (
     is_value,
     is_years,
     looks_like_title,
+    split_unit,
     tab_cells,
 )
-from policykg.loaders.table_header import column_for, match_header
+from policykg.loaders.table_header import column_for, match_header, sub_header
 from policykg.loaders.units import squeeze
+from policykg.ontology import word_list
 
 _MAX_LABEL = 24  # a header cell of a year-row table is a short label, possibly wrapped
 # lines that close a one-cell-per-line table: a note under it, the next table's caption
@@ -88,9 +90,11 @@ def read_year_table(pieces: list[Piece], i: int) -> YearTable | None:
         cells = tab_cells(piece)
         if not cells or not _year_column(cells[0].text):
             return None
-        while cells and not cells[-1].text:
-            cells.pop()
-        table = _read_tab(pieces, i, cells[1:])
+        sub = sub_header(pieces, i, cells)
+        labels = _two_level_labels(cells, sub) if sub else cells
+        while labels and not labels[-1].text:
+            labels.pop()
+        table = _read_tab(pieces, i + (2 if sub else 1), labels[1:])
     elif _year_column(piece.text):
         table = _read_flat(pieces, i)
     else:
@@ -101,11 +105,33 @@ def read_year_table(pieces: list[Piece], i: int) -> YearTable | None:
     return table
 
 
-def _read_tab(pieces: list[Piece], i: int, labels: list[Piece]) -> YearTable | None:
+def _two_level_labels(top: list[Piece], sub: list[Piece]) -> list[Piece]:
+    """One label per column of a two-level header: 面积(公顷) over 片区 -> 面积·片区(公顷); over 总计 -> 面积(公顷)."""
+    out = []
+    above: Piece | None = None
+    for k in range(max(len(top), len(sub))):
+        cell = top[k] if k < len(top) else None
+        above = cell if cell is not None and cell.text else above  # merged across: the cell to the left
+        below = sub[k] if k < len(sub) else None
+        if below is None or not below.text or above is None or below.text == above.text:
+            out.append(cell if cell is not None and cell.text else (below if below is not None and below.text
+                                                                    else above or Piece(0, 0, "")))
+            continue
+        if squeeze(below.text) in word_list("table_total_headers.txt"):
+            out.append(Piece(below.start, below.end, above.text, below.blank_before, below.line_no))
+            continue
+        name, unit = split_unit(above.text)
+        text = f"{name}·{squeeze(below.text)}" + (f"({unit})" if unit else "")
+        out.append(Piece(below.start, below.end, text, below.blank_before, below.line_no))
+    return out
+
+
+def _read_tab(pieces: list[Piece], start: int, labels: list[Piece]) -> YearTable | None:
+    """Rows from ``pieces[start]`` on, under the header cells ``labels`` (the year column's left out)."""
     if not labels or not all(c.text and is_short_label(c.text, _MAX_LABEL) for c in labels):
         return None
-    table = YearTable(None, tab_cells(pieces[i])[0], labels, [], i + 1)
-    j = i + 1
+    table = YearTable(None, tab_cells(pieces[start - 1])[0], labels, [], start)
+    j = start
     while j < len(pieces) and "\t" in pieces[j].text:
         cells = tab_cells(pieces[j])
         if _year_cell(cells[0].text):

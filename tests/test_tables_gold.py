@@ -551,3 +551,19 @@ def test_a_two_level_tab_header_reads_the_columns_under_a_merged_one() -> None:
         ("1", "托位数", [("baseline", "3.0"), ("2025", "4.0"), ("2027", "4.5")]),
         ("2", "托位使用率", [("baseline", "55"), ("2025", "≥60"), ("2027", "≥65")])]
     assert not found.warnings
+
+
+def test_a_year_row_table_with_a_two_level_header_and_merged_cells_from_word() -> None:
+    """面积 merged over 片区 | 总计; the year, total and share merged down over a year's two 片区 rows."""
+    text = ("年份\t改造片区\t改造面积(公顷)\t\t累计占比\n"
+            "年份\t改造片区\t片区\t总计\t累计占比\n"
+            "2024年\t城东片区\t4.7\t10.5\t20%\n"
+            "2024年\t城西片区\t5.8\t10.5\t20%\n"
+            "2025年\t滨江片区\t6.0\t16.5\t33%\n")
+    found = find_tables(SourceText(text))
+    assert [(i.name, i.unit, [(v.period, v.raw) for v in i.values]) for i in found.indicators] == [
+        ("改造面积·片区", "公顷", [("2024", "4.7"), ("2024", "5.8"), ("2025", "6.0")]),
+        ("改造面积", "公顷", [("2024", "10.5"), ("2025", "16.5")]),
+        ("累计占比", None, [("2024", "20%"), ("2025", "33%")])]
+    assert [(p.name, p.period) for p in found.projects] == [("城东片区", "2024"), ("城西片区", "2024"),
+                                                            ("滨江片区", "2025")]
