@@ -125,11 +125,12 @@ class Task:
     deadline_years: list[int] = field(default_factory=list)
     places: list[PlaceMention] = field(default_factory=list)
     text: str = ""  # logical text, hard line breaks joined
+    deadline_text: str | None = None  # a 完成时限 cell as printed: 2025年6月底前, 长期坚持
 
 
 @dataclass
 class IndicatorValue:
-    """One cell of an indicator table: a period ("2024" or "target") and its raw text."""
+    """One cell of an indicator table: a period ("2024", "target" or "baseline") and its raw text."""
 
     period: str
     raw: str
@@ -148,6 +149,9 @@ class Indicator:
     part: str = "body"
     lead: UnitRef | None = None
     values: list[IndicatorValue] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)  # other columns by printed header: 属性 -> 约束性
+    parent: str | None = None  # number of the row a 其中 sub-row belongs to
+    unsplit: str | None = None  # figures printed run together that could not be split into the year columns
 
 
 @dataclass
@@ -194,6 +198,7 @@ class Project:
     kind: str | None = None  # 备注: 新建, 撤并, 改建 …
     content: str | None = None  # 建设内容和规模
     places: list[PlaceMention] = field(default_factory=list)
+    attributes: dict[str, str] = field(default_factory=dict)  # other columns by printed header: 年度投资 -> 1.1
 
 
 @dataclass

@@ -32,10 +32,14 @@ class Piece:
     line_no: int = 0
 
 
+_OPEN, _CLOSE = "(（", ")）"
 _TRIM = re.compile(r"^[^\S\t]*(.*?)[^\S\t]*$")
 _SERIAL = re.compile(r"^\d{1,3}$")
 _NUMBERED = re.compile(r"^(\d{1,2})\s*[.．、]\s*(?!\d)\S")
 _GROUP_ROW = re.compile(r"^([一二三四五六七八九十]{1,3})\s*[、.．]\s*([^\s。，,；;：:]{1,15})$")
+# a named group row: 行动一：…, 专项行动二 …, 任务三、…, 工程一 …
+_NAMED_GROUP_ROW = re.compile(
+    r"^((?:专项)?(?:行动|任务|工程|板块|领域)[一二三四五六七八九十]{1,3})\s*[、.．:：]?\s*([^\s。，,；;：:]{1,20})$")
 _VALUE = re.compile(
     r"^(?:[<>≤≥＜＞=＝≈~～约]|不低于|不少于|不高于|不超过|低于|高于|大于|小于)?\s*[-+]?\d[\d,，]*(?:\.\d+)?"
     r"\s*(?:%|‰|％)?\s*(?:以上|以下|左右)?$"
@@ -45,6 +49,8 @@ _SENTENCE_END = "。；;：:，,！？"
 # A cell that ends in one of these was cut by the layout and continues on the next line.
 _JOINERS = "、，,；;"
 _ANNEX = re.compile(r"^附件\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*(?:[:：]\s*\S.{0,60})?$")
+# the one annex of a document is not numbered: 附件 alone, or 附件：<its title> (not 附件：1.… listing several)
+_ONLY_ANNEX = re.compile(r"^附件\s*(?:[:：]\s*(?![0-9一二三四五六七八九十]{1,3}\s*[.．、])\S.{0,60})?$")
 _ARTEFACT = re.compile(r"\.(?:pdf|docx?|wps|ofd|xlsx?|et)\s*$", re.IGNORECASE)
 _HEADING = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|[（(][一二三四五六七八九十]{1,3}[)）])")
 _CN_DIGITS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
@@ -122,13 +128,14 @@ def numbered_text(text: str) -> str | None:
 def group_row(text: str) -> tuple[str, str] | None:
     """A group row such as ``一、教育`` -> (section, name).
 
-    >>> group_row("三、 养老"), group_row("二、重点任务。")
-    (('三、', '养老'), None)
+    >>> group_row("三、 养老"), group_row("二、重点任务。"), group_row("行动一：夯实数字基础设施")
+    (('三、', '养老'), None, ('行动一', '夯实数字基础设施'))
     """
     m = _GROUP_ROW.match(text.strip())
-    if not m:
-        return None
-    return m.group(1) + "、", m.group(2)
+    if m:
+        return m.group(1) + "、", m.group(2)
+    m = _NAMED_GROUP_ROW.match(text.strip())
+    return (m.group(1), m.group(2)) if m else None
 
 
 def is_value(text: str) -> bool:
@@ -203,10 +210,12 @@ def annex_part(text: str) -> str | None:
 
     >>> annex_part("附件1"), annex_part("附件 三"), annex_part("附件:1.2024年改革清单")
     ('annex1', 'annex3', None)
+    >>> annex_part("附件"), annex_part("附件：某区重点任务分解表"), annex_part("附件：1.清单 2.名单")
+    ('annex1', 'annex1', None)
     """
     m = _ANNEX.match(text.strip())
     if not m:
-        return None
+        return "annex1" if _ONLY_ANNEX.match(text.strip()) else None
     num = m.group(1)
     if num.isdigit():
         return f"annex{int(num)}"
@@ -238,3 +247,28 @@ def looks_like_title(text: str) -> bool:
     if not t or len(t) > 60 or "\t" in t or t[-1] in _SENTENCE_END or annex_part(t):
         return False
     return not re.match(r"^[（(]?[一二三四五六七八九十\d]{1,3}[)）、.．]", t)
+
+
+def split_unit(name: str) -> tuple[str, str | None]:
+    """An indicator name and its unit: the last bracketed group at the end of the name.
+
+    Brackets nest (套(间)); earlier brackets belong to the name ((含大病保险)(%)).
+
+    >>> split_unit("基本医疗保险政策范围内住院报销比例(含大病保险)(%)")
+    ('基本医疗保险政策范围内住院报销比例(含大病保险)', '%')
+    >>> split_unit("每千人口拥有 3\\u00a0岁以下婴幼儿托位数（个）")
+    ('每千人口拥有3岁以下婴幼儿托位数', '个')
+    """
+    text = squeeze(name)
+    if not text or text[-1] not in _CLOSE:
+        return text, None
+    depth = 0
+    for k in range(len(text) - 1, -1, -1):
+        if text[k] in _CLOSE:
+            depth += 1
+        elif text[k] in _OPEN:
+            depth -= 1
+            if depth == 0:
+                unit = text[k + 1 : -1]
+                return (text[:k], unit) if unit and k > 0 else (text, None)
+    return text, None

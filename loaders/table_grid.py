@@ -19,6 +19,7 @@ read by position instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -44,6 +45,8 @@ from policykg.loaders.units import squeeze
 
 _MAX_PLACE_LINES = 4
 _MAX_GROUP_LINES = 3
+# a row printed as one run: its number, a name ending in a bracketed unit, then the rest
+_RUN_TOGETHER = re.compile(r"^(\d{1,3})(\D.*?[)）])(?=[\d<>≤≥＜＞/／-])")
 _RESYNC_WINDOW = 80  # pieces searched for the next row after one that does not fit
 
 
@@ -56,6 +59,7 @@ class Row:
     sub: str | None = None  # "2" for the second sub-row of a row split into sub-rows
     subrows: list[Row] = field(default_factory=list)
     own_from: int = 0  # a sub-row repeats its parent's first cells; its own start at this column
+    unsplit: Piece | None = None  # figures run together that the columns do not split one way only
 
     def own_pieces(self) -> list[Piece]:
         """The pieces printed for this row (for a sub-row, not those it shares with its parent)."""
@@ -248,7 +252,8 @@ class _FlatReader(_Reader):
             return True
         if self.number_index() is None or not is_serial(self.text(j)) or is_value(self.text(j + 1)):
             return False
-        if j + 1 >= len(self.p):
+        # a number the table ends after is the last cell of its row (a value), not a new row
+        if j + 1 >= len(self.p) or ends_table(self.text(j + 1)) or match_header(self.p, j + 1):
             return False
         following = self.following if self.following is not None else self.expected
         return following is None or int(self.text(j)) == following
@@ -274,10 +279,14 @@ class _FlatReader(_Reader):
             if g and opens_group:
                 self.groups.append(Group(g[0], g[1], self.p[j]))
                 self.domain = g[1]
+                self.expected = None  # each group may number its rows from 1 again
                 j += 1
                 continue
             self.following = None
             parsed = self.parse_row(j, 0)
+            if parsed is None and self.run_together(j):
+                j += 1
+                continue
             if parsed is None:
                 k = self.resync(j)
                 if k is None:
@@ -290,6 +299,55 @@ class _FlatReader(_Reader):
             subrows, j = self.parse_subrows(cells, j)
             self.add_row(cells, subrows)
         return Table(self.header, title, self.rows, self.groups, j, self.warnings)
+
+    def _opens_run_together(self, j: int) -> bool:
+        """``pieces[j]`` is the next row printed as one run (it may end in a unit, like a unit cell)."""
+        m = _RUN_TOGETHER.match(self.text(j))
+        following = self.following if self.following is not None else self.expected
+        return m is not None and following is not None and int(m.group(1)) == following
+
+    def run_together(self, j: int) -> bool:
+        """Read ``pieces[j]`` as a whole row whose cells a crawler ran together, if it is one.
+
+        ``2养老服务床位总量（张）2578区社会事业局``: the expected number, a name ending in its
+        bracketed unit, figures, units.  One value column takes the figures; several cannot be
+        split without guessing (25783000), so the row keeps them as printed, flagged.
+        """
+        kinds = [c.cell_type for c in self.cols]
+        piece = self.p[j]
+        m = _RUN_TOGETHER.match(piece.text)
+        if m is None or self.expected is None or int(m.group(1)) != self.expected:
+            return False
+        self.following = self.expected + 1  # what opens the row after this one
+        indicator_row = kinds[:2] == ["number", "text"] and self.cols[1].field == "indicator"
+        if not indicator_row or any(k not in ("value", "unit") for k in kinds[2:]):
+            return False
+        if not (j + 1 >= len(self.p) or self.row_start(j + 1) or ends_table(self.text(j + 1))):
+            return False  # the piece is not the whole row
+        text, rest_at = piece.text, m.end(2)
+        units_at = next((k for k in range(rest_at, len(text))
+                         if not text[k].isdigit() and is_unit_cell(text[k:])), len(text))
+        figures = text[rest_at:units_at]
+        values = [k for k, kind in enumerate(kinds) if kind == "value"]
+        units = [k for k, kind in enumerate(kinds) if kind == "unit"]
+        if (units_at < len(text) and not units) or not figures or (not is_value(figures) and len(values) == 1):
+            return False
+
+        def sub(a: int, b: int) -> Piece:
+            return Piece(piece.start + a, piece.start + b, text[a:b], piece.blank_before, piece.line_no)
+
+        cells: list[list[Piece]] = [[] for _ in self.cols]
+        cells[0], cells[1] = [sub(0, m.end(1))], [sub(m.start(2), m.end(2))]
+        if units and units_at < len(text):
+            cells[units[0]] = [sub(units_at, len(text))]
+        if len(values) == 1:
+            cells[values[0]] = [sub(rest_at, units_at)]
+        self.add_row(cells, [])
+        if len(values) != 1:
+            self.rows[-1].unsplit = sub(rest_at, units_at)
+            self.warn(piece, f"row {m.group(1)} has its cells run together; its figures {figures} are kept "
+                      f"as printed, not split into {len(values)} columns")
+        return True
 
     def resync(self, j: int) -> int | None:
         """Index of the next row that fits after a row that does not, if the table goes on."""
@@ -408,8 +466,15 @@ class _FlatReader(_Reader):
             # a 责任人 column lists one person per unit of the unit column before it
             units = [len(cells[k]) for k in range(ci - 1, -1, -1) if self.cols[k].cell_type == "unit"]
             limit = units[0] if units and units[0] and nxt is not None else None
+        # two unit columns side by side (牵头单位, 责任单位): a paragraph break ends the first cell,
+        # which goes on only over hard line breaks or after a trailing 、
+        one_paragraph = t == "unit" and nxt is not None and nxt.cell_type == "unit"
         taken: list[Piece] = []
         while j < len(self.p) and check(self.text(j)) and (limit is None or len(taken) < limit):
+            if one_paragraph and taken and self.p[j].blank_before and not continues(taken[-1].text):
+                break
+            if self._opens_run_together(j):
+                break
             taken.append(self.p[j])
             j += 1
         return taken, j

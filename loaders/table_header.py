@@ -38,7 +38,7 @@ class Column:
     name: str  # header text as printed, white space removed
     field: str  # canonical field (table_columns.csv)
     cell_type: str  # how its cells are read: number, group, text, tasks, value, unit, person, place…
-    period: str | None = None  # "2022" for a year column, "target" for a single value column
+    period: str | None = None  # "2022" for a year column, "target" (完成值) or "baseline" (现状值) without a year
     start: int = 0
     end: int = 0
 
@@ -66,7 +66,7 @@ class _Vocabulary:
     """Column names by their folded text, and the year patterns (``YYYY年``) in file order."""
 
     exact: dict[str, tuple[int, str, str]]  # name -> (file order, field, cell_type)
-    patterns: tuple[tuple[int, re.Pattern[str], str, str], ...]
+    patterns: tuple[tuple[int, re.Pattern[str], str, str, bool], ...]  # ..., whether a * stands in it
 
 
 @cache
@@ -81,9 +81,9 @@ def _vocabulary() -> _Vocabulary:
             for name in names:
                 order += 1
                 entry = (row["field"].strip(), row["cell_type"].strip())
-                if "YYYY" in name:
-                    pattern = re.escape(_fold(name)).replace("YYYY", r"((?:19|20)\d{2})")
-                    patterns.append((order, re.compile(f"^{pattern}$"), *entry))
+                if "YYYY" in name or "*" in name:
+                    pattern = re.escape(_fold(name)).replace("YYYY", r"((?:19|20)\d{2})").replace(r"\*", ".{1,8}")
+                    patterns.append((order, re.compile(f"^{pattern}$"), *entry, "*" in name))
                 else:
                     exact.setdefault(_fold(name), (order, *entry))
     # unit and person columns: the role lexicon the text rules read too
@@ -93,33 +93,40 @@ def _vocabulary() -> _Vocabulary:
     return _Vocabulary(exact, tuple(patterns))
 
 
-def column_for(text: str, start: int = 0, end: int = 0) -> Column | None:
+def column_for(text: str, start: int = 0, end: int = 0, wildcards: bool = True) -> Column | None:
     """The :class:`Column` a header cell names, or ``None``.
 
     >>> column_for("2024年").period, column_for("完成值").period, column_for("总投资（亿元）").field
     ('2024', 'target', 'investment')
-    >>> column_for("加强优生优育") is None
-    True
+    >>> column_for("基期值（2022年）").period, column_for("现状值").period
+    ('2022', 'baseline')
+    >>> column_for("加强优生优育") is None, column_for("海绵示范区").field, column_for("片区") is None
+    (True, 'project_name', True)
     """
     folded = _fold(text)
     vocabulary = _vocabulary()
     # A dictionary lookup for plain names; only year columns need a pattern. The first
     # entry of the file wins, as the file's order says.
     best = vocabulary.exact.get(folded)
-    for order, pattern, field, cell_type in vocabulary.patterns:
+    for order, pattern, field, cell_type, wildcard in vocabulary.patterns:
         if best is not None and best[0] < order:
             break
+        if wildcard and not wildcards:
+            continue
         m = pattern.match(folded)
         if m:
-            return Column(folded, field, cell_type, m.group(1), start, end)
+            period = m.group(1) if m.groups() else (field if cell_type == "value" else None)
+            return Column(folded, field, cell_type, period, start, end)
     if best is None:
         return None
     _, field, cell_type = best
-    return Column(folded, field, cell_type, "target" if cell_type == "value" else None, start, end)
+    return Column(folded, field, cell_type, field if cell_type == "value" else None, start, end)
 
 
 def _valid(columns: list[Column]) -> bool:
     fields = {c.field for c in columns}
+    if [c.field for c in columns] == ["project_name", "content"]:
+        return True  # a list of named places and what is built there (示范区 | 建设目标)
     return len(columns) >= _MIN_COLUMNS and bool(fields & KEY_FIELDS)
 
 
@@ -127,7 +134,7 @@ def match_header(pieces: list[Piece], i: int) -> Header | None:
     """The header starting at ``pieces[i]``, if one does.
 
     Each header cell is the longest run of up to three consecutive short pieces
-    whose joined text is a column name.
+    whose joined text is a column name; the header ends before a text column it already has.
     """
     if i >= len(pieces):
         return None
@@ -141,10 +148,12 @@ def match_header(pieces: list[Piece], i: int) -> Header | None:
             run = pieces[j : j + n]
             if len(run) < n or not all(is_short_label(p.text, 12) for p in run):
                 break
-            col = column_for("".join(p.text for p in run), run[0].start, run[-1].end)
+            # a wildcard name (*片区) matches one printed cell, never cells joined across lines
+            col = column_for("".join(p.text for p in run), run[0].start, run[-1].end, wildcards=n == 1)
             if col is not None:
                 best = (n, col)
-        if best is None:
+        # a header names each text column once: a second 项目名称-like cell is the first row's
+        if best is None or (best[1].cell_type == "text" and best[1].field in {c.field for c in columns}):
             break
         columns.append(best[1])
         j += best[0]
@@ -153,18 +162,58 @@ def match_header(pieces: list[Piece], i: int) -> Header | None:
     return Header(tuple(columns), i, j)
 
 
+def sub_header(pieces: list[Piece], i: int, top: list[Piece]) -> list[Piece] | None:
+    """The second line of a two-level tab header, if ``pieces[i + 1]`` is one.
+
+    Readers repeat a cell merged down, so the second line repeats the first one's first cell
+    (序号 over 序号) and prints the sub-headers under a cell merged across (目标值 over 2025年, 2027年).
+    """
+    if i + 1 >= len(pieces) or "\t" not in pieces[i + 1].text:
+        return None
+    sub = tab_cells(pieces[i + 1])
+    if not sub or not top or sub[0].text != top[0].text or not any(c.text for c in top):
+        return None
+    return sub
+
+
+def _two_level(top: Piece | None, sub: Piece | None) -> Column | None:
+    """The column under a top header cell (filled in from the left where merged across) and its sub-header."""
+    upper = column_for(top.text, top.start, top.end) if top is not None and top.text else None
+    if sub is None or not sub.text or (top is not None and sub.text == top.text):
+        return upper
+    lower = column_for(sub.text, sub.start, sub.end)
+    if lower is not None and lower.period and lower.period.isdigit():
+        return lower  # 目标值 over 2025年: the year column
+    if upper is not None and (lower is None or (upper.period and upper.period.isdigit())):
+        return upper  # 2025年 over 目标值, or a sub-header the vocabulary lacks
+    return lower
+
+
+def _text_at(cells: list[Piece], k: int) -> str:
+    return cells[k].text if k < len(cells) else ""
+
+
 def _match_tab_header(pieces: list[Piece], i: int) -> Header | None:
     cells = tab_cells(pieces[i])
-    while cells and not cells[-1].text:
-        cells.pop()
+    sub = sub_header(pieces, i, cells)
+    width = max(len(cells), len(sub or []))
+    while width and not _text_at(cells, width - 1) and not _text_at(sub or [], width - 1):
+        width -= 1  # trailing empty cells
     columns = []
-    for cell in cells:
-        col = column_for(cell.text, cell.start, cell.end) if cell.text else None
+    top: Piece | None = None
+    for k in range(width):
+        cell = cells[k] if k < len(cells) else None
+        top = cell if cell is not None and cell.text else top  # a cell merged across fills the ones after it
+        lower = sub[k] if sub and k < len(sub) else None
+        col = _two_level(top if sub else cell, lower) if sub else (
+            column_for(cell.text, cell.start, cell.end) if cell is not None and cell.text else None)
         if col is None:
             # an unknown header cell keeps its position so the row cells stay aligned
-            col = Column(_fold(cell.text), "other", "text", None, cell.start, cell.end)
+            label = (lower.text if lower is not None and lower.text else "") or (cell.text if cell else "")
+            where = lower if lower is not None and lower.text else cell
+            col = Column(_fold(label), "other", "text", None, where.start if where else 0, where.end if where else 0)
         columns.append(col)
     known = [c for c in columns if c.field != "other"]
     if not _valid(known) or len(known) * 5 < len(columns) * 3:
         return None
-    return Header(tuple(columns), i, i + 1, tabbed=True)
+    return Header(tuple(columns), i, i + (2 if sub else 1), tabbed=True)

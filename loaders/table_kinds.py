@@ -4,8 +4,8 @@ What a table is follows from its columns (an 指标 column makes an indicator ta
 改革名称/改革任务 a reform list, 项目名称 a project list); each row becomes one
 record whose span covers the row, with a span for every unit, person and value.
 
->>> split_unit("建设筹集保障性租赁住房数(套(间))"), split_unit("安薪指数")
-(('建设筹集保障性租赁住房数', '套(间)'), ('安薪指数', None))
+>>> table_kind({"number", "project_name", "investment"})
+'project'
 """
 
 from __future__ import annotations
@@ -24,13 +24,19 @@ from policykg.loaders.model import (
     Task,
     UnitRef,
 )
-from policykg.loaders.table_cells import Piece, is_amount, numbered_text
+from policykg.loaders.table_cells import Piece, is_amount, numbered_text, split_unit
 from policykg.loaders.table_grid import Row, Table
+from policykg.loaders.table_years import YearTable, figure_columns, name_column
 from policykg.loaders.units import person, split_units, squeeze
-from policykg.loaders.years import deadline_years
+from policykg.loaders.years import deadline_cell_years, deadline_years, period_of
 
-_OPEN, _CLOSE = "(（", ")）"
-_DASH = re.compile(r"\s*[-—–~～至到]+\s*")
+# a sub-row of the row above: 其中：数字经济增加值, 其中:农村
+_SUB_ROW = re.compile(r"^其中\s*[:：,，]?\s*")
+# fields an indicator record has a place for; any other column is kept as an attribute
+_INDICATOR_FIELDS = frozenset({"number", "indicator", "measure", "domain", "lead", "responsible", "participant",
+                               "person"})
+_PROJECT_FIELDS = frozenset({"number", "project_name", "domain", "location", "investment", "years", "lead",
+                             "responsible", "person", "kind", "content"})
 
 
 def table_kind(fields: set[str]) -> str | None:
@@ -46,31 +52,6 @@ def table_kind(fields: set[str]) -> str | None:
     if "indicator" in fields:
         return "indicator"
     return None
-
-
-def split_unit(name: str) -> tuple[str, str | None]:
-    """An indicator name and its unit: the last bracketed group at the end of the name.
-
-    Brackets nest (套(间)); earlier brackets belong to the name ((含大病保险)(%)).
-
-    >>> split_unit("基本医疗保险政策范围内住院报销比例(含大病保险)(%)")
-    ('基本医疗保险政策范围内住院报销比例(含大病保险)', '%')
-    >>> split_unit("每千人口拥有 3\\u00a0岁以下婴幼儿托位数（个）")
-    ('每千人口拥有3岁以下婴幼儿托位数', '个')
-    """
-    text = squeeze(name)
-    if not text or text[-1] not in _CLOSE:
-        return text, None
-    depth = 0
-    for k in range(len(text) - 1, -1, -1):
-        if text[k] in _CLOSE:
-            depth += 1
-        elif text[k] in _OPEN:
-            depth -= 1
-            if depth == 0:
-                unit = text[k + 1 : -1]
-                return (text[:k], unit) if unit and k > 0 else (text, None)
-    return text, None
 
 
 def first_clause(text: str) -> str:
@@ -110,21 +91,43 @@ def domains(table: Table, src: SourceText, part: str) -> list[Domain]:
     return [Domain(g.name, g.section, part, span=src.span(g.piece.start, g.piece.end)) for g in table.groups]
 
 
+def _attributes(table: Table, row: Row, fields: frozenset[str]) -> dict[str, str]:
+    """The row's cells in columns the record has no field for, by printed header (values aside)."""
+    return {col.name: squeeze(_joined(cell)) for col, cell in zip(table.columns, row.cells, strict=True)
+            if cell and col.field not in fields and not (col.cell_type == "value" and col.period)}
+
+
 def indicators(table: Table, src: SourceText, part: str) -> list[Indicator]:
-    """One :class:`Indicator` per row of an indicator table."""
-    out = []
+    """One :class:`Indicator` per row of an indicator table.
+
+    Columns that are neither the name, its unit, a value nor a role (属性, 备注, a header
+    the vocabulary lacks) are kept under their printed header; a 其中 row names its parent.
+    """
+    out: list[Indicator] = []
+    parent: str | None = None
     for row in table.rows:
         cells = _cells_by_field(table, row)
-        name, unit = split_unit(_joined(cells.get("indicator", [])))
+        printed = _joined(cells.get("indicator", []))
+        sub = _SUB_ROW.match(squeeze(printed))
+        if sub:
+            printed = squeeze(printed)[sub.end():]
+        # a filled 单位 cell is the unit: brackets ending the name are then part of the name
+        measure = squeeze(_joined(cells.get("measure", [])))
+        name, unit = (squeeze(printed), measure) if measure else split_unit(printed)
         leads = _units(src, cells.get("lead", []) or cells.get("responsible", []))
         values = []
         for col, cell in zip(table.columns, row.cells, strict=True):
             if col.cell_type == "value" and col.period and cell:
                 raw = _joined(cell).strip()
                 values.append(IndicatorValue(col.period, raw, src.span(cell[0].start, cell[-1].end)))
+
         number = _joined(cells.get("number", []))
         out.append(Indicator(number, name, unit, row.domain, src.span(row.start, row.end), part,
-                             leads[0] if leads else None, values))
+                             leads[0] if leads else None, values, _attributes(table, row, _INDICATOR_FIELDS),
+                             parent if sub else None,
+                             row.unsplit.text if row.unsplit else None))
+        if not sub:
+            parent = number or None
     return out
 
 
@@ -146,6 +149,8 @@ def tasks(table: Table, src: SourceText, part: str, find_places: PlaceFinder | N
                 lines = [_joined(cells.get("reform_name", [])), _joined(cells.get("reform_goal", [])), *task_lines]
                 num = number
             text = "\n".join(t for t in lines if t)
+            # a 完成时限 cell (printed once for the row, so the parent's) dates the task without a cue word
+            due = _joined(cells.get("deadline", []) or parent.get("deadline", []))
             span = src.span(sub.start, sub.end)
             out.append(Task(
                 part=part,
@@ -157,9 +162,10 @@ def tasks(table: Table, src: SourceText, part: str, find_places: PlaceFinder | N
                 participants=_units(src, cells.get("participant", [])),
                 responsible=_units(src, cells.get("responsible", [])),
                 persons=_persons(src, cells.get("person", [])),
-                deadline_years=deadline_years(text),
+                deadline_years=sorted(set(deadline_years(text)) | set(deadline_cell_years(due))),
                 places=find_places(src, span.start, span.end) if find_places else [],
                 text=text,
+                deadline_text=squeeze(due) or None,
             ))
     return out
 
@@ -178,7 +184,7 @@ def projects(table: Table, src: SourceText, part: str, find_places: PlaceFinder 
     for row in table.rows:
         cells = _cells_by_field(table, row)
         raw = squeeze(_joined(cells.get("investment", [])))
-        years = squeeze(_joined(cells.get("years", []))).replace("年", "")
+        years = period_of(_joined(cells.get("years", [])))
         span = src.span(row.start, row.end)
         out.append(Project(
             number=_joined(cells.get("number", [])),
@@ -189,13 +195,63 @@ def projects(table: Table, src: SourceText, part: str, find_places: PlaceFinder 
             location="、".join(squeeze(p.text) for p in cells.get("location", [])) or None,
             investment_raw=raw or None,
             investment_yi_yuan=_amount(raw, investment_header),
-            period=_DASH.sub("-", years) or None,
+            period=years or None,
             responsible=_units(src, cells.get("lead", []) + cells.get("responsible", [])),
             persons=_persons(src, cells.get("person", [])),
             kind=squeeze(_joined(cells.get("kind", []))) or None,
             content=_joined(cells.get("content", [])) or None,
             places=find_places(src, span.start, span.end) if find_places else [],
+            attributes=_attributes(table, row, _PROJECT_FIELDS),
         ))
+    return out
+
+
+def year_indicators(table: YearTable, src: SourceText, part: str) -> list[Indicator]:
+    """One :class:`Indicator` per column of figures of a year-row table, its values keyed by the rows' years.
+
+    >>> from policykg.loaders.table_cells import line_pieces
+    >>> from policykg.loaders.table_years import read_year_table
+    >>> src = SourceText("年份\\t托位(个)\\n2024年\\t120\\n2025—2026年\\t≥150\\n")
+    >>> [(i.name, i.unit, [(v.period, v.raw) for v in i.values])
+    ...  for i in year_indicators(read_year_table(line_pieces(src), 0), src, "body")]
+    [('托位', '个', [('2024', '120'), ('2025-2026', '≥150')])]
+    """
+    out = []
+    for k in figure_columns(table):
+        name, unit = split_unit(table.labels[k].text)
+        values: list[IndicatorValue] = []
+        for year, cells in table.rows:
+            period, raw = period_of(year.text), _joined(cells[k]).strip()
+            if not cells[k] or (values and (values[-1].period, values[-1].raw) == (period, raw)):
+                continue  # a cell merged down over a year's rows is repeated in each by the readers
+            values.append(IndicatorValue(period, raw, src.span(cells[k][0].start, cells[k][-1].end)))
+        column = [table.labels[k], *(p for _, cells in table.rows for p in cells[k])]
+        out.append(Indicator("", name, unit, None, src.span(min(p.start for p in column), table.end), part,
+                             None, values))
+    return out
+
+
+def year_projects(table: YearTable, src: SourceText, part: str,
+                  find_places: PlaceFinder | None = None) -> list[Project]:
+    """One :class:`Project` per row of a year-row table with a column of names (a schedule).
+
+    >>> from policykg.loaders.table_cells import line_pieces
+    >>> from policykg.loaders.table_years import read_year_table
+    >>> src = SourceText("年份\\t改造片区\\n2024年\\t城东片区\\n2025年\\t城西片区\\n")
+    >>> [(p.name, p.period) for p in year_projects(read_year_table(line_pieces(src), 0), src, "body")]
+    [('城东片区', '2024'), ('城西片区', '2025')]
+    """
+    k = name_column(table)
+    if k is None:
+        return []
+    out = []
+    for n, (year, cells) in enumerate(table.rows, start=1):
+        if not cells[k]:
+            continue
+        pieces = [year, *(p for c in cells for p in c)]
+        span = src.span(min(p.start for p in pieces), max(p.end for p in pieces))
+        out.append(Project(str(n), squeeze(_joined(cells[k])), None, span, part=part, period=period_of(year.text),
+                           places=find_places(src, span.start, span.end) if find_places else []))
     return out
 
 

@@ -2,7 +2,8 @@
 
 A table is found by its header row (column names from ``ontology/table_columns.csv``),
 read row by row with the column types (:mod:`policykg.loaders.table_grid`), and its
-rows become records (:mod:`policykg.loaders.table_kinds`).  Projects a 专栏 box
+rows become records (:mod:`policykg.loaders.table_kinds`).  A table printed with one
+row per year is read by :mod:`policykg.loaders.table_years`.  Projects a 专栏 box
 names in prose come from :mod:`policykg.loaders.table_boxes`.
 
 >>> lines = ["附件1", "改革清单", "序号", "改革名称", "改革任务", "牵头单位", "责任人",
@@ -26,6 +27,7 @@ from policykg.loaders.table_boxes import box_projects
 from policykg.loaders.table_cells import annex_part, line_pieces
 from policykg.loaders.table_grid import read_table
 from policykg.loaders.table_kinds import PlaceFinder
+from policykg.loaders.table_years import read_year_table
 
 
 @dataclass
@@ -62,10 +64,16 @@ def find_tables(src: SourceText, source: str = "") -> TableExtraction:
     while i < len(pieces):
         part = annex_part(pieces[i].text) or part
         table = read_table(pieces, i)
-        if table is None:
-            i += 1
-            continue
         prefix = f"{source}:" if source else ""
+        if table is None:
+            by_year = read_year_table(pieces, i)
+            if by_year is not None:
+                out.regions.append((by_year.start, by_year.end))
+                out.warnings += [prefix + w for w in by_year.warnings]
+                out.indicators += table_kinds.year_indicators(by_year, src, part)
+                out.projects += table_kinds.year_projects(by_year, src, part, finder)
+            i = by_year.end_index if by_year is not None else i + 1
+            continue
         out.warnings += [prefix + w for w in table.warnings]
         kind = table_kinds.table_kind(table.header.fields())
         if kind is None:

@@ -19,6 +19,8 @@ _RANGE = re.compile(r"(?:19|20)\d{2}\s*年?\s*[—–\-－~～至到]+\s*(?:19|2
 _STRONG_AFTER = re.compile(r"\s*(?:底|末|内|前|起|上半年|下半年|[一二三四1-4]季度|\d{1,2}\s*月|[,，])")
 _STRONG_BEFORE = re.compile(r"(?:到|至|于|在|从|自|计划|力争|确保|争取|截至)\s*$")
 _CUTOFF_AFTER = re.compile(r"\s*(?:底|末)?\s*以?前\s*(?:建成|建设|竣工|建造|投用|出生|形成|登记)")
+# a year not followed by another year of the same range: 2024—2026年 ends in 2026
+_RANGE_END = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\s*年?\s*[—–\-－~～至到]+\s*(?:19|20)\d{2})(?!\d)")
 _SINCE_AFTER = re.compile(r"\s*(?:以来|来)")  # 2023年以来: looking back, not a target
 _ACTION_START = re.compile(r"\s*(?:完成|出台|制定|建成|实现|开展|启动|推进|编制|印发|发布|新增|新建|建设|实施)")
 _CLAUSE_CUT = re.compile(r"[，,。；;：:、《(（]|与|和|及")
@@ -67,3 +69,29 @@ def deadline_years(text: str) -> list[int]:
         if year not in years:
             years.append(year)
     return sorted(years)
+
+
+def deadline_cell_years(text: str) -> list[int]:
+    """The years of a 完成时限 cell: the column says they are deadlines, so no cue word is needed.
+
+    A range runs until its last year; a recurring cell (每年, 长期坚持) names none.
+
+    >>> deadline_cell_years("2025年"), deadline_cell_years("2024—2026年"), deadline_cell_years("2025年6月底前、2026年")
+    ([2025], [2026], [2025, 2026])
+    >>> deadline_cell_years("长期坚持")
+    []
+    """
+    years = {int(m.group(0)) for m in _RANGE_END.finditer(text)}
+    return sorted(years)
+
+
+_RANGE_DASH = re.compile(r"\s*[-—–~～至到]+\s*")
+
+
+def period_of(text: str) -> str:
+    """A year cell as a period key: 年 dropped, any dash a hyphen.
+
+    >>> period_of("2020年-2023年"), period_of("2024 年"), period_of("2025—2027年")
+    ('2020-2023', '2024', '2025-2027')
+    """
+    return _RANGE_DASH.sub("-", re.sub(r"\s+", "", text).replace("年", ""))

@@ -359,3 +359,211 @@ def test_scrambled_tables_never_raise_anything_but_loader_errors() -> None:
             continue
         for r in [*found.tasks, *found.indicators, *found.projects]:
             assert r.span.quote
+
+
+# --- extractor gaps the scale generator pinned (issue 15 item 5) --------------------------------
+
+
+DEADLINE_TABLE = "\n\n".join([
+    "某市2025年重点工作任务分工表",
+    "序号", "工作任务", "牵头单位", "责任单位", "完成时限",
+    "1", "推进老旧小区改造", "市住建局", "市财政局、市自然资源局", "2025年6月底前",
+    "2", "建设智慧社区平台", "市民政局", "市大数据局", "2026年12月底前",
+    "三、保障措施",
+])
+
+
+def test_a_deadline_column_and_a_lead_cell_followed_by_a_responsible_cell() -> None:
+    found = find_tables(SourceText(DEADLINE_TABLE))
+    got = [(t.number, t.title, [u.text for u in t.leads], [u.text for u in t.responsible], t.deadline_years)
+           for t in found.tasks]
+    assert got == [
+        ("1", "推进老旧小区改造", ["市住建局"], ["市财政局", "市自然资源局"], [2025]),
+        ("2", "建设智慧社区平台", ["市民政局"], ["市大数据局"], [2026]),
+    ]
+    assert [t.deadline_text for t in found.tasks] == ["2025年6月底前", "2026年12月底前"]
+
+
+def test_a_last_value_that_looks_like_the_next_row_number_stays_a_value() -> None:
+    text = "\n\n".join(["序号", "指标", "2023年", "2024年", "2025年",
+                        "1", "托位数(个)", "1", "2", "3", "2", "养老床位(张)", "3", "4", "5",
+                        "3", "绿地率(%)", "5", "6", "4", "二、主要任务"])
+    found = find_tables(SourceText(text))
+    assert [(i.number, [v.raw for v in i.values]) for i in found.indicators] == [
+        ("1", ["1", "2", "3"]), ("2", ["3", "4", "5"]), ("3", ["5", "6", "4"])]
+    assert not found.warnings
+
+
+def test_a_separate_unit_column_gives_the_unit() -> None:
+    text = "序号\t指标名称\t单位\t2023年\t2024年\n1\t托位数\t个\t1\t2\n2\t绿地率(达标)\t%\t3\t4\n"
+    found = find_tables(SourceText(text))
+    assert [(i.name, i.unit, [v.raw for v in i.values]) for i in found.indicators] == [
+        ("托位数", "个", ["1", "2"]), ("绿地率(达标)", "%", ["3", "4"])]
+
+
+# --- indicator tables in every orientation (issue 15 item 2) ------------------------------------
+
+
+def _indicator_rows(text: str) -> list[tuple]:
+    return [(i.number, i.name, i.unit, [(v.period, v.raw) for v in i.values], i.attributes, i.parent)
+            for i in find_tables(SourceText(text)).indicators]
+
+
+def test_baseline_and_attribute_columns_and_sub_rows_of_a_tab_table() -> None:
+    text = ("序号\t指标名称\t单位\t属性\t2022年基期值\t2025年目标值\n"
+            "1\t地区生产总值增速\t%\t预期性\t5.2\t6左右\n"
+            "2\t其中：数字经济增加值\t亿元\t预期性\t120\t200\n")
+    assert _indicator_rows(text) == [
+        ("1", "地区生产总值增速", "%", [("2022", "5.2"), ("2025", "6左右")], {"属性": "预期性"}, None),
+        ("2", "数字经济增加值", "亿元", [("2022", "120"), ("2025", "200")], {"属性": "预期性"}, "1"),
+    ]
+
+
+def test_baseline_and_attribute_columns_of_a_one_cell_per_line_table() -> None:
+    text = "\n\n".join(["主要指标", "序号", "指标", "现状值", "目标值", "属性",
+                        "1", "森林覆盖率(%)", "42.1", "≥43", "约束性",
+                        "2", "城镇污水处理率(%)", "95以上", "全覆盖", "预期性", "二、主要任务"])
+    assert _indicator_rows(text) == [
+        ("1", "森林覆盖率", "%", [("baseline", "42.1"), ("target", "≥43")], {"属性": "约束性"}, None),
+        ("2", "城镇污水处理率", "%", [("baseline", "95以上"), ("target", "全覆盖")], {"属性": "预期性"}, None),
+    ]
+
+
+YEAR_ROWS_TAB = "年份\t新增托位(个)\t养老床位总量(张)\n2023年\t120\t3000\n2024年\t150\t3200\n2025—2027年\t≥200\t/\n"
+YEAR_ROWS_FLAT = "\n\n".join(["表2 某区托育和养老设施推进计划表", "年份", "新增托位(个)", "养老床位总量(张)",
+                             "2023年", "120", "3000", "2024年", "150", "3200", "2025—2027年", "≥200", "/",
+                             "（三）强化要素保障"])
+
+
+@pytest.mark.parametrize("text", [YEAR_ROWS_TAB, YEAR_ROWS_FLAT], ids=["tab", "one-cell-per-line"])
+def test_a_table_with_one_row_per_year_gives_an_indicator_per_column(text: str) -> None:
+    found = find_tables(SourceText(text))
+    assert [(i.name, i.unit, [(v.period, v.raw) for v in i.values]) for i in found.indicators] == [
+        ("新增托位", "个", [("2023", "120"), ("2024", "150"), ("2025-2027", "≥200")]),
+        ("养老床位总量", "张", [("2023", "3000"), ("2024", "3200"), ("2025-2027", "/")]),
+    ]
+    assert not found.warnings and len(found.regions) == 1
+    for i in found.indicators:
+        assert all(v.span.quote == v.raw for v in i.values)
+
+
+def test_a_schedule_with_one_row_per_year_lists_what_is_done_where() -> None:
+    text = "\n\n".join(["附件2", "某县片区改造计划表", "年份", "改造片区", "改造面积（公顷）",
+                        "2024年", "城东片区", "12.5", "2025年", "老城南片区（二期）", "8.00",
+                        "2026年", "滨江2号地块", "14.00", "某县人民政府办公室"])
+    found = find_tables(SourceText(text))
+    assert [(p.part, p.name, p.period) for p in found.projects] == [
+        ("annex2", "城东片区", "2024"), ("annex2", "老城南片区（二期）", "2025"), ("annex2", "滨江2号地块", "2026")]
+    assert [(i.name, i.unit, [v.raw for v in i.values]) for i in found.indicators] == [
+        ("改造面积", "公顷", ["12.5", "8.00", "14.00"])]
+
+
+def test_a_year_row_whose_cells_do_not_fit_the_header_is_flagged_not_split() -> None:
+    text = "\n\n".join(["年份", "改造片区", "改造面积（公顷）", "2024年", "城东片区", "12.5",
+                        "2025年", "老城南片区", "8.00", "城西片区", "3.1", "2026年", "滨江片区", "14.00"])
+    found = find_tables(SourceText(text))
+    assert [p.name for p in found.projects] == ["城东片区", "滨江片区"]
+    assert len(found.warnings) == 1 and "line 13" in found.warnings[0], found.warnings
+
+
+def test_a_two_column_list_of_named_areas_and_what_is_built_there() -> None:
+    text = "\n\n".join(["表4 某市口袋公园示范片区建设任务表", "示范片区", "建设目标",
+                        "城南老街片区", "结合老街改造，建设口袋公园3处。",
+                        "滨河2号地块片区", "打造滨水开放空间，形成示范带。",
+                        "（四）强化要素保障", "1.加强资金保障。"])
+    found = find_tables(SourceText(text))
+    assert [(p.name, p.content) for p in found.projects] == [
+        ("城南老街片区", "结合老街改造，建设口袋公园3处。"), ("滨河2号地块片区", "打造滨水开放空间，形成示范带。")]
+    assert found.regions == [(0, text.index("\n\n（四）"))]
+
+
+def test_two_short_lines_are_not_a_table_without_a_row() -> None:
+    text = "\n\n".join(["城东片区", "建设目标", "（一）总体要求", "1.加强领导。"])
+    found = find_tables(SourceText(text))
+    assert (found.projects, found.regions) == ([], [])
+
+
+# --- rows whose cell boundaries were lost (issue 15 item 4) --------------------------------------
+
+
+def _ran_together(years: list[str], row: str) -> str:
+    return "\n\n".join(["序号", "指标", *years, "牵头单位",
+                        "1", "托位数(个)", *["4.0"] * len(years), "区卫健局",
+                        row,
+                        "3", "绿地率(%)", *["40"] * len(years), "区绿化市容局", "二、主要任务"])
+
+
+def test_a_row_run_together_is_recovered_where_the_columns_leave_one_reading() -> None:
+    text = _ran_together(["2025年"], "2养老服务床位总量（张）2578区社会事业局")
+    found = find_tables(SourceText(text))
+    got = [(i.number, i.name, i.unit, [(v.period, v.raw) for v in i.values], i.lead.text if i.lead else None,
+            i.unsplit) for i in found.indicators]
+    assert got == [("1", "托位数", "个", [("2025", "4.0")], "区卫健局", None),
+                   ("2", "养老服务床位总量", "张", [("2025", "2578")], "区社会事业局", None),
+                   ("3", "绿地率", "%", [("2025", "40")], "区绿化市容局", None)]
+    assert all(v.span.quote == v.raw for i in found.indicators for v in i.values)
+
+
+def test_a_row_run_together_with_several_figures_is_kept_raw_and_flagged() -> None:
+    row = "2养老服务床位总量（张）25783000区社会事业局"
+    text = _ran_together(["2025年", "2027年"], row)
+    found = find_tables(SourceText(text))
+    second = found.indicators[1]
+    assert (second.number, second.name, second.unit, second.values, second.lead.text) == (
+        "2", "养老服务床位总量", "张", [], "区社会事业局")
+    assert second.unsplit == "25783000" and second.span.quote == row
+    assert [i.number for i in found.indicators] == ["1", "2", "3"]
+    assert any("line 21" in w and "not split" in w for w in found.warnings), found.warnings
+
+
+def test_numbering_restarting_at_one_under_each_group_row_keeps_every_row_apart() -> None:
+    text = "\n\n".join(["序号", "指标", "2025年", "一、经济发展", "1", "GDP增速(%)", "6", "2", "投资增速(%)", "8",
+                        "二、民生福祉", "1", "城镇新增就业(万人)", "1.2", "2", "失业率(%)", "<5.5",
+                        "三、主要任务", "正文。"])
+    found = find_tables(SourceText(text))
+    assert [(i.number, i.name, i.domain) for i in found.indicators] == [
+        ("1", "GDP增速", "经济发展"), ("2", "投资增速", "经济发展"),
+        ("1", "城镇新增就业", "民生福祉"), ("2", "失业率", "民生福祉")]
+    assert len({(i.domain, i.number) for i in found.indicators}) == 4
+
+
+def test_a_project_list_with_an_annual_investment_column() -> None:
+    text = "\n\n".join(["附件3", "某市2024年重大项目表", "序号", "项目名称", "建设内容", "建设地点", "总投资", "(亿元)",
+                        "2024年计划投资", "(亿元)", "建设年限", "责任单位",
+                        "1", "220千伏城东输变电工程", "新建变电站1座。", "城东街道", "3.2", "1.1", "2023-2025",
+                        "市发改委",
+                        "2", "G15沈海高速扩容工程", "扩容12公里。", "沿线乡镇", "45", "8", "2024-2027", "市交通运输局",
+                        "某市人民政府办公室"])
+    found = find_tables(SourceText(text))
+    assert [(p.number, p.name, p.investment_yi_yuan, p.attributes, p.period) for p in found.projects] == [
+        ("1", "220千伏城东输变电工程", 3.2, {"2024年计划投资(亿元)": "1.1"}, "2023-2025"),
+        ("2", "G15沈海高速扩容工程", 45.0, {"2024年计划投资(亿元)": "8"}, "2024-2027")]
+
+
+def test_a_two_level_tab_header_reads_the_columns_under_a_merged_one() -> None:
+    """Word and HTML tables merge 目标值 over two year columns; the readers repeat the cells merged down."""
+    text = ("序号\t指标\t基期值\t目标值\t\n"
+            "序号\t指标\t基期值\t2025年\t2027年\n"
+            "1\t托位数(个)\t3.0\t4.0\t4.5\n"
+            "2\t托位使用率(%)\t55\t≥60\t≥65\n")
+    found = find_tables(SourceText(text))
+    assert [(i.number, i.name, [(v.period, v.raw) for v in i.values]) for i in found.indicators] == [
+        ("1", "托位数", [("baseline", "3.0"), ("2025", "4.0"), ("2027", "4.5")]),
+        ("2", "托位使用率", [("baseline", "55"), ("2025", "≥60"), ("2027", "≥65")])]
+    assert not found.warnings
+
+
+def test_a_year_row_table_with_a_two_level_header_and_merged_cells_from_word() -> None:
+    """面积 merged over 片区 | 总计; the year, total and share merged down over a year's two 片区 rows."""
+    text = ("年份\t改造片区\t改造面积(公顷)\t\t累计占比\n"
+            "年份\t改造片区\t片区\t总计\t累计占比\n"
+            "2024年\t城东片区\t4.7\t10.5\t20%\n"
+            "2024年\t城西片区\t5.8\t10.5\t20%\n"
+            "2025年\t滨江片区\t6.0\t16.5\t33%\n")
+    found = find_tables(SourceText(text))
+    assert [(i.name, i.unit, [(v.period, v.raw) for v in i.values]) for i in found.indicators] == [
+        ("改造面积·片区", "公顷", [("2024", "4.7"), ("2024", "5.8"), ("2025", "6.0")]),
+        ("改造面积", "公顷", [("2024", "10.5"), ("2025", "16.5")]),
+        ("累计占比", None, [("2024", "20%"), ("2025", "33%")])]
+    assert [(p.name, p.period) for p in found.projects] == [("城东片区", "2024"), ("城西片区", "2024"),
+                                                            ("滨江片区", "2025")]
