@@ -204,7 +204,7 @@ def layout_text(lines: list[Line], tables: list[Table], heights: Sequence[float]
 
     >>> lines = [Line(0, 100, 104, 25, 49, "一、总体要求", 4, 4), Line(0, 110, 114, 25, 185, "推进工作。", 4, 4)]
     >>> layout_text(lines, [], [297.0], [210.0])
-    PdfText(text='一、总体要求\\n推进工作。\\n', pages=[(0, 13)])
+    PdfText(text='一、总体要求\\n推进工作。\\n', pages=[(0, 13)], warnings=[])
     """
     drop = furniture(lines, heights)
     body = [ln for i, ln in enumerate(lines) if i not in drop]
