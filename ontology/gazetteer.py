@@ -223,8 +223,8 @@ def _admin_head_pattern() -> re.Pattern[str]:
     return re.compile(r"[\s\u00a0\u3000]*(" + alternation + ")")
 
 
-def _admin_mentions(text: str, head: bool = False) -> list[tuple[int, Place]]:
-    """(offset, place) for each administrative name in ``text``; shared short forms skipped.
+def _admin_mentions(text: str, head: bool = False) -> list[tuple[int, str, Place]]:
+    """(offset, name as written, place) for each administrative name in ``text``; shared short forms skipped.
 
     With ``head`` an ambiguous short name also counts when it opens the text.
     """
@@ -237,7 +237,7 @@ def _admin_mentions(text: str, head: bool = False) -> list[tuple[int, Place]]:
         m_start, m_text = (m.start(1), m.group(1)) if m.re is _admin_head_pattern() else (m.start(), m.group(0))
         cands = [p for p in _surfaces().get(m_text, ()) if p.kind in _ADMIN]
         if len(cands) == 1:
-            out.append((m_start, cands[0]))
+            out.append((m_start, m_text, cands[0]))
     return out
 
 
@@ -258,7 +258,7 @@ def find_jurisdiction(text: str) -> str | None:
     """
     best: tuple[int, int, Place] | None = None
     rank = {"province": 3, "city": 2}
-    for pos, p in _admin_mentions(text, head=True):
+    for pos, _, p in _admin_mentions(text, head=True):
         county = county_of(p)
         target = county if county is not None else p
         level = 1 if county is not None else rank[p.kind]
@@ -276,11 +276,26 @@ def count_jurisdictions(text: str) -> list[tuple[str, int]]:
     [('嵊泗县', 3), ('定海区', 1)]
     """
     counts: dict[str, int] = {}
-    for _, p in _admin_mentions(text):
+    for _, _, p in _admin_mentions(text):
         county = county_of(p)
         if county is not None:
             counts[county.name] = counts.get(county.name, 0) + 1
     return sorted(counts.items(), key=lambda kv: -kv[1])
+
+
+def first_mention(text: str, county: str) -> tuple[int, int] | None:
+    """Where ``text`` first names ``county``, by its own name or a place in it: (start, end).
+
+    What a jurisdiction found by :func:`count_jurisdictions` quotes as its evidence.
+
+    >>> first_mention("推进菜园镇学校建设，嵊泗县…", "嵊泗县"), first_mention("工作要点", "嵊泗县")
+    ((2, 5), None)
+    """
+    for pos, written, p in _admin_mentions(text):
+        found = county_of(p)
+        if found is not None and found.name == county:
+            return pos, pos + len(written)
+    return None
 
 
 @cache
