@@ -196,19 +196,30 @@ def _clause_title(text: str) -> str:
     return text[:cut].strip().rstrip("，,；;：:、 \t")
 
 
-def _bracket_end(text: str, open_at: int) -> int:
-    """Index after the bracket closing the one opened at ``open_at`` (nesting allowed)."""
-    depth = 0
-    for i in range(open_at, len(text)):
-        if text[i] in "(（":
-            depth += 1
-        elif text[i] in ")）":
-            depth -= 1
-            if depth == 0:
-                return i + 1
-        elif text[i] in "。\n" and depth == 1 and i - open_at > 200:
-            break
-    return -1
+def _bracket_ends(text: str) -> dict[int, int]:
+    """For each opening bracket of ``text``: the index after the bracket that closes it (nesting allowed).
+
+    One pass with a stack, so thousands of unclosed brackets cost no more than one.  A bracket
+    never closed, or still the innermost one open at a 。 or line break more than 200
+    characters on, is left out.
+
+    >>> _bracket_ends("（A（B）C）D（")
+    {2: 5, 0: 7}
+    """
+    ends: dict[int, int] = {}
+    open_at: list[int] = []
+    given_up: set[int] = set()
+    for i, ch in enumerate(text):
+        if ch in "(（":
+            open_at.append(i)
+        elif ch in ")）":
+            if open_at:
+                at = open_at.pop()
+                if at not in given_up:
+                    ends[at] = i + 1
+        elif ch in "。\n" and open_at and i - open_at[-1] > 200:
+            given_up.add(open_at[-1])
+    return ends
 
 
 @dataclass
@@ -251,8 +262,9 @@ def _add_units(target: list[UnitRef], units: Iterable[UnitRef]) -> None:
 def _roles(src: SourceText, text: str, offsets: list[int]) -> _Roles:
     """Units and persons in the (牵头单位:…)/(责任单位:…)/(责任人:…) brackets of a text."""
     out = _Roles()
+    ends = _bracket_ends(text)
     for m in _BRACKET_OPEN.finditer(text):
-        end = _bracket_end(text, m.start())
+        end = ends.get(m.start(), -1)
         if end < 0:
             continue
         inner_start, inner_end = m.end(), end - 1
