@@ -29,7 +29,7 @@ from gold import CORPUS_DIR
 REALWORLD_DOCS = CORPUS_DIR.parent / "realworld" / "docs"
 # Lines kept from a text source: enough for titles, numbering and a table, small enough
 # that a thousand documents build in well under two minutes.
-EXCERPT_LINES = (12, 60)
+EXCERPT_LINES = (10, 45)
 BRACKETS = "（）()【】〔〕《》"
 CONTROL = ["\x00", "\x0b", "\x0c", "\x1b[31m", "\x1b]0;title\x07", "\x1b]52;c;cGF5bG9hZA==\x07", "\x7f",
            "\ufffe", "\uffff", "\u202e", "\u200b", "\u2028", "\x85", "\ufeff"]
@@ -293,7 +293,7 @@ def documents(count: int, seed: int, docx_every: int = 0) -> Iterator[FuzzDocume
         text = src.read_text(encoding="utf-8")
         suffix = src.suffix
         lines = text.split("\n")
-        if suffix != ".html" or rng.random() < 0.5:  # HTML: whole page or a stretch of its source
+        if suffix != ".html" or rng.random() < 0.75:  # HTML: a stretch of its source, or the whole page
             lines = _excerpt(rng, lines)
         edits = dict(LINE_EDITS)
         edits.update(HTML_EDITS if suffix == ".html" else MD_EDITS if suffix == ".md" else {})

@@ -32,7 +32,7 @@ DOCX_EVERY = 30  # Word files are slow to make and read: about three a batch
 REBUILD_EVERY = 3  # batches whose store is built a second time with files changed
 # Generous: a batch builds in seconds; a pathological input would take minutes.
 BATCH_LIMIT_SECONDS = 300
-EXPORTS = ["json", "graphml", "gexf", "ttl", "nq", "trig", "jsonld", "matrix", "neo4j-csv"]
+EXPORTS = ["json", "graphml", "gexf", "ttl", "nq", "trig", "matrix", "neo4j-csv", "jsonld"]  # jsonld, the slowest, once
 PARAMETERS = {"agency": "县教育局", "document": "实施方案", "indicator": "托位数", "task": "推进学校布局优化"}
 
 
