@@ -6,7 +6,7 @@ CORPUS ?= ../shared/corpus
 STORE  ?= policykg-data
 OUT    ?= out
 
-.PHONY: demo test lint install install-test clean system-deps neo4j-up neo4j-down bench
+.PHONY: demo test check lint install install-test clean system-deps neo4j-up neo4j-down bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,8 @@ demo: $(VENV)/.installed
 	@echo; echo "== Which islands are affected by relocation?"
 	$(BIN)/policykg query relocation-islands --store $(STORE)
 	@mkdir -p $(OUT)
-	$(BIN)/policykg viz -o $(OUT)/graph.html --store $(STORE)
-	$(BIN)/policykg export matrix -o $(OUT)/responsibility-matrix.xlsx --store $(STORE)
+	$(BIN)/policykg viz -o $(OUT)/graph.html --store $(STORE) --force
+	$(BIN)/policykg export matrix -o $(OUT)/responsibility-matrix.xlsx --store $(STORE) --force
 	@echo; echo "Open $(OUT)/graph.html in a browser; $(OUT)/responsibility-matrix.xlsx in a spreadsheet."
 
 # Debian packages the tests need (browsers, office, triplestores): scripts/debian-packages.txt
@@ -41,6 +41,12 @@ system-deps:
 
 test: $(VENV)/.installed-test system-deps
 	$(BIN)/python -m pytest
+	$(BIN)/ruff check .
+
+# The fast tier for the development loop: no servers, browsers, LibreOffice or fuzzing (tests/conftest.py
+# SLOW_MODULES), no Debian packages installed. `make test` is the whole suite.
+check: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not slow" -q
 	$(BIN)/ruff check .
 
 # A real Neo4j Community 5.26 on 127.0.0.1 (jars from Maven Central, cached in ~/.m2).

@@ -10,6 +10,7 @@ import click
 
 from policykg.cli.app import fail, main, store_option
 from policykg.graph.pipeline import build as build_store
+from policykg.graph.store import DEFAULT_WAIT, StoreError
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.textio import DEFAULT_MAX_BYTES
 
@@ -26,13 +27,17 @@ _NEXT = {"extract": "; resolving entities and links across documents …", "reso
               show_default=True, help="Files larger than this many MiB are not read (reported as failed).")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=1, show_default=True,
               help="Extract in this many processes (0: one per CPU core). Same result as one.")
-def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, jobs: int) -> None:
-    """Read documents (files or folders of .txt, .docx, .pdf, .html) into the store.
+@click.option("--wait", type=click.FloatRange(min=0), default=DEFAULT_WAIT, show_default=True, metavar="SECONDS",
+              help="When another build is writing the same store, wait this long for it, then give up.")
+def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, jobs: int, wait: float) -> None:
+    """Read documents (files or folders of .txt, .md, .docx, .pdf, .html) into the store.
 
     Documents already in the store are kept and the given ones added or replaced;
     unchanged files are not read again.  A file that cannot be read is reported with
     its name and the reason, the others are still built, and the command exits 1.
-    The store switches to the new graph only once it is completely written.
+    The store switches to the new graph only once it is completely written; one
+    build writes a store at a time (a second one waits, see --wait).  The store
+    folder must be new, empty or made by policykg.
 
     \b
     Example:
@@ -53,16 +58,23 @@ def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, 
                     click.echo(err=True)  # off the progress bar's line
                 click.echo(f"{name}: {seconds:.1f} s{_NEXT[name]}", err=True)
 
+            def waiting(message: str) -> None:
+                click.echo(message, err=True)
+
             report = build_store(list(paths), store=store_dir, fresh=fresh, on_file=seen,
                                  max_bytes=int(max_mb * 2**20), jobs=jobs or os.cpu_count() or 1,
-                                 on_phase=phase)
-    except LoaderError as err:
+                                 on_phase=phase, wait=wait, on_wait=waiting)
+    except (LoaderError, StoreError) as err:
         fail(str(err))
         return
+    for message in report.warnings:
+        click.secho(f"warning: {message}", fg="yellow", err=True)
     for _path, message in report.failed:
         click.secho(f"failed: {message}", fg="red", err=True)
+    # Fields are only ever added at the end: scripts read this line.
+    reextracted = f", {len(report.reextracted)} re-extracted" if report.reextracted else ""
     click.echo(f"{len(report.built)} built, {len(report.reused)} unchanged, {len(report.kept)} kept, "
-               f"{len(report.failed)} failed")
+               f"{len(report.failed)} failed{reextracted}")
     if report.version:
         click.echo(f"store {store_dir}: {report.nodes} nodes, {report.edges} relations, {report.triples} triples")
     else:

@@ -9,9 +9,11 @@ import neo4j
 from neo4j.graph import Node, Path, Relationship
 
 from policykg.cli.app import fail, format_option, main
-from policykg.cli.neo4j_cmd import NEO4J_ERRORS, neo4j_options, open_driver
+from policykg.cli.neo4j_cmd import NEO4J_ERRORS, neo4j_failed, neo4j_options, open_driver
 from policykg.cli.output import render
 from policykg.graph.neo4j import ENTITY
+from policykg.graph.uris import redact_all
+from policykg.queries.adhoc import WRITES_REFUSED, CypherRefused, run_cypher
 from policykg.queries.runner import cypher_value
 
 # Properties that name a node for a reader, best first.
@@ -73,13 +75,16 @@ def _read_only(err: neo4j.exceptions.Neo4jError) -> bool:
 @format_option
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="Seconds before the server stops the query.")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Print only the first N rows.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Print only the first N rows; the server stops after them.")
 @neo4j_options
 def cypher(text: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: float, limit: int | None,
            uri: str | None, user: str, database: str | None) -> None:
     """Run your own Cypher, read-only, on the Neo4j filled by `policykg neo4j load`.
 
-    Writes are refused.  Nodes print as their labels and name, relationships as their
+    Writes, administration commands (SHOW, TERMINATE, USE …), LOAD CSV and procedures
+    other than the read ones of queries/cypher-read-procedures.txt are refused; the
+    query runs in a read transaction.  Nodes print as their labels and name, relationships as their
     type, ends and quote.  The schema: nodes are Entity plus one of Document, Task,
     Agency, AgencyGroup, Domain, Indicator, Target, Project, Person, Jurisdiction,
     Township, Island, Place; relationships LEADS, PARTICIPATES_IN, RESPONSIBLE_FOR,
@@ -96,25 +101,20 @@ def cypher(text: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: fl
                       -p agency 县卫健局 --format json
     """
     driver = open_driver(uri, user)
-
-    @neo4j.unit_of_work(timeout=timeout)
-    def read(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]]]:
-        result = tx.run(text, dict(params))
-        return list(result.keys()), [list(record.values()) for record in result]
-
     try:
-        with driver.session(database=database, default_access_mode=neo4j.READ_ACCESS) as session:
-            keys, records = session.execute_read(read)
+        keys, records = run_cypher(driver, text, dict(params), database=database, timeout=timeout, limit=limit)
+    except CypherRefused as err:
+        fail(str(err))
+        return
     except neo4j.exceptions.Neo4jError as err:
         if _read_only(err):
-            fail("`policykg cypher` only reads: CREATE, MERGE, SET, DELETE and other writes are refused. "
-                 "To change the graph, rebuild it and run `policykg neo4j load`.")
-        fail(f"{err.code}: {err.message}" if err.code else str(err))
+            fail(WRITES_REFUSED)
+        fail(redact_all(f"{err.code}: {err.message}" if err.code else str(err)))
         return
     except NEO4J_ERRORS as err:
-        fail(f"Neo4j at {uri}: {err}")
+        neo4j_failed(uri, err)
         return
     finally:
         driver.close()
     rows = [{k: display(v, fmt) for k, v in zip(keys, values, strict=True)} for values in records]
-    click.echo(render(rows[:limit] if limit else rows, fmt))
+    click.echo(render(rows, fmt))

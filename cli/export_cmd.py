@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from policykg.cli.app import fail, load_graph, main, store_option
+from policykg.cli.target import force_option, may_overwrite, output_option, reported
 
 
 @main.group()
@@ -15,8 +16,7 @@ def export() -> None:
 
 
 @export.command("matrix")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="FILE.xlsx or FILE.csv")
+@output_option(help="FILE.xlsx or FILE.csv")
 @click.option("--by", type=click.Choice(["domain", "task", "document"]), default="domain", show_default=True,
               help="What goes across: domains, tasks or documents.")
 @click.option("--roles", default="lead,inherited,participant,responsible", show_default=True,
@@ -42,13 +42,17 @@ def export_matrix(output: Path, by: str, roles: str, jurisdiction: str | None, s
 
 
 @export.command("neo4j-csv")
-@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("directory", type=click.Path(path_type=Path))
 @store_option
-def export_neo4j_csv(directory: Path, store_dir: Path) -> None:
+@force_option
+@reported
+def export_neo4j_csv(directory: Path, store_dir: Path, force: bool) -> None:
     """CSV files for `neo4j-admin database import`: the bulk path into Neo4j.
 
-    DIRECTORY must be new or empty. It gets one CSV per label and relationship type, the
-    neo4j-admin options in import.args, the constraints in schema.cypher and a README.txt.
+    DIRECTORY must be new or empty; an earlier export there is replaced after you confirm
+    (or with --force); a directory with other files needs --force, and then gets the export's
+    files beside them. It gets one CSV per label and relationship type, the neo4j-admin
+    options in import.args, the constraints in schema.cypher and a README.txt.
     The imported database equals what `policykg neo4j load` writes.
 
     \b
@@ -57,13 +61,17 @@ def export_neo4j_csv(directory: Path, store_dir: Path) -> None:
       cd bulk && neo4j-admin database import full @import.args neo4j
       cypher-shell -d neo4j -f schema.cypher
     """
-    from policykg.exports.neo4j_csv import Neo4jCsvError, write_neo4j_csv
+    from policykg.exports.neo4j_csv import Neo4jCsvError, directory_state, write_neo4j_csv
 
+    state = directory_state(directory)
+    if state == "export":
+        may_overwrite(f"{directory} (an earlier neo4j-csv export)", force)
     graph = load_graph(store_dir)
     try:
-        written = write_neo4j_csv(graph, directory)
-    except (Neo4jCsvError, FileNotFoundError) as err:
-        fail(str(err))
+        written = write_neo4j_csv(graph, directory, overwrite=force or state == "export")
+    except Neo4jCsvError as err:
+        fail(f"{err}: choose a new or empty directory, or pass --force to write the export beside them"
+             if state == "foreign" else str(err))
     click.echo(f"wrote {written.nodes} nodes and {written.relationships} relationships in "
                f"{len(written.node_files) + len(written.relationship_files)} CSV files to {directory}")
     click.echo(f"next: cd {directory} && neo4j-admin database import full @import.args neo4j")
@@ -81,7 +89,7 @@ _GRAPH_FORMATS = {
 
 
 def _graph_exporter(fmt: str, what: str) -> click.Command:
-    @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True)
+    @output_option(help=f"FILE.{fmt}")
     @store_option
     def command(output: Path, store_dir: Path) -> None:
         from policykg.exports import graphfile

@@ -1,6 +1,7 @@
 """``policykg neo4j load``: the graph into a Neo4j server; and the options every Neo4j command shares.
 
-The password is read from ``NEO4J_PASSWORD`` only: never an option, never printed.
+The password is read from ``NEO4J_PASSWORD`` only: never an option, never printed; a URI
+carrying credentials is refused (:mod:`policykg.graph.uris`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 
 from policykg.cli.app import fail, load_graph, main, store_option
 from policykg.graph.neo4j import Neo4jLoadError, connect, load_into
+from policykg.graph.uris import redact, redact_all
 
 NEO4J_ERRORS = (DriverError, Neo4jError, Neo4jLoadError)
 
@@ -26,23 +28,31 @@ def neo4j_options(fn: Callable[..., None]) -> Callable[..., None]:
     fn = click.option("--user", envvar="NEO4J_USER", default="neo4j", show_default=True,
                       help="Neo4j user (or set NEO4J_USER); the password is read from NEO4J_PASSWORD only.")(fn)
     return click.option("--uri", envvar="NEO4J_URI", default=None,
-                        help="bolt://HOST:PORT or neo4j://HOST:PORT, +s for TLS (or set NEO4J_URI); "
-                             "`make neo4j-up` starts a local server and prints one.")(fn)
+                        help="bolt://HOST:PORT or neo4j://HOST:PORT, +s for TLS (or set NEO4J_URI), without "
+                             "credentials; `make neo4j-up` starts a local server and prints one.")(fn)
+
+
+def neo4j_failed(uri: str | None, err: Exception) -> None:
+    """Exit with ``err`` as a message naming the server (its URI without credentials)."""
+    fail(f"Neo4j at {redact(uri or 'NEO4J_URI')}: {redact_all(str(err))}")
 
 
 def open_driver(uri: str | None, user: str) -> Driver:
     """A driver for ``uri`` that has answered once, or a clear error: no URI, malformed, unreachable, auth."""
     try:
         driver = connect(uri, user)
-    except (Neo4jLoadError, ValueError) as err:
+    except Neo4jLoadError as err:
         fail(str(err))
         raise  # unreachable: fail() exits
+    except (DriverError, ValueError) as err:  # the driver's own check of the address
+        neo4j_failed(uri, err)
+        raise
     try:
         # Fail in a second with the reason, instead of the driver retrying for half a minute.
         driver.verify_connectivity()
     except NEO4J_ERRORS as err:
         driver.close()
-        fail(f"Neo4j at {uri or 'NEO4J_URI'}: {err}")
+        neo4j_failed(uri, err)
     return driver
 
 
@@ -89,7 +99,7 @@ def neo4j_load(store_dir: Path, uri: str | None, user: str, database: str | None
 
             summary = load_into(driver, graph, database=database, batch_size=batch_size, progress=progress)
     except NEO4J_ERRORS as err:
-        fail(f"Neo4j at {uri}: {err}")
+        neo4j_failed(uri, err)
         return
     finally:
         driver.close()

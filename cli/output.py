@@ -4,6 +4,11 @@ Chinese characters take two terminal columns, so widths are measured in display
 columns; nested values (agency references, lists) print compactly in tables and CSV
 and as real JSON in JSON.
 
+Document text is not trusted: a table shows control characters (escape sequences that
+would retitle the window or write the clipboard) as ``\\x1b`` … instead of sending them
+to the terminal (:func:`terminal_text`); CSV cells a spreadsheet would run as formulas get
+a leading ``'`` (:func:`policykg.exports.cells.neutralise`); JSON stays exact.
+
 >>> print(render([{"name": "县卫健局", "total": 3}], "table"))
 name      total
 --------  -----
@@ -17,10 +22,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from typing import Any
 
+from policykg.exports.cells import neutralise
+
 FORMATS = ("table", "csv", "json")
+# C0 controls but tab and line feed, DEL, and C1 controls (0x9b alone starts a CSI sequence).
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def width(text: str) -> int:
@@ -30,6 +40,16 @@ def width(text: str) -> int:
     (2, 4)
     """
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def terminal_text(text: str) -> str:
+    """``text`` with every control character but tab and line feed shown as ``\\xNN``, so
+    the terminal prints it instead of obeying it.
+
+    >>> print(terminal_text("县局\\x1b]0;pwned\\x07\\x9b31m"))
+    县局\\x1b]0;pwned\\x07\\x9b31m
+    """
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 def cell(value: Any) -> str:
@@ -67,21 +87,22 @@ def render(rows: list[dict[str, Any]], fmt: str = "table", max_width: int = 110)
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
+        writer.writerow([neutralise(c) for c in columns])
         for row in rows:
-            writer.writerow([cell(row.get(c)) for c in columns])
+            writer.writerow([neutralise(cell(row.get(c))) for c in columns])
         return out.getvalue().rstrip("\n")
     if fmt != "table":
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if not rows:
         return "(no rows)"
-    cells = [[_cut(cell(row.get(c)), max_width) for c in columns] for row in rows]
-    widths = [max([width(c)] + [width(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    cells = [[_cut(terminal_text(cell(row.get(c))), max_width) for c in columns] for row in rows]
+    header = [terminal_text(c) for c in columns]
+    widths = [max([width(c)] + [width(r[i]) for r in cells]) for i, c in enumerate(header)]
 
     def line(values: list[str]) -> str:
         return "  ".join(v + " " * (w - width(v)) for v, w in zip(values, widths, strict=False)).rstrip()
 
-    return "\n".join([line(columns), line(["-" * w for w in widths])] + [line(r) for r in cells])
+    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in cells])
 
 
 def _cut(text: str, limit: int) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from policykg.cli.app import fail, format_option, main, store_option
-from policykg.cli.neo4j_cmd import NEO4J_ERRORS, neo4j_options, open_driver
+from policykg.cli.neo4j_cmd import NEO4J_ERRORS, neo4j_failed, neo4j_options, open_driver
 from policykg.cli.output import render
 from policykg.cli.sparql_cmd import endpoint_options, open_endpoint
 from policykg.graph.endpoint import EndpointError
@@ -65,7 +65,7 @@ def query(name: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: 
         fail(str(err))
         return
     except NEO4J_ERRORS as err:
-        fail(f"Neo4j at {uri}: {err}")
+        neo4j_failed(uri, err)
         return
     finally:
         if driver is not None:

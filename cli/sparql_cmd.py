@@ -1,6 +1,7 @@
 """``policykg sparql`` (ad-hoc SPARQL on the store) and ``policykg sparql-push`` (the graph into a triplestore).
 
-The endpoint password is read from ``SPARQL_PASSWORD`` only: never an option, never printed.
+The endpoint password is read from ``SPARQL_PASSWORD`` only: never an option, never printed; a URL
+carrying credentials is refused (:mod:`policykg.graph.uris`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from policykg.cli.app import fail, format_option, main, store_option
 from policykg.cli.output import render
 from policykg.graph.endpoint import Endpoint, EndpointError, push_store
 from policykg.graph.store import Store, StoreError
+from policykg.graph.uris import redact
 
 
 def endpoint_options(fn: Callable[..., None]) -> Callable[..., None]:
@@ -29,7 +31,8 @@ def endpoint_options(fn: Callable[..., None]) -> Callable[..., None]:
     fn = click.option("--update-url", envvar="SPARQL_UPDATE_URL", default=None,
                       help="SPARQL Update URL if not the query URL (Fuseki: …/update).")(fn)
     return click.option("--endpoint", envvar="SPARQL_ENDPOINT", default=None,
-                        help="SPARQL 1.1 query URL, e.g. http://127.0.0.1:8890/sparql (or set SPARQL_ENDPOINT).")(fn)
+                        help="SPARQL 1.1 query URL, e.g. http://127.0.0.1:8890/sparql (or set SPARQL_ENDPOINT), "
+                             "without credentials.")(fn)
 
 
 def open_endpoint(endpoint: str | None, update_url: str | None, graph_store: str | None,
@@ -37,8 +40,12 @@ def open_endpoint(endpoint: str | None, update_url: str | None, graph_store: str
     """The remote store the options name, or a clear error when no URL was given."""
     if not endpoint:
         fail("no endpoint: pass --endpoint URL or set SPARQL_ENDPOINT")
-    return Endpoint(str(endpoint), graph_store=graph_store, update_url=update_url, user=user,
-                    password=os.environ.get("SPARQL_PASSWORD"))
+    try:
+        return Endpoint(str(endpoint), graph_store=graph_store, update_url=update_url, user=user,
+                        password=os.environ.get("SPARQL_PASSWORD"))
+    except EndpointError as err:
+        fail(str(err))
+        raise  # unreachable: fail() exits
 
 
 def _read_query(query: str) -> str:
@@ -58,13 +65,18 @@ def _read_query(query: str) -> str:
               help="Bind ?KEY to VALUE, a string (or an IRI written <…>); repeatable.")
 @store_option
 @format_option
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Print only the first N rows.")
-def sparql(query: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: str, limit: int | None) -> None:
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Print only the first N rows (or triples); the rest are never computed.")
+@click.option("--allow-service", is_flag=True,
+              help="Let SERVICE <URL> send (part of) the query to that server (refused otherwise).")
+def sparql(query: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: str, limit: int | None,
+           allow_service: bool) -> None:
     """Run a SPARQL query on the store (read-only): QUERY is the text, @FILE or - for stdin.
 
     The prefixes pkg, id, rdf, rdfs, xsd, owl, skos, org, prov, qb, eli, geo, oa, dct and
     foaf are declared for you. The default graph is every document's graph together; use
-    GRAPH ?g { … } to see which document says what. Examples: queries/EXAMPLES.md.
+    GRAPH ?g { … } to see which document says what, FROM <graph> to read only some.
+    Examples: queries/EXAMPLES.md.
 
     \b
     Examples:
@@ -76,7 +88,8 @@ def sparql(query: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt
 
     text = _read_query(query)
     try:
-        answer = run_sparql(Store(store_dir).rdf(), text, dict(params), short_iris=fmt == "table")
+        answer = run_sparql(Store(store_dir).rdf(), text, dict(params), short_iris=fmt == "table", limit=limit,
+                            allow_service=allow_service)
     except (SparqlError, StoreError) as err:
         fail(str(err))
         return
@@ -85,7 +98,7 @@ def sparql(query: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt
     elif answer.kind == "graph":
         click.echo(answer.turtle, nl=False)
     else:
-        click.echo(render(answer.rows[:limit] if limit else answer.rows, fmt))
+        click.echo(render(answer.rows, fmt))
 
 
 @main.command("sparql-push")
@@ -119,5 +132,5 @@ def sparql_push(store_dir: Path, endpoint: str | None, update_url: str | None, g
     for graph in report.dropped:
         click.echo(f"dropped <{graph}> (no longer in the store)")
     click.echo(f"{len(report.documents)} documents, {sum(report.replaced.values())} triples in "
-               f"{len(report.replaced)} graphs at {remote.url}")
+               f"{len(report.replaced)} graphs at {redact(remote.url)}")
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import click
 
 from policykg.cli.app import fail, load_graph, main, store_option
+from policykg.cli.target import output_option
 
 
 @main.command()
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="FILE.html")
+@output_option(help="FILE.html")
 @click.option("--agency", help="Focus on one agency (name as written, canonical name or id).")
 @click.option("--domain", help="Focus on one domain, e.g. 病有良医.")
 @click.option("--island", help="Focus on one island, e.g. 大盘岛.")

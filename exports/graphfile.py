@@ -2,7 +2,10 @@
 
 GraphML and GEXF hold only scalar attributes, so :func:`portable_copy` encodes lists and
 dicts as JSON strings, drops ``None`` and gives each attribute name one type; the node
-and edge counts survive a round trip. Every file is replaced whole or not at all.
+and edge counts survive a round trip. They are XML, so every text (ids, names, values)
+follows the XML value policy of :mod:`policykg.exports.cells`: a character XML 1.0 cannot
+hold (a vertical tab, a NUL …) becomes U+FFFD ``�``. Each file is parsed back before it is
+kept, so an invalid one is never left behind. Every file is replaced whole or not at all.
 
 >>> import tempfile, pathlib
 >>> from policykg.exports.demo import demo_graph
@@ -24,6 +27,7 @@ from typing import Any
 import networkx as nx
 
 from policykg.exports.atomic import atomic_path, write_text_atomic
+from policykg.exports.cells import xml_text
 from policykg.exports.styles import node_style
 
 RDF_FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}
@@ -57,23 +61,28 @@ def _harmonise(records: list[dict[str, Any]]) -> None:
 
 
 def portable_copy(graph: nx.MultiDiGraph, rename: dict[str, str] | None = None) -> nx.MultiDiGraph:
-    """A copy with scalar attributes only (lists/dicts as JSON strings, no ``None``), each
-    attribute name of one type; ``rename`` renames attributes (nodes, edges and graph).
+    """A copy for XML files: scalar attributes only (lists/dicts as JSON strings, no ``None``),
+    each attribute name of one type, every text XML-safe (:func:`~policykg.exports.cells.xml_text`);
+    ``rename`` renames attributes (nodes, edges and graph).
 
     >>> from policykg.exports.demo import demo_graph
     >>> g = portable_copy(demo_graph(), rename={"start": "span_start"})
     >>> g.nodes["a1"]["aliases"], g.edges["a1", "t1", "e1"]["span_start"]
     ('["县教育局"]', 140)
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("t\x0b1", title="垂直\x0b制表")
+    >>> portable_copy(g).nodes(data=True)
+    NodeDataView({'t�1': {'title': '垂直�制表'}})
     """
     rename = rename or {}
 
     def clean(data: dict[str, Any]) -> dict[str, Any]:
-        return {rename.get(k, k): _scalar(v) for k, v in data.items() if v is not None}
+        return {xml_text(rename.get(k, k)): xml_text(_scalar(v)) for k, v in data.items() if v is not None}
 
     out = nx.MultiDiGraph()
     out.graph.update(clean(graph.graph))
-    nodes = [(n, clean(d)) for n, d in graph.nodes(data=True)]
-    edges = [(u, v, k, clean(d)) for u, v, k, d in graph.edges(keys=True, data=True)]
+    nodes = [(xml_text(n), clean(d)) for n, d in graph.nodes(data=True)]
+    edges = [(xml_text(u), xml_text(v), xml_text(k), clean(d)) for u, v, k, d in graph.edges(keys=True, data=True)]
     _harmonise([d for _, d in nodes])
     _harmonise([d for *_, d in edges])
     out.add_nodes_from(nodes)
@@ -81,10 +90,39 @@ def portable_copy(graph: nx.MultiDiGraph, rename: dict[str, str] | None = None) 
     return out
 
 
+def well_formed(path: str | os.PathLike[str]) -> None:
+    """Raise :class:`ValueError` (saying where) unless the file at ``path`` is well-formed XML.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = pathlib.Path(d, "bad.xml").write_bytes(b"<a>\x0b</a>")
+    ...     try:
+    ...         well_formed(pathlib.Path(d, "bad.xml"))
+    ...     except ValueError as err:
+    ...         print(str(err).split(":")[0])
+    the XML written is not well-formed
+    """
+    from lxml import etree
+
+    try:
+        for _, element in etree.iterparse(os.fspath(path), events=("end",), huge_tree=True):
+            element.clear()  # keeps memory flat on a large export
+    except etree.XMLSyntaxError as err:
+        raise ValueError(f"the XML written is not well-formed: {err}") from err
+
+
 def write_graphml(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
-    """Write GraphML (UTF-8) readable by :func:`networkx.read_graphml`, yEd, Cytoscape, Gephi."""
+    """Write GraphML (UTF-8) readable by :func:`networkx.read_graphml`, yEd, Cytoscape, Gephi.
+
+    >>> import tempfile, pathlib
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("t1", title="垂直\x0b制表")
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     nx.read_graphml(write_graphml(g, pathlib.Path(d, "g.graphml"))).nodes["t1"]["title"]
+    '垂直�制表'
+    """
     target = Path(path)
-    with atomic_path(target) as tmp:
+    with atomic_path(target, verify=well_formed) as tmp:
         nx.write_graphml(portable_copy(graph), tmp, encoding="utf-8", prettyprint=True)
     return target
 
@@ -117,7 +155,7 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
         style = node_style(d.get("type"))
         d["viz"] = {"color": _rgb(style["color"]), "size": float(style["size"])}
     target = Path(path)
-    with atomic_path(target) as tmp:
+    with atomic_path(target, verify=well_formed) as tmp:
         nx.write_gexf(g, tmp, encoding="utf-8", prettyprint=True)
     return target
 

@@ -41,6 +41,7 @@ from typing import Any
 import networkx as nx
 
 from policykg.exports.atomic import atomic_path
+from policykg.exports.cells import neutralise, xml_text
 from policykg.exports.demo import demo_graph  # noqa: F401  (doctests)
 from policykg.exports.styles import edge_role, role, roles
 
@@ -48,21 +49,7 @@ ROLES = tuple(r.name for r in roles())
 BY = ("domain", "task", "document")
 NO_DOMAIN = "(no domain)"
 LOAD = "Total (tasks)"
-# A spreadsheet reads a cell starting with one of these as a formula (CSV/formula injection).
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XLSX_MAX_CELL = 32767
-
-
-def neutralise(value: Any) -> Any:
-    """Make a text value inert in a spreadsheet: a leading ``'`` before a formula trigger.
-
-    >>> neutralise('=HYPERLINK("http://x")'), neutralise("+1"), neutralise("县教育局"), neutralise(3)
-    ('\\'=HYPERLINK("http://x")', "'+1", '县教育局', 3)
-    """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
 
 def _check(roles_: Iterable[str], by: str | None = None) -> tuple[str, ...]:
     wanted = tuple(roles_)
@@ -287,10 +274,8 @@ def matrix_frame(graph: nx.MultiDiGraph, by: str = "domain", roles: Sequence[str
 
 
 def _xlsx_text(value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     if isinstance(value, str):
-        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value)[:_XLSX_MAX_CELL])
+        return neutralise(xml_text(value)[:_XLSX_MAX_CELL])
     return value
 
 

@@ -18,7 +18,10 @@ The directory gets:
   the import (``cypher-shell -f schema.cypher``);
 * ``README.txt``: these steps.
 
-The directory is written whole or not at all.
+The directory must be new, empty or an earlier export (only these files): it is then written
+whole or not at all. With ``overwrite=True`` an earlier export is replaced whole, and a
+directory that holds other files gets the export's files beside them (same-named files
+replaced one by one, nothing else touched). A symbolic link is never followed.
 
 >>> import tempfile, pathlib, networkx as nx
 >>> g = nx.MultiDiGraph()
@@ -37,6 +40,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import tempfile
 from collections import defaultdict
@@ -47,12 +51,15 @@ from typing import Any
 
 import networkx as nx
 
+from policykg.exports.atomic import OutputError, kind_of
 from policykg.graph.neo4j import ENTITY, node_records, relationship_records, schema_statements
 
 # Tried in order: the first that no string in any list contains separates list items.
 ARRAY_DELIMITERS = (";", "|", "^", "~")
 _SCALAR_TYPES = ((bool, "boolean"), (int, "long"), (float, "double"), (str, "string"))
 _README = Path(__file__).with_name("neo4j_csv_readme.txt")
+# The names an export writes: a directory holding only these (as regular files) is an earlier export.
+_OWN_NAME = re.compile(r"(?:nodes|relationships)-[\w-]+-\d+\.csv|import\.args|schema\.cypher|README\.txt")
 
 
 class Neo4jCsvError(Exception):
@@ -136,16 +143,67 @@ def _write_groups(directory: Path, prefix: str, groups: dict[tuple[str, tuple[tu
     return names
 
 
-def write_neo4j_csv(graph: nx.MultiDiGraph, directory: str | os.PathLike[str]) -> Neo4jCsvExport:
-    """Write ``graph`` as ``neo4j-admin database import`` files into ``directory`` (new or empty).
+def _foreign(directory: Path) -> list[str]:
+    """The entries of ``directory`` an export does not write (other names, or not regular files)."""
+    return sorted(p.name for p in directory.iterdir()
+                  if not (_OWN_NAME.fullmatch(p.name) and kind_of(p) == "a regular file"))
 
-    See the module docstring for the files and an example.
+
+def directory_state(directory: str | os.PathLike[str]) -> str:
+    """What ``directory`` is as an export target: ``"new"``, ``"empty"``, ``"export"`` (an earlier
+    export: only its files) or ``"foreign"`` (other files too). Anything but a real directory
+    (a symbolic link, a file, a device …) raises :class:`~policykg.exports.atomic.OutputError`.
+
+    >>> import tempfile, pathlib
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     before = directory_state(pathlib.Path(d, "bulk")), directory_state(d)
+    ...     _ = pathlib.Path(d, "import.args").write_text("")
+    ...     middle = directory_state(d)
+    ...     _ = pathlib.Path(d, "notes.txt").write_text("")
+    ...     before, middle, directory_state(d)
+    (('new', 'empty'), 'export', 'foreign')
     """
     target = Path(directory)
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise Neo4jCsvError(f"{target} exists and is not an empty directory: choose a new one")
+    kind = kind_of(target)
+    if kind is None:
+        return "new"
+    if kind != "a directory":
+        raise OutputError(f"{target} is {kind}, not a directory: choose a new or empty directory")
+    if not any(target.iterdir()):
+        return "empty"
+    return "foreign" if _foreign(target) else "export"
+
+
+def _swap(staging: Path, target: Path) -> None:
+    """Replace the earlier export ``target`` by ``staging`` in two renames, then delete the old files."""
+    old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=target.parent))
+    os.replace(target, old)
+    os.replace(staging, target)
+    for entry in old.iterdir():
+        if _OWN_NAME.fullmatch(entry.name) and kind_of(entry) == "a regular file":
+            entry.unlink()
+    # Anything else appeared after the check: it stays in the hidden folder rather than being lost.
+    if not any(old.iterdir()):
+        old.rmdir()
+
+
+def write_neo4j_csv(graph: nx.MultiDiGraph, directory: str | os.PathLike[str],
+                    overwrite: bool = False) -> Neo4jCsvExport:
+    """Write ``graph`` as ``neo4j-admin database import`` files into ``directory``.
+
+    ``directory`` must be new or empty unless ``overwrite`` (see the module docstring for the
+    files, what ``overwrite`` replaces, and an example).
+    """
+    target = Path(directory)
+    state = directory_state(target)
+    if state == "foreign" and not overwrite:
+        names = _foreign(target)
+        raise Neo4jCsvError(f"{target} is not an empty directory: it holds {', '.join(names[:3])}"
+                            f"{' …' if len(names) > 3 else ''}, which an export does not write")
+    if state == "export" and not overwrite:
+        raise Neo4jCsvError(f"{target} holds an earlier export: pass overwrite=True to replace it")
     if not target.parent.is_dir():
-        raise FileNotFoundError(f"cannot write {target}: directory {target.parent} does not exist")
+        raise OutputError(f"cannot write {target}: directory {target.parent} does not exist")
     nodes = list(node_records(graph))
     rels = list(relationship_records(graph))
     delimiter = _array_delimiter(v for rec in (*nodes, *rels) for v in rec.props.values())
@@ -163,7 +221,10 @@ def write_neo4j_csv(graph: nx.MultiDiGraph, directory: str | os.PathLike[str]) -
         rel_groups[(rel.type, columns)].append(
             [rel.source, rel.target, rel.type, *(_cell(rel.props[k], delimiter) for k, _ in columns)])
 
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as err:
+        raise OutputError(f"cannot write {target}: {err.strerror or err}") from err
     try:
         export.node_files = _write_groups(staging, "nodes", node_groups, ("id:ID", ":LABEL"))
         export.relationship_files = _write_groups(staging, "relationships", rel_groups,
@@ -175,9 +236,20 @@ def write_neo4j_csv(graph: nx.MultiDiGraph, directory: str | os.PathLike[str]) -
         (staging / "schema.cypher").write_text(schema, encoding="utf-8")
         shutil.copyfile(_README, staging / "README.txt")
         os.chmod(staging, 0o755)
-        if target.exists():
-            target.rmdir()  # empty, checked above
-        os.replace(staging, target)
+        if state == "export":
+            _swap(staging, target)
+        elif state == "foreign":
+            # import.args last, so it never names a file that is not in place yet.
+            for name in sorted(os.listdir(staging), key=lambda n: n == "import.args"):
+                os.replace(staging / name, target / name)
+        else:
+            if state == "empty":
+                target.rmdir()
+            os.replace(staging, target)
+    except OutputError:
+        raise
+    except OSError as err:
+        raise OutputError(f"cannot write {target}: {err.strerror or err}") from err
     finally:
         if staging.exists():
             shutil.rmtree(staging)

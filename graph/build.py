@@ -126,6 +126,17 @@ class _Builder:
         data.update(attrs)
         # The key is the relation's stable id so two documents stating the same
         # relation stay two edges, each with its own provenance.
+        self._link(u, v, eid, data)
+
+    def _link(self, u: str, v: str, eid: str, data: dict[str, Any]) -> None:
+        """Add one edge between two nodes that already exist (every edge is added here).
+
+        networkx would silently create a missing end as a node without ``type`` or
+        ``label``, which every later step (RDF projection, queries) relies on.
+        """
+        for end in (u, v):
+            if end not in self.g:
+                raise ValueError(f"edge {data.get('type')} {u} -> {v}: node {end} was never added")
         self.g.add_edge(u, v, key=eid, **{k: val for k, val in data.items() if val is not None})
 
     def place(self, name: str, jurisdiction: str | None) -> str | None:
@@ -148,13 +159,13 @@ class _Builder:
         """One PART_OF edge between two places or an agency and its jurisdiction (never twice)."""
         eid = stable_id("edge", child, "PART_OF", parent)
         if not self.g.has_edge(child, parent, key=eid):
-            self.g.add_edge(child, parent, key=eid, id=eid, type="PART_OF", source=source)
+            self._link(child, parent, eid, {"id": eid, "type": "PART_OF", "source": source})
 
     def derived(self, u: str, v: str, rel: str, **attrs: Any) -> None:
         """A relation no single document states but the graph infers across documents (no provenance span)."""
         eid = stable_id("edge", u, rel, v)
         if not self.g.has_edge(u, v, key=eid):
-            self.g.add_edge(u, v, key=eid, id=eid, type=rel, **{k: x for k, x in attrs.items() if x is not None})
+            self._link(u, v, eid, {"id": eid, "type": rel, **attrs})
 
     def place_chain(self, place_id: str) -> None:
         """Add the PART_OF chain island → county → city → province from the gazetteer."""
@@ -188,15 +199,21 @@ class _Builder:
         return self.node(d.id, "Domain", d.name, name=d.name, label_en=d.label_en)
 
     # -- one document ----------------------------------------------------------
+    def document_node(self, doc: ExtractedDocument) -> str:
+        """The document's own node; made for every document before any is read, since a
+        document may cite one that comes later."""
+        m = doc.meta
+        return self.node(doc.doc_id, "Document", m.title or doc.source, doc_id=doc.doc_id, source=doc.source,
+                         title=m.title, notice_title=m.notice_title, doc_number=m.doc_number,
+                         index_number=m.index_number, issuer=m.issuer, date_written=m.date_written,
+                         date_published=m.date_published, jurisdiction=m.jurisdiction, doc_type=m.doc_type,
+                         period=m.period, sha256=doc.sha256, text_length=len(doc.text),
+                         level=jurisdiction_level(m.jurisdiction))
+
     def document(self, doc: ExtractedDocument, corpus_titles: dict[str, str]) -> None:
         m = doc.meta
         jur = m.jurisdiction
-        did = self.node(doc.doc_id, "Document", m.title or doc.source, doc_id=doc.doc_id, source=doc.source,
-                        title=m.title, notice_title=m.notice_title, doc_number=m.doc_number,
-                        index_number=m.index_number, issuer=m.issuer, date_written=m.date_written,
-                        date_published=m.date_published, jurisdiction=jur, doc_type=m.doc_type,
-                        period=m.period, sha256=doc.sha256, text_length=len(doc.text),
-                        level=jurisdiction_level(jur))
+        did = self.document_node(doc)
         if jur:
             jid = self.place(jur, None)
             if jid:
@@ -400,6 +417,8 @@ def build_graph(docs: Iterable[ExtractedDocument]) -> nx.MultiDiGraph:
     docs = sorted(docs, key=lambda d: d.doc_id)
     corpus_titles = {title_key(d.meta.title): d.doc_id for d in docs if d.meta.title}
     b = _Builder()
+    for doc in docs:
+        b.document_node(doc)
     for doc in docs:
         b.document(doc, corpus_titles)
     b.indicator_names()

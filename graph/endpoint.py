@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from policykg.graph.uris import credentials_error, redact
 from policykg.graph.vocab import GRAPH, ONTOLOGY_GRAPH, SHARED_GRAPH, document_of_graph
 
 #: Triples per ``INSERT DATA`` request (Virtuoso's SPARQL parser runs out of memory on ~5,000).
@@ -67,7 +68,14 @@ class Endpoint:
 
     ``update_url`` defaults to ``url`` (Virtuoso and GraphDB take both on one URL; Fuseki
     has ``/update``). With ``user``, requests authenticate with HTTP Basic or Digest,
-    whichever the server asks for.
+    whichever the server asks for. URLs are ``http(s)://`` without credentials in them
+    (:mod:`policykg.graph.uris`); anything else is an :class:`EndpointError`.
+
+    >>> try:
+    ...     Endpoint("file:///etc/passwd")
+    ... except EndpointError as err:
+    ...     print(err)
+    file:///etc/passwd: an endpoint URL starts with http:// or https://
     """
 
     url: str
@@ -82,6 +90,15 @@ class Endpoint:
     _challenges: dict[str, tuple[str, dict[str, str]]] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
+        for url in (self.url, self.update_url, self.graph_store):
+            if url is None:
+                continue
+            refused = credentials_error(url, "pass --endpoint-user (or SPARQL_USER) and set SPARQL_PASSWORD instead")
+            if refused:
+                raise EndpointError(refused)
+            # urllib would also open file:// and ftp:// URLs, and print what it read as a bad answer.
+            if urllib.parse.urlsplit(url).scheme.lower() not in ("http", "https"):
+                raise EndpointError(f"{redact(url)}: an endpoint URL starts with http:// or https://")
         passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         for url in (self.url, self.update_url, self.graph_store):
             if url and self.user:
@@ -137,8 +154,8 @@ class Endpoint:
                 self._fail(method, url, err)
             except (urllib.error.URLError, OSError) as err:
                 reason = getattr(err, "reason", err)
-                raise EndpointError(f"{method} {url}: cannot reach the endpoint ({reason})") from None
-        raise EndpointError(f"{method} {url}: the endpoint refused the credentials of {self.user}")
+                raise EndpointError(f"{method} {redact(url)}: cannot reach the endpoint ({reason})") from None
+        raise EndpointError(f"{method} {redact(url)}: the endpoint refused the credentials of {self.user}")
 
     @staticmethod
     def _fail(method: str, url: str, err: urllib.error.HTTPError) -> None:
@@ -147,7 +164,7 @@ class Endpoint:
         except OSError:
             detail = ""
         detail = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", detail)).strip()[:500]
-        raise EndpointError(f"{method} {url}: HTTP {err.code} {err.reason}: {detail}") from None
+        raise EndpointError(f"{method} {redact(url)}: HTTP {err.code} {err.reason}: {detail}") from None
 
     def _form(self, url: str, fields: list[tuple[str, str]], accept: str = "*/*") -> tuple[bytes, dict]:
         body = urllib.parse.urlencode(fields).encode("utf-8")
@@ -162,12 +179,12 @@ class Endpoint:
         limit = {k.lower(): v for k, v in headers.items()}.get("x-sparql-maxrows")
         if limit:
             # Virtuoso cuts answers at ResultSetMaxRows and says so only in this header.
-            raise EndpointError(f"{self.url} cut the answer at {limit} rows; raise the server's result limit "
+            raise EndpointError(f"{redact(self.url)} cut the answer at {limit} rows; raise the server's result limit "
                                 "(Virtuoso: [SPARQL] ResultSetMaxRows)")
         try:
             return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
         except (SyntaxError, ValueError) as err:
-            raise EndpointError(f"{self.url}: not a SPARQL JSON answer ({err}): {body[:200]!r}") from None
+            raise EndpointError(f"{redact(self.url)}: not a SPARQL JSON answer ({err}): {body[:200]!r}") from None
 
     def graph_names(self) -> list[str]:
         """The policykg graphs the endpoint holds (documents, shared, ontology), sorted."""

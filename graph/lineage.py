@@ -52,6 +52,15 @@ def _prefixes() -> dict[str, tuple[str, ...]]:
         if p.kind in LEVELS:
             for n in (1, 2):
                 out.setdefault(p.name[:n], []).append(p.name)
+    # a municipality's district writes the municipality's abbreviation first: 沪松府办 (松江区)
+    for abbreviation, names in list(out.items()):
+        for name in names if len(abbreviation) == 1 else ():
+            province = _jurisdiction(name)
+            if province is None or province.kind != "province":
+                continue
+            for p in places():
+                if p.parent == province.id and p.kind in COUNTY_LEVEL:
+                    out.setdefault(abbreviation + p.name[0], []).append(p.name)
     return {k: tuple(dict.fromkeys(v)) for k, v in out.items()}
 
 
@@ -63,11 +72,25 @@ def _ancestors(p: Place | None) -> list[str]:
     return out
 
 
+_RANK = {"province": 3, "city": 2, "county": 1}
+
+
 def _closest(names: tuple[str, ...], context: str | None) -> str | None:
-    """The candidate sharing the most enclosing places with ``context``; ``None`` on a tie."""
+    """The candidate sharing the most enclosing places with ``context``; ``None`` on a tie.
+
+    Without a context, the highest-level candidate when it is the only one at its level
+    (舟 is 舟山市 rather than a county elsewhere that opens with 舟).
+    """
     if len(names) == 1:
         return names[0]
-    home = set(_ancestors(_jurisdiction(context)))
+    if context is None:
+        top = max(_RANK.get(level(n) or "", 0) for n in names)
+        at_top = [n for n in names if _RANK.get(level(n) or "", 0) == top]
+        return at_top[0] if len(at_top) == 1 and top > 1 else None
+    home_place = _jurisdiction(context)
+    if home_place is not None and home_place.name in names:
+        return home_place.name  # 阿府办发 in an 阿坝州 document: the state itself, not its 阿坝县
+    home = set(_ancestors(home_place))
     scored = sorted(((len(home & set(_ancestors(_jurisdiction(n)))), n) for n in names), reverse=True)
     if not scored or scored[0][0] == 0 or (len(scored) > 1 and scored[0][0] == scored[1][0]):
         return None
@@ -81,6 +104,10 @@ def number_jurisdiction(doc_number: str | None, context: str | None = None) -> s
     ('舟山市', '嵊泗县')
     >>> number_jurisdiction("嵊政发〔2024〕1号", "嵊州市"), number_jurisdiction("甬政发〔2024〕1号")
     ('嵊州市', '宁波市')
+    >>> number_jurisdiction("皖政办秘〔2021〕82号"), number_jurisdiction("沪松府办〔2025〕31号", "松江区")
+    ('安徽省', '松江区')
+    >>> number_jurisdiction("阿府办发〔2021〕21号", "阿坝藏族羌族自治州")
+    '阿坝藏族羌族自治州'
     """
     if not doc_number:
         return None

@@ -56,6 +56,7 @@ from neo4j import Driver, GraphDatabase, ManagedTransaction, Session
 from neo4j.exceptions import ClientError
 
 from policykg.graph.build import NODE_TYPES
+from policykg.graph.uris import credentials_error, redact
 
 ENTITY = "Entity"
 DEFAULT_USER = "neo4j"
@@ -136,6 +137,9 @@ def connect(uri: str | None = None, user: str | None = None, password: str | Non
             **config: Any) -> Driver:
     """A driver for ``uri`` (or ``NEO4J_URI``); ``bolt://``, ``neo4j://`` and their ``+s`` forms.
 
+    A URI carrying a user or password is refused (:mod:`policykg.graph.uris`): the
+    password comes from ``password`` or ``NEO4J_PASSWORD`` only.
+
     ``config`` goes to :func:`neo4j.GraphDatabase.driver` (e.g. ``max_transaction_retry_time``).
 
     >>> connect("bolt://127.0.0.1:7687").close()
@@ -143,8 +147,12 @@ def connect(uri: str | None = None, user: str | None = None, password: str | Non
     uri = uri or os.environ.get("NEO4J_URI")
     if not uri:
         raise Neo4jLoadError("no Neo4j URI: pass --uri or set NEO4J_URI (e.g. bolt://127.0.0.1:7687)")
+    refused = credentials_error(uri, "set NEO4J_USER (or --user) and NEO4J_PASSWORD instead")
+    if refused:
+        raise Neo4jLoadError(refused)
     if uri.split("://", 1)[0] not in URI_SCHEMES:
-        raise Neo4jLoadError(f"{uri}: a Neo4j URI starts with {', '.join(s + '://' for s in URI_SCHEMES)}")
+        raise Neo4jLoadError(f"{redact(uri)}: a Neo4j URI starts with "
+                             f"{', '.join(s + '://' for s in URI_SCHEMES)}")
     return GraphDatabase.driver(uri, auth=auth_from_env(user, password), **config)
 
 

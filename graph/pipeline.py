@@ -27,7 +27,7 @@ from typing import Any
 import networkx as nx
 
 from policykg.graph.build import build_graph
-from policykg.graph.store import Store
+from policykg.graph.store import DEFAULT_WAIT, Store
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.extract import doc_id_for, extract_bytes, iter_sources
 from policykg.loaders.model import ExtractedDocument
@@ -41,7 +41,10 @@ class BuildReport:
     built: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
     kept: list[str] = field(default_factory=list)  # already in the store, not among the inputs
+    reextracted: list[str] = field(default_factory=list)  # kept, extracted again by this extractor
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
+    warnings: list[str] = field(default_factory=list)
+    paths: dict[str, str] = field(default_factory=dict)  # document id -> the file read (resolved)
     nodes: int = 0
     edges: int = 0
     triples: int = 0
@@ -81,7 +84,8 @@ def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
                 on_file: Callable[[Path], None] | None = None,
                 report: BuildReport | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
                 jobs: int = 1) -> list[ExtractedDocument]:
-    """Extract every document under ``paths``, reusing a store's cached extractions.
+    """Extract every document under ``paths``, reusing a store's cached extractions (and keeping
+    each document's original bytes in it).
 
     Bad files (unreadable, damaged, over ``max_bytes``…) are recorded in
     ``report.failed`` with their message; the rest go on.  ``jobs`` > 1 extracts in
@@ -111,7 +115,10 @@ def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
             except LoaderError as err:
                 failed(path, str(err))
                 continue
-            cached = store.cached_extraction(doc_id, hashlib.sha256(data).hexdigest()) if store else None
+            sha256 = hashlib.sha256(data).hexdigest()
+            if store is not None:
+                store.keep_source(data, sha256)
+            cached = store.cached_extraction(doc_id, sha256) if store else None
             yield path, cached if cached is not None else data
 
     with _pool(jobs) as pool:
@@ -123,6 +130,7 @@ def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
                 continue
             (report.reused if reused else report.built).append(result.doc_id)
             docs[result.doc_id] = result
+            report.paths[result.doc_id] = str(path.resolve())
     return list(docs.values())
 
 
@@ -154,17 +162,30 @@ PathLike = str | os.PathLike[str]
 def build(paths: list[PathLike] | tuple[PathLike, ...], store: PathLike | Store | None = None,
           fresh: bool = False, on_file: Callable[[Path], None] | None = None,
           max_bytes: int = DEFAULT_MAX_BYTES, jobs: int = 1,
-          on_phase: Callable[[str, float], None] | None = None) -> BuildReport:
+          on_phase: Callable[[str, float], None] | None = None,
+          wait: float = DEFAULT_WAIT, on_wait: Callable[[str], None] | None = None) -> BuildReport:
     """Add (or replace) the documents under ``paths`` in the store and rebuild the graph.
 
-    Documents already in the store and not among ``paths`` are kept unless ``fresh``;
-    a file larger than ``max_bytes`` is not read and fails.  ``jobs`` processes extract
-    documents in parallel (same result as one).  The store switches to the new graph
-    atomically, only after it is completely written.  ``on_phase(name, seconds)`` is
-    called as each phase ends (``extract``, ``resolve``, ``store``), for progress
-    reports and benchmarks that watch a long build.
+    Documents already in the store and not among ``paths`` are kept unless ``fresh`` (made
+    again from their stored originals when the extractor changed since); a file larger than
+    ``max_bytes`` is not read and fails.  ``jobs`` processes extract documents in parallel
+    (same result as one).  The store switches to the new graph atomically, only after it is
+    completely written.  ``on_phase(name, seconds)`` is called as each phase ends
+    (``extract``, ``resolve``, ``store``), for progress reports and benchmarks that watch a
+    long build.
+
+    The build holds the store's write lock throughout, so two builds never mix: a second one
+    waits up to ``wait`` seconds (``on_wait`` is told why) and then raises
+    :class:`~policykg.graph.store.StoreError`, as does a store that cannot be written.
     """
     st = store if isinstance(store, Store) else Store(store)
+    with st.writing(wait, on_wait):
+        return _build_locked(paths, st, fresh, on_file, max_bytes, jobs, on_phase)
+
+
+def _build_locked(paths: list[PathLike] | tuple[PathLike, ...], st: Store, fresh: bool,
+                  on_file: Callable[[Path], None] | None, max_bytes: int, jobs: int,
+                  on_phase: Callable[[str, float], None] | None) -> BuildReport:
     report = BuildReport()
 
     def phase_done(name: str, started: float) -> None:
@@ -177,10 +198,18 @@ def build(paths: list[PathLike] | tuple[PathLike, ...], store: PathLike | Store 
     phase_done("extract", started)
     if not fresh:
         new_ids = {d.doc_id for d in docs}
-        for old in st.stored_extractions():
-            if old.doc_id not in new_ids:
-                docs.append(old)
-                report.kept.append(old.doc_id)
+        stored = {d["doc_id"]: d.get("path") for d in st.documents()}
+        for doc_id in sorted(new_ids & stored.keys()):
+            new_path = report.paths.get(doc_id)
+            if stored[doc_id] and new_path and stored[doc_id] != new_path:
+                report.warnings.append(f"{new_path}: replaces the stored document '{doc_id}' read from "
+                                       f"{stored[doc_id]} (same id); rename one of the files to keep both")
+        # a file read again replaces what it gave before, even under an id made differently then
+        read = set(report.paths.values())
+        replaced = new_ids | {doc_id for doc_id, path in stored.items() if path in read}
+        for old in st.stored_extractions(skip=replaced, reextracted=report.reextracted):
+            docs.append(old)
+            report.kept.append(old.doc_id)
     if not docs:
         if not report.failed:
             raise LoaderError(", ".join(str(p) for p in paths),
@@ -190,7 +219,7 @@ def build(paths: list[PathLike] | tuple[PathLike, ...], store: PathLike | Store 
     graph = build_graph(docs)
     phase_done("resolve", started)
     started = time.perf_counter()
-    version = st.commit(graph, docs)
+    version = st.commit(graph, docs, paths=report.paths)
     phase_done("store", started)
     manifest = st.manifest()
     report.nodes, report.edges, report.triples = manifest["nodes"], manifest["edges"], manifest["triples"]

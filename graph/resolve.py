@@ -23,6 +23,7 @@ from policykg.loaders.units import is_group, squeeze
 from policykg.ontology import word_list
 from policykg.ontology.gazetteer import (
     COUNTY_LEVEL,
+    NATIONAL,
     TOWNSHIP_LEVEL,
     Place,
     agency_alias,
@@ -32,6 +33,7 @@ from policykg.ontology.gazetteer import (
     is_context_alias,
     is_generic_island_word,
     level_of,
+    national_agency,
     normalise_name,
     parent_city,
     place,
@@ -79,11 +81,11 @@ class ResolvedDomain:
     broader: str | None = None
 
 
-def _province_of(p: Place | None) -> str:
+def _province_of(p: Place | None) -> str | None:
+    """The province ``p`` lies in; ``None`` when unknown (省 then stays as written, never a guess)."""
     while p is not None and p.kind != "province":
         p = place_by_id(p.parent) if p.parent else None
-    # the gazetteer covers one province; a document without a place is read as in it
-    return p.name if p is not None else next(x.name for x in places() if x.kind == "province")
+    return p.name if p is not None else None
 
 
 def _level_jurisdiction(char: str, doc: str | None) -> str | None:
@@ -127,11 +129,18 @@ def _full_prefix(s: str) -> tuple[str | None, str]:
         found, s = best.name, s[len(best.name):]
 
 
-def _short_prefix(s: str) -> tuple[str | None, str]:
-    """A jurisdiction's short name opening ``s`` (嵊泗海事处 -> 嵊泗县, 海事处)."""
+def _short_prefix(s: str, doc: str | None = None) -> tuple[str | None, str]:
+    """A jurisdiction's short name opening ``s`` (嵊泗海事处 -> 嵊泗县, 海事处).
+
+    In a document of a known province only that province's places (and provinces)
+    count: 中山公园管理处 in a Shanghai plan is a park's office, not 中山市's.
+    """
+    home = _province_of(place(doc)) if doc and doc != NATIONAL else None
     best = None
     for p in places():
         if p.kind not in ("province", "city", *COUNTY_LEVEL):
+            continue
+        if home is not None and p.kind != "province" and _province_of(p) != home:
             continue
         for a in p.aliases:
             if s.startswith(a) and len(s) > len(a) and (best is None or len(a) > len(best[1])):
@@ -180,12 +189,19 @@ def resolve_agency(surface: str, jurisdiction: str | None) -> ResolvedAgency:
     ('嵊泗县菜园镇人民政府', 'township-government')
     >>> g = resolve_agency("各乡镇", "嵊泗县"); g.name, g.kind
     ('嵊泗县各乡镇', 'group')
+    >>> resolve_agency("省商务厅", "安徽省").name, resolve_agency("人社部", "嵊泗县").name
+    ('安徽省商务厅', '人力资源和社会保障部')
     """
     s = squeeze(surface)
     doc = canonical_jurisdiction(jurisdiction)
     if is_group(s):
         return ResolvedAgency(stable_id("group", doc or "", s), f"{doc or ''}{s}", s, "group", doc,
                               level_of(doc) if doc else None)
+    national = national_agency(s, national_document=doc == NATIONAL)
+    if national is not None:
+        # one node per national body, whichever document names it
+        return ResolvedAgency(stable_id("agency", NATIONAL, national), national, national, "agency",
+                              NATIONAL, "national", "national-body")
     party = s.startswith("中共")
     if party:
         s = s[2:]
@@ -196,7 +212,7 @@ def resolve_agency(surface: str, jurisdiction: str | None) -> ResolvedAgency:
     written_prefix = ""
     explicit_short = False
     if juris is None:
-        short_juris, short_rest = _short_prefix(s)
+        short_juris, short_rest = _short_prefix(s, doc)
         if short_juris is not None:
             juris, rest, explicit_short = short_juris, short_rest, True
     if juris is None:

@@ -3,6 +3,9 @@
 Layout of a store directory::
 
     STORE/
+      .policykg-store          marks the folder as policykg's (format version); policykg refuses
+                               a non-empty folder without it and removes only names it writes
+      .policykg-lock           held (flock) by the one build writing the store; holds its pid
       CURRENT                  name of the live version (replaced atomically)
       v-<hash>/oxigraph/       the RDF projection (pyoxigraph on-disk store), in named graphs:
                                one per document, one shared, one for the ontology
@@ -11,10 +14,13 @@ Layout of a store directory::
       extractions/<doc>-<sha>-<extractor>.json
                                each document's extraction, reused while its bytes and the
                                extractor are unchanged
+      sources/<sha256>         each live document's original bytes, so that an extraction
+                               made by an earlier extractor is made again, never dropped
 
 A build writes a complete new version beside the live one and only then points
 ``CURRENT`` at it, so a crash, Ctrl-C or failed build leaves the previous graph
-untouched and readers never see a mix.
+untouched and readers never see a mix. One build writes at a time (a second one waits for
+the lock, bounded, then fails naming the other's pid); readers never take the lock.
 
 In the RDF store each document's facts are one named graph
 (:func:`policykg.graph.vocab.document_graph`), so replacing or dropping a document is one
@@ -35,13 +41,18 @@ manifest) changed are written again, with the shared graph.
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import hashlib
 import json
 import os
+import re
+import secrets
 import shutil
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -53,6 +64,8 @@ from policykg import loaders as loaders_package
 from policykg import ontology as ontology_package
 from policykg.graph.rdf import graph_fingerprints, ontology_quads, projection_version, to_nquads, to_oxigraph
 from policykg.graph.vocab import SHARED_GRAPH
+from policykg.loaders.errors import LoaderError
+from policykg.loaders.extract import doc_id_for, extract_bytes
 from policykg.loaders.model import ExtractedDocument
 from policykg.loaders.serialize import from_dict, to_dict
 
@@ -61,6 +74,23 @@ DEFAULT_STORE = "policykg-data"
 # PART_OF edges have a `source` attribute of their own, which those keys would overwrite.
 _LINKS = {"source": "from_node", "target": "to_node"}
 FORMAT_VERSION = "1"
+# The store folder's own layout; a store written by a newer policykg is refused, not damaged.
+STORE_FORMAT = 1
+MARKER = ".policykg-store"
+LOCK = ".policykg-lock"
+DEFAULT_WAIT = 60.0  # seconds a build waits for another one writing the same store
+
+_NO_MANIFEST: dict[str, Any] = {"documents": [], "nodes": 0, "edges": 0, "triples": 0}
+# The only names policykg removes from a store: what it writes itself, exactly.
+_VERSION_NAME = re.compile(r"v-[0-9a-f]{16}")
+_STAGING_NAME = re.compile(r"\.staging-(?P<pid>\d+)(?P<locked>-[0-9a-f]{8})?")  # no suffix: before the lock
+_TMP = r"(?:\.(?P<pid>\d+)\.tmp)?"  # _write_atomic's temporary file beside its target
+_TOP_TMP_NAME = re.compile(r"(?:CURRENT|\.policykg-store|manifest\.json)\.(?P<pid>\d+)\.tmp")
+_CACHE_NAME = re.compile(r"[A-Za-z0-9_-]+-[0-9a-f]{16}-[0-9a-f]{8}\.json" + _TMP)
+_SOURCE_NAME = re.compile(r"[0-9a-f]{64}" + _TMP)
+# A cache file name holds the document id as is when it is this short and plain; a longer or
+# stranger id is cut and suffixed by its hash (a file name is at most 255 bytes).
+_PLAIN_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @cache
@@ -170,6 +200,13 @@ def _replace_graphs(rdf: ox.Store, quads: Iterable[ox.Quad], names: set[str]) ->
     return gained
 
 
+def _manifest_text(graph: nx.MultiDiGraph, documents: list[dict[str, str]], triples: int,
+                   fingerprints: dict[str, str]) -> str:
+    return json.dumps({"format": FORMAT_VERSION, "documents": documents, "nodes": graph.number_of_nodes(),
+                       "edges": graph.number_of_edges(), "triples": triples,
+                       "projection": projection_version(), "graphs": fingerprints}, ensure_ascii=False, indent=2)
+
+
 class StoreError(Exception):
     """The store directory is missing, empty or unreadable; the message says which and why."""
 
@@ -183,13 +220,67 @@ def default_store_path() -> Path:
     return Path(os.environ.get("POLICYKG_STORE") or DEFAULT_STORE)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+def _write_atomic(path: Path, data: str | bytes) -> None:
+    # The temporary name carries the pid: two processes never write the same one, and one
+    # left by a killed process is known as such (see _prune).
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether process ``pid`` exists.
+
+    >>> _alive(os.getpid()), _alive(10**30)
+    (True, False)
+    """
+    if pid <= 0:  # 0 would ask about our own process group
+        return False
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def _leftover(match: re.Match[str] | None) -> bool:
+    """True for a temporary name (matched by one of the patterns above) that no live writer owns.
+
+    The caller holds the lock, so a staging folder named by a locking writer is always left
+    over; older releases wrote without the lock, so theirs is only while its pid is gone.
+    """
+    if match is None:
+        return False
+    if match.groupdict().get("locked"):
+        return True
+    pid = match.group("pid")
+    return pid is not None and int(pid) != os.getpid() and not _alive(int(pid))
+
+
+def _file_key(doc_id: str) -> str:
+    """``doc_id`` made safe and short for a file name (the id itself when it already is).
+
+    >>> _file_key("plan"), len(_file_key("x" * 300)), _file_key("../a")
+    ('plan', 53, 'a-61b4c98bfb92')
+    """
+    if _PLAIN_ID.fullmatch(doc_id):
+        return doc_id
+    slug = re.sub(r"[^A-Za-z0-9_-]+", "-", doc_id).strip("-")[:40] or "doc"
+    return f"{slug}-{hashlib.sha256(doc_id.encode('utf-8')).hexdigest()[:12]}"
+
+
+# Write locks this process holds: (store, thread) -> [lock file descriptor, depth]. A build holds
+# its store's lock and calls commit(), which takes it again: flock would refuse the second open.
+_held: dict[tuple[Path, int], list[int]] = {}
+_held_guard = threading.Lock()
 
 
 # Test-only: seconds Store.commit sleeps once the new version is completely written and before
@@ -213,10 +304,11 @@ class Store:
     def current(self) -> Path | None:
         """The live version directory, or ``None`` for a store never built."""
         pointer = self.path / "CURRENT"
-        if not pointer.exists():
+        if not pointer.is_file():
             return None
-        version = self.path / pointer.read_text(encoding="utf-8").strip()
-        return version if version.is_dir() else None
+        name = pointer.read_text(encoding="utf-8").strip()
+        version = self.path / name
+        return version if _VERSION_NAME.fullmatch(name) and version.is_dir() else None
 
     def _require(self) -> Path:
         version = self.current()
@@ -228,8 +320,39 @@ class Store:
         """The live version's manifest (documents, counts), or an empty one."""
         version = self.current()
         if version is None:
-            return {"documents": [], "nodes": 0, "edges": 0, "triples": 0}
-        return json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+            return dict(_NO_MANIFEST, documents=[])
+        path = version / "manifest.json"
+        try:
+            manifest = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(manifest, dict) or not isinstance(manifest.get("documents"), list):
+                raise ValueError("no list of documents")
+        except (OSError, ValueError) as err:
+            reason = err.strerror if isinstance(err, OSError) else str(err)
+            raise StoreError(f"{path}: cannot read the store's manifest ({reason}); build again from all "
+                             f"your documents with --fresh") from None
+        return manifest
+
+    def _manifest_or_none(self) -> dict[str, Any] | None:
+        """The live manifest for a build that can do without it (a --fresh build over a damaged one)."""
+        try:
+            return self.manifest()
+        except StoreError:
+            return None
+
+    def documents(self) -> list[dict[str, Any]]:
+        """The live version's documents: ``doc_id``, ``source`` (file name), ``sha256`` and
+        ``path`` (the file read, resolved) when recorded.
+
+        One stored by an earlier release (no ``path``) has the id its file name gets now,
+        its stored one in ``stored_as``: ids of names with Chinese in them changed, and
+        building the file again must replace the document, not add it twice.
+        """
+        out = []
+        for entry in self.manifest()["documents"]:
+            if "path" not in entry and doc_id_for(entry["source"]) != entry["doc_id"]:
+                entry = {**entry, "doc_id": doc_id_for(entry["source"]), "stored_as": entry["doc_id"]}
+            out.append(entry)
+        return out
 
     def load_graph(self) -> nx.MultiDiGraph:
         """The canonical graph of the live version."""
@@ -242,77 +365,279 @@ class Store:
         """The live version's Oxigraph store, opened read-only."""
         return ox.Store.read_only(str(self._require() / "oxigraph"))
 
-    # -- extraction cache ------------------------------------------------------
-    def cached_extraction(self, doc_id: str, sha256: str) -> ExtractedDocument | None:
-        """A document's cached extraction if its bytes are unchanged."""
-        path = self._cache_path(doc_id, sha256)
-        if not path.exists():
-            return None
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if (data.get("format") != FORMAT_VERSION or data.get("extractor") != extractor_version()
-                or data["doc"]["sha256"] != sha256):
-            return None
-        return from_dict(data["doc"])
+    # -- owning and locking the folder -------------------------------------------
+    @contextmanager
+    def writing(self, wait: float = DEFAULT_WAIT,
+                on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+        """Hold the store's write lock: the one writer, for as long as the block runs.
 
-    def stored_extractions(self) -> list[ExtractedDocument]:
-        """The extractions of every document in the live version."""
-        out = []
-        for entry in self.manifest()["documents"]:
-            doc = self.cached_extraction(entry["doc_id"], entry["sha256"])
-            if doc is not None:
-                out.append(doc)
+        Makes the folder a store first (see :meth:`_claim`). When another process holds
+        the lock, waits up to ``wait`` seconds (telling ``on_wait`` once, with the reason)
+        and then raises :class:`StoreError` naming the store and the other process's pid.
+        Reentrant in one thread; readers never take it.
+
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as d, Store(d).writing():
+        ...     Path(d, LOCK).read_text().strip() == str(os.getpid())
+        True
+        """
+        key = (self.path.resolve(), threading.get_ident())
+        with _held_guard:
+            entry = _held.get(key)
+            if entry is not None:
+                entry[1] += 1
+        if entry is None:
+            fd = self._acquire(wait, on_wait)
+            with _held_guard:
+                _held[key] = [fd, 1]
+        try:
+            yield
+        finally:
+            with _held_guard:
+                _held[key][1] -= 1
+                done = _held[key][1] == 0
+                if done:
+                    fd = _held.pop(key)[0]
+            if done:
+                os.close(fd)  # releases the flock
+
+    def _acquire(self, wait: float, on_wait: Callable[[str], None] | None) -> int:
+        lock = self.path / LOCK
+        try:
+            self._claim()
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as err:
+            raise StoreError(self._cannot_write(err)) from None
+        deadline = time.monotonic() + wait
+        told = False
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = self._holder()
+                if time.monotonic() >= deadline:
+                    os.close(fd)
+                    raise StoreError(
+                        f"{self.path}: another policykg build ({holder}) is writing to this store; waited "
+                        f"{wait:g} s. Run this build again when it has finished, or wait longer with "
+                        f"--wait SECONDS") from None
+                if on_wait is not None and not told:
+                    on_wait(f"{self.path}: another policykg build ({holder}) is writing to this store; "
+                            f"waiting up to {wait:g} s for it to finish")
+                    told = True
+                time.sleep(min(0.2, max(0.0, deadline - time.monotonic())))
+        try:
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        except OSError:
+            pass  # the pid is only for others' messages; a full disk must not stop the build here
+        return fd
+
+    def _holder(self) -> str:
+        try:
+            pid = (self.path / LOCK).read_text(encoding="utf-8").strip()
+        except OSError:
+            pid = ""
+        return f"pid {pid}" if pid.isdigit() else "pid unknown"
+
+    def _claim(self) -> None:
+        """Make sure the folder is policykg's: create it with the marker, accept it with the
+        marker, adopt a store an earlier release built (no marker yet), refuse anything else.
+
+        A store is a folder policykg prunes; a folder of the user's own files must never become one.
+        """
+        marker = self.path / MARKER
+        if marker.is_file():
+            try:
+                found = json.loads(marker.read_text(encoding="utf-8")).get("store_format")
+            except (ValueError, AttributeError):
+                found = None
+            if not isinstance(found, int):
+                raise StoreError(f"{marker}: damaged store marker; this folder cannot be used as a store")
+            if found > STORE_FORMAT:
+                raise StoreError(f"{self.path}: written by a newer policykg (store format {found}); "
+                                 f"upgrade policykg to use it")
+            return
+        if self.path.exists() and not self.path.is_dir():
+            raise StoreError(f"{self.path}: not a folder; give --store a folder (new or empty)")
+        self.path.mkdir(parents=True, exist_ok=True)
+        # A build making this store at the same moment shows as its lock and marker being written.
+        entries = sorted(p.name for p in self.path.iterdir()
+                         if p.name != LOCK and not _TOP_TMP_NAME.fullmatch(p.name))
+        if entries and self.current() is None:
+            shown = ", ".join(entries[:5]) + (", …" if len(entries) > 5 else "")
+            raise StoreError(f"{self.path}: this folder holds other files ({shown}) and is not a policykg store; "
+                             f"give --store a new or empty folder (policykg removes old versions from its store)")
+        _write_atomic(marker, json.dumps({"store_format": STORE_FORMAT,
+                                          "note": "written by policykg; it removes only files it wrote"}) + "\n")
+
+    def _cannot_write(self, err: OSError) -> str:
+        where = f" ({err.filename})" if err.filename else ""
+        reason = err.strerror or str(err)
+        hint = {errno.ENOSPC: "; free some space and build again",
+                errno.EROFS: "; the file system is read-only",
+                errno.EACCES: "; no permission to write there",
+                errno.EPERM: "; no permission to write there"}.get(err.errno or 0, "")
+        return f"{self.path}: cannot write the store: {reason}{where}{hint}"
+
+    # -- extraction cache and original files ---------------------------------------
+    def cached_extraction(self, doc_id: str, sha256: str) -> ExtractedDocument | None:
+        """A document's cached extraction if its bytes and the extractor are unchanged (and
+        the file is intact: a damaged one is as good as none, the document is extracted again)."""
+        path = self._cache_path(doc_id, sha256)
+        if not path.is_file():
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if (data.get("format") != FORMAT_VERSION or data.get("extractor") != extractor_version()
+                    or data["doc"]["sha256"] != sha256 or data["doc"]["doc_id"] != doc_id):
+                return None
+            return from_dict(data["doc"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            # Written atomically, so damaged for good: removed, to be written again by this build.
+            path.unlink(missing_ok=True)
+            return None
+
+    def stored_extractions(self, skip: Collection[str] = (),
+                           reextracted: list[str] | None = None) -> list[ExtractedDocument]:
+        """The extractions of every document in the live version (but the ids in ``skip``), by
+        their ids of :meth:`documents`.
+
+        One made by an earlier extractor (policykg or a gazetteer changed since) is made again
+        from the document's original bytes kept in the store, and its id added to
+        ``reextracted``; a document that can be neither reused nor read again raises
+        :class:`StoreError` naming it, never goes missing.
+        """
+        out, lost = [], []
+        for entry in self.documents():
+            doc_id, sha = entry["doc_id"], entry["sha256"]
+            if doc_id in skip:
+                continue
+            doc = self.cached_extraction(entry.get("stored_as", doc_id), sha)
+            if doc is None:
+                data = self.source_bytes(sha)
+                if data is None:
+                    lost.append(f"{entry['source']} ({doc_id}): its original is not in the store")
+                    continue
+                try:
+                    doc = extract_bytes(data, entry["source"])
+                except LoaderError as err:
+                    lost.append(f"{entry['source']} ({doc_id}): {err.message}")
+                    continue
+                if reextracted is not None:
+                    reextracted.append(doc_id)
+            doc.doc_id = doc_id
+            out.append(doc)
+        if lost:
+            raise StoreError(
+                f"{self.path}: {len(lost)} stored document(s) were extracted by an earlier policykg and cannot be "
+                f"read again: " + "; ".join(lost) + ". Build them again from their files (`policykg build FILE… "
+                f"--store {self.path}`) or start over with --fresh; the store is unchanged")
         return out
 
     def _cache_path(self, doc_id: str, sha256: str) -> Path:
         # One file per (document, content, extractor): a failed build never overwrites the
         # extraction the live version still relies on, and a file that exists is current.
-        return self.path / "extractions" / f"{doc_id}-{sha256[:16]}-{extractor_version()[:8]}.json"
+        return self.path / "extractions" / f"{_file_key(doc_id)}-{sha256[:16]}-{extractor_version()[:8]}.json"
 
     def cache_extraction(self, doc: ExtractedDocument) -> None:
         """Keep a document's extraction for the next build (once: its name says what it holds)."""
         path = self._cache_path(doc.doc_id, doc.sha256)
         if path.exists():
             return
-        path.parent.mkdir(parents=True, exist_ok=True)
         payload = json.dumps({"format": FORMAT_VERSION, "extractor": extractor_version(), "doc": to_dict(doc)},
                              ensure_ascii=False)
-        _write_atomic(path, payload)
+        with self.writing():
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _write_atomic(path, payload)
+            except OSError as err:
+                raise StoreError(self._cannot_write(err)) from None
+
+    def keep_source(self, data: bytes, sha256: str) -> None:
+        """Keep a document's original bytes (once, by content), so it can be extracted again later.
+
+        >>> import tempfile
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     Store(d).keep_source(b"abc", hashlib.sha256(b"abc").hexdigest())
+        ...     Store(d).source_bytes(hashlib.sha256(b"abc").hexdigest())
+        b'abc'
+        """
+        path = self.path / "sources" / sha256
+        if path.is_file():
+            return
+        with self.writing():
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                _write_atomic(path, data)
+            except OSError as err:
+                raise StoreError(self._cannot_write(err)) from None
+
+    def source_bytes(self, sha256: str) -> bytes | None:
+        """A document's original bytes kept by :meth:`keep_source`, if they are there and intact."""
+        path = self.path / "sources" / sha256
+        if not _SOURCE_NAME.fullmatch(sha256) or not path.is_file():
+            return None
+        data = path.read_bytes()
+        return data if hashlib.sha256(data).hexdigest() == sha256 else None
 
     # -- writing ---------------------------------------------------------------
-    def commit(self, graph: nx.MultiDiGraph, documents: list[ExtractedDocument]) -> Path:
+    def commit(self, graph: nx.MultiDiGraph, documents: list[ExtractedDocument],
+               paths: dict[str, str] | None = None) -> Path:
         """Write ``graph`` as a new version and make it live atomically; returns its directory.
 
-        Committing the same documents again is a no-op: the version name is the hash
-        of what it holds.
+        ``paths`` maps a document id to the file it was read from (kept in the manifest, to
+        tell a different file with the same id from an update). Committing the same documents
+        again is a no-op: the version name is the hash of what it holds. A write that fails
+        (full disk, read-only file system…) raises :class:`StoreError` naming the store and
+        the reason, leaves the live version as it was and nothing half-written behind.
         """
-        self.path.mkdir(parents=True, exist_ok=True)
-        docs = sorted(({"doc_id": d.doc_id, "source": d.source, "sha256": d.sha256} for d in documents),
-                      key=lambda e: e["doc_id"])
-        staging = self.path / f".staging-{os.getpid()}"
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
-        # The RDF projection's version (and the ontology's) is part of the name, so a store
-        # built by an older projection is re-projected even when its graph is unchanged.
-        digest = write_graph_json(graph, staging / "graph.json", salt=FORMAT_VERSION + projection_version())
-        name = f"v-{digest[:16]}"
-        final = self.path / name
-        if self.current() == final:
-            shutil.rmtree(staging, ignore_errors=True)
-            return final
-        for doc in documents:
-            self.cache_extraction(doc)
-        fingerprints = graph_fingerprints(graph)
-        triples = self._write_rdf(graph, staging / "oxigraph", fingerprints)
-        manifest = {"format": FORMAT_VERSION, "documents": docs, "nodes": graph.number_of_nodes(),
-                    "edges": graph.number_of_edges(), "triples": triples,
-                    "projection": projection_version(), "graphs": fingerprints}
-        (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
-                                               encoding="utf-8")
-        _test_pause()
-        if final.exists():
-            shutil.rmtree(final)
-        os.replace(staging, final)
-        _write_atomic(self.path / "CURRENT", name)
+        with self.writing():
+            try:
+                return self._commit(graph, documents, paths or {})
+            except OSError as err:
+                raise StoreError(self._cannot_write(err)) from None
+
+    def _commit(self, graph: nx.MultiDiGraph, documents: list[ExtractedDocument], paths: dict[str, str]) -> Path:
+        self._remove_leftovers()
+        live_manifest = self._manifest_or_none()
+        before = {d["doc_id"]: d for d in (live_manifest or {"documents": []})["documents"]}
+        docs = []
+        for d in sorted(documents, key=lambda d: d.doc_id):
+            entry = {"doc_id": d.doc_id, "source": d.source, "sha256": d.sha256}
+            path = paths.get(d.doc_id) or before.get(d.doc_id, {}).get("path")
+            docs.append({**entry, "path": path} if path else entry)
+        staging = self.path / f".staging-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            staging.mkdir()
+            # The RDF projection's version (and the ontology's) is part of the name, so a store
+            # built by an older projection is re-projected even when its graph is unchanged.
+            digest = write_graph_json(graph, staging / "graph.json", salt=FORMAT_VERSION + projection_version())
+            name = f"v-{digest[:16]}"
+            final = self.path / name
+            if self.current() == final:
+                if live_manifest is None:  # damaged: made again from the live version itself
+                    triples = len(ox.Store.read_only(str(final / "oxigraph")))
+                    _write_atomic(final / "manifest.json",
+                                  _manifest_text(graph, docs, triples, graph_fingerprints(graph)))
+                elif live_manifest["documents"] != docs:  # the same graph read from files elsewhere
+                    _write_atomic(final / "manifest.json", json.dumps({**live_manifest, "documents": docs},
+                                                                      ensure_ascii=False, indent=2))
+                return final
+            for doc in documents:
+                self.cache_extraction(doc)
+            fingerprints = graph_fingerprints(graph)
+            triples = self._write_rdf(graph, staging / "oxigraph", fingerprints)
+            (staging / "manifest.json").write_text(_manifest_text(graph, docs, triples, fingerprints),
+                                                   encoding="utf-8")
+            _test_pause()
+            if final.exists():
+                shutil.rmtree(final)
+            os.replace(staging, final)
+            _write_atomic(self.path / "CURRENT", name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # gone already when it became the version
         self._prune(keep=name)
         return final
 
@@ -324,7 +649,7 @@ class Store:
         changed, appeared or went away are written again, with the shared graph; otherwise
         everything is projected.
         """
-        live, before = self.current(), self.manifest()
+        live, before = self.current(), self._manifest_or_none() or {}
         previous = before.get("graphs") if live and before.get("projection") == projection_version() else None
         if previous is None:
             rdf = ox.Store(str(target))
@@ -341,13 +666,39 @@ class Store:
         # Counted from the change: len() walks every quad (seconds at millions).
         return before["triples"] + gained
 
-    def _prune(self, keep: str) -> None:
-        """Remove versions, staging leftovers and cached extractions the live version does not use."""
-        live = {self._cache_path(d["doc_id"], d["sha256"]).name for d in self.manifest()["documents"]}
-        for cached in (self.path / "extractions").glob("*.json"):
-            if cached.name not in live:
-                cached.unlink(missing_ok=True)
+    def _remove_leftovers(self) -> None:
+        """Staging folders and temporary files of builds that died (run holding the lock)."""
         for child in self.path.iterdir():
-            if child.is_dir() and child.name != keep and (child.name.startswith("v-")
-                                                          or child.name.startswith(".staging-")):
+            if child.is_dir() and not child.is_symlink() and _leftover(_STAGING_NAME.fullmatch(child.name)):
                 shutil.rmtree(child, ignore_errors=True)
+            elif child.is_file() and _leftover(_TOP_TMP_NAME.fullmatch(child.name)):
+                child.unlink(missing_ok=True)
+
+    def _prune(self, keep: str) -> None:
+        """Remove what the live version does not use, among the names policykg writes: other
+        versions, staging leftovers, cached extractions and original files of other documents.
+
+        Best effort: the new version is live already, and what is left is removed next time.
+        """
+        live = self.manifest()["documents"]
+        used = {"extractions": {self._cache_path(d["doc_id"], d["sha256"]).name for d in live},
+                "sources": {d["sha256"] for d in live}}
+        patterns = {"extractions": _CACHE_NAME, "sources": _SOURCE_NAME}
+        try:
+            for folder, pattern in patterns.items():
+                where = self.path / folder
+                if not where.is_dir() or where.is_symlink():
+                    continue
+                for child in where.iterdir():
+                    match = pattern.fullmatch(child.name)
+                    if match is None or not child.is_file() or child.name in used[folder]:
+                        continue
+                    if match.group("pid") is None or _leftover(match):
+                        child.unlink(missing_ok=True)
+            for child in self.path.iterdir():
+                if (child.name != keep and child.is_dir() and not child.is_symlink()
+                        and _VERSION_NAME.fullmatch(child.name)):
+                    shutil.rmtree(child, ignore_errors=True)
+            self._remove_leftovers()
+        except OSError:
+            pass

@@ -32,25 +32,39 @@ _SKIPPED_NAMES = {"readme.md", "readme.txt"}
 _TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
 
+MAX_ID_LENGTH = 64
+
+
 def doc_id_for(name: str | os.PathLike[str]) -> str:
-    """A stable ASCII id for a file (path, name or stem): lowercase ``[a-z0-9-]``, or ``doc-<sha1>``.
+    """A stable ASCII id for a file (path, name or stem): lowercase ``[a-z0-9-]``, at most
+    :data:`MAX_ID_LENGTH` characters.
 
     The id is the slug of the file stem; a stem without ASCII letters gets
     ``doc-`` and the first 12 hex digits of the stem's SHA-1.  Only text files
     drop their suffix: ``plan.docx``, ``plan.pdf`` and ``plan.html`` are
     ``plan-docx``, ``plan-pdf`` and ``plan-html``, so the same document published
-    in several formats never collides with its text copy ``plan``.
+    in several formats never collides with its text copy ``plan``.  The slug drops
+    every other character, so a stem with some (Chinese, accents) gets 8 hex digits
+    of its SHA-1 too, and a slug too long is cut and ends in 12 of them: two names
+    that differ only there still get two ids.
 
     >>> doc_id_for("Dinghai 2023 Plan (final)"), doc_id_for(Path("/corpus/jiangshan-report.txt"))
     ('dinghai-2023-plan-final', 'jiangshan-report')
     >>> doc_id_for("jiangshan-report.PDF")
     'jiangshan-report-pdf'
+    >>> doc_id_for("嵊泗县工作要点(final).docx"), doc_id_for("定海区工作要点(final).docx")
+    ('final-docx-6c02470e', 'final-docx-ea368472')
     """
     p = Path(name)
     stem = p.stem if p.suffix.lower() in _TEXT_SUFFIXES else p.name
+    digest = hashlib.sha1(stem.encode("utf-8")).hexdigest()
     slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
     if not re.search(r"[a-z]", stem.lower()):
-        return "doc-" + hashlib.sha1(stem.encode("utf-8")).hexdigest()[:12]
+        return "doc-" + digest[:12]
+    if not stem.isascii():
+        slug = f"{slug}-{digest[:8]}"
+    if len(slug) > MAX_ID_LENGTH:
+        slug = f"{slug[:MAX_ID_LENGTH - 13].rstrip('-')}-{digest[:12]}"
     return slug
 
 
@@ -161,7 +175,7 @@ def iter_sources(
     paths: Iterable[str | os.PathLike[str]],
     on_error: Callable[[Path, LoaderError], None] | None = None,
 ) -> Iterator[Path]:
-    """The document files under ``paths``: files as given, folders walked for .txt, .docx, .pdf, .html
+    """The document files under ``paths``: files as given, folders walked for .txt, .md, .docx, .pdf, .html
     and .htm files (any case), sorted.
 
     Hidden files and folders and README files are skipped.  A path that does not

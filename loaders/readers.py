@@ -25,7 +25,9 @@ from policykg.loaders.errors import LoaderError
 from policykg.loaders.textio import decode_bytes
 
 # File name endings read as documents when a folder is walked.
-DOCUMENT_SUFFIXES = frozenset({".txt", ".docx", ".pdf", ".html", ".htm"})
+DOCUMENT_SUFFIXES = frozenset({".txt", ".docx", ".pdf", ".html", ".htm", ".md", ".markdown"})
+# Plain text that a name says is Markdown is read as Markdown (front matter, tables).
+_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _CLAIMS = {".pdf": "pdf", ".docx": "docx", ".html": "html", ".htm": "html"}
 _HTML_START = re.compile(rb"^\s*(?:<\?xml[^>]*\?>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|meta\s)",
                          re.IGNORECASE | re.DOTALL)
@@ -77,6 +79,10 @@ def _read(data: bytes, path: str, kind: str) -> Reading:
         from policykg.loaders.html_reader import read_html
 
         return Reading(read_html(data, path), kind)
+    if kind == "markdown":
+        from policykg.loaders.markdown_reader import read_markdown
+
+        return Reading(read_markdown(data, path), kind)
     return Reading(decode_bytes(data, path), kind)
 
 
@@ -90,6 +96,10 @@ def read_source(data: bytes, path: str | os.PathLike[str] = "<bytes>") -> Readin
                                 "save it as .docx or PDF")
     kind = sniff(data)
     claimed = _CLAIMS.get(Path(name).suffix.lower())
+    if kind == "text" and Path(name).suffix.lower() in _MARKDOWN_SUFFIXES:
+        kind = "markdown"
+    elif kind == "text" and claimed == "html" and _head(data).lstrip().startswith(b"<"):
+        kind = "html"  # a crawled fragment (<div …>) named .html: markup without a page around it
     try:
         return _read(data, name, kind)
     except LoaderError as err:
@@ -111,6 +121,8 @@ def is_document(path: Path) -> bool:
 
     >>> is_document(Path("plan.DOCX")), is_document(Path("~$plan.docx")), is_document(Path("a.xlsx"))
     (True, False, False)
+    >>> is_document(Path("plan.md"))
+    True
     """
     return path.suffix.lower() in DOCUMENT_SUFFIXES and not path.name.startswith("~$")
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from policykg.loaders.flatten import CELL_LINE_BREAK
 from policykg.loaders.model import SourceText
-from policykg.loaders.units import is_person_name, is_unit, squeeze
+from policykg.loaders.units import is_person_name, is_unit, is_unit_list, squeeze
 
 
 @dataclass(frozen=True)
@@ -161,12 +161,12 @@ def is_years(text: str) -> bool:
 
 
 def is_unit_cell(text: str) -> bool:
-    """A unit-list cell: one unit, or units a layout ran together on one line.
+    """A unit-list cell line: one unit, units a layout ran together, or a list of units.
 
-    >>> is_unit_cell("县交通运输局县综合行政执法局"), is_unit_cell("邱存安")
-    (True, False)
+    >>> is_unit_cell("县交通运输局县综合行政执法局"), is_unit_cell("邱存安"), is_unit_cell("区水务局、区交通委，")
+    (True, False, True)
     """
-    return is_unit(text)
+    return is_unit(text) or is_unit_list(text)
 
 
 def is_person_cell(text: str) -> bool:

@@ -1,4 +1,4 @@
-"""Recognising a table by its header row, from the column vocabulary in ``table_columns.csv``.
+"""Recognising a table by its header row, from the column vocabulary in ``table_columns.csv`` and ``roles.csv``.
 
 A header is a run of short header cells — one per line, a cell possibly wrapped
 over several lines (改革/名称, 总投资/(亿元)) — or one tab-separated line, whose
@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from policykg.loaders.roles import role_columns
 from policykg.loaders.table_cells import Piece, is_short_label, tab_cells
 from policykg.loaders.units import squeeze
 from policykg.ontology import data_path
@@ -85,6 +86,10 @@ def _vocabulary() -> _Vocabulary:
                     patterns.append((order, re.compile(f"^{pattern}$"), *entry))
                 else:
                     exact.setdefault(_fold(name), (order, *entry))
+    # unit and person columns: the role lexicon the text rules read too
+    for name, role in role_columns().items():
+        order += 1
+        exact.setdefault(_fold(name), (order, role, "person" if role == "person" else "unit"))
     return _Vocabulary(exact, tuple(patterns))
 
 

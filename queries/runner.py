@@ -28,6 +28,7 @@ import pyoxigraph as ox
 from policykg.graph.endpoint import Endpoint, EndpointError, bind_values
 from policykg.graph.neo4j import connect
 from policykg.graph.store import Store
+from policykg.graph.uris import redact
 from policykg.queries.nx_queries import IMPLEMENTATIONS
 from policykg.queries.shape import shape_rows
 
@@ -150,7 +151,7 @@ def endpoint_rows(endpoint: Endpoint | str, text: str, params: dict[str, str] | 
     ep = endpoint if isinstance(endpoint, Endpoint) else Endpoint(endpoint)
     graphs = ep.graph_names()
     if not graphs:
-        raise EndpointError(f"{ep.url} holds no policykg graphs; load them with `policykg sparql-push`")
+        raise EndpointError(f"{redact(ep.url)} holds no policykg graphs; load them with `policykg sparql-push`")
     return solution_rows(ep.select(bind_values(text, params), default_graphs=graphs), params)
 
 

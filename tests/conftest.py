@@ -73,3 +73,15 @@ def format_twins(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> 
     for t, pdf in zip(twins.values(), pdfs, strict=True):
         t["pdf"] = pdf
     return twins
+
+
+# The modules that start a server (Neo4j, Virtuoso), a browser, LibreOffice or a notebook kernel, or that
+# fuzz: `make check` leaves them out for a fast loop (`-m "not slow"`); `make test` runs everything.
+SLOW_MODULES = {"test_neo4j", "test_virtuoso", "test_view_browser", "test_notebooks", "test_formats",
+                "test_fuzz_cli", "test_fuzz_loaders", "test_bench_generator", "test_parallel_build"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.stem in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)

@@ -1,8 +1,12 @@
-"""Scoring extractions against the hand annotations in ``../shared/gold`` (tests only).
+"""Scoring extractions against hand annotations (tests only).
 
-Gold tasks are matched to extracted tasks by normalised title prefix within one
-document; role, deadline and citation agreement are then counted as sets of
-triples/pairs and summarised as precision, recall and F1 in a :class:`Score`.
+Any folder of gold files in the schema of ``../shared/gold/SCHEMA.md`` is scored the
+same way: the seed set ``../shared/gold`` (documents in ``../shared/corpus``) and the
+real documents from across China, ``../shared/realworld/gold`` (documents in
+``../shared/realworld/docs``).  Gold tasks are matched to extracted tasks by
+normalised title prefix within one document; role, deadline and citation agreement
+are then counted as sets of triples/pairs and summarised as precision, recall and F1
+in a :class:`Score`.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from policykg.loaders.model import Citation, DocumentMeta, Task
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 GOLD_DIR = SHARED / "gold"
 CORPUS_DIR = SHARED / "corpus"
+REALWORLD_GOLD_DIR = SHARED / "realworld" / "gold"
+REALWORLD_DOCS_DIR = SHARED / "realworld" / "docs"
 
 # Gold calls the main text of the 七优享 plans "plan"; the loader calls it "body".
 PART_ALIASES = {"plan": "body"}
@@ -42,15 +48,15 @@ def part_of(part: str) -> str:
     return PART_ALIASES.get(part, part)
 
 
-def gold_stems() -> list[str]:
-    """Stems of the documents that have gold annotations, sorted."""
-    return sorted(p.stem for p in GOLD_DIR.glob("*.json"))
+def gold_stems(gold_dir: Path = GOLD_DIR) -> list[str]:
+    """Stems of the documents that have gold annotations in ``gold_dir``, sorted."""
+    return sorted(p.stem for p in gold_dir.glob("*.json"))
 
 
 @cache
-def load_gold(stem: str) -> dict[str, Any]:
+def load_gold(stem: str, gold_dir: Path = GOLD_DIR) -> dict[str, Any]:
     """The gold annotation of one document, by file stem."""
-    return json.loads((GOLD_DIR / f"{stem}.json").read_text(encoding="utf-8"))
+    return json.loads((gold_dir / f"{stem}.json").read_text(encoding="utf-8"))
 
 
 @dataclass(frozen=True)
@@ -95,12 +101,14 @@ def found_tasks(tasks: Iterable[Task], parts: Iterable[str] = ("body",)) -> list
     return [t for t in tasks if part_of(t.part) in wanted]
 
 
-def match_tasks(golds: list[dict[str, Any]], tasks: list[Task], prefix: int = 12) -> dict[str, Task]:
+def match_tasks(golds: list[dict[str, Any]], tasks: list[Task], prefix: int = 12,
+                by_part: bool = True) -> dict[str, Task]:
     """Gold key -> the extracted task it matches.
 
-    A match shares the part and the first ``prefix`` characters of the normalised
-    title (or one title is a prefix of the other); among candidates one with the
-    same domain and number wins.  Each extracted task matches at most once.
+    A match shares the part (unless ``by_part`` is false: annotators name the parts
+    of other documents as they please) and the first ``prefix`` characters of the
+    normalised title (or one title is a prefix of the other); among candidates one
+    with the same domain and number wins.  Each extracted task matches at most once.
     """
     used: set[int] = set()
     out: dict[str, Task] = {}
@@ -108,7 +116,7 @@ def match_tasks(golds: list[dict[str, Any]], tasks: list[Task], prefix: int = 12
         gt = norm(g["title"])
         candidates = []
         for i, t in enumerate(tasks):
-            if i in used or part_of(t.part) != part_of(g["part"]):
+            if i in used or (by_part and part_of(t.part) != part_of(g["part"])):
                 continue
             tt = norm(t.title)
             if not tt or not gt:
@@ -169,3 +177,27 @@ def meta_agreement(gold: dict[str, Any], meta: DocumentMeta) -> dict[str, bool]:
     """Field -> whether the extracted value equals the gold value exactly."""
     doc = gold["document"]
     return {f: getattr(meta, f) == doc.get(f) for f in META_FIELDS}
+
+
+@dataclass(frozen=True)
+class DocumentScore:
+    """How one document's tasks and their roles agree with its gold, every part at once."""
+
+    tasks: Score  # tp = matched gold tasks, fn = gold tasks not found, fp = found tasks matching no gold
+    roles: Score  # lead/participant/responsible/inherited triples
+    missing: tuple[str, ...]  # gold keys not found
+
+
+def score_document(gold: dict[str, Any], tasks: list[Task]) -> DocumentScore:
+    """Score every task of a document against its gold, parts ignored."""
+    golds = list(gold["tasks"])
+    matches = match_tasks(golds, tasks, by_part=False)
+    task_score = Score(len(matches), len(tasks) - len(matches), len(golds) - len(matches))
+    roles = Score.of(role_triples_gold(gold, golds), role_triples_found(tasks, matches))
+    return DocumentScore(task_score, roles, tuple(g["key"] for g in golds if g["key"] not in matches))
+
+
+def total(scores: Iterable[Score]) -> Score:
+    """The micro-averaged sum of several scores."""
+    scores = list(scores)
+    return Score(sum(s.tp for s in scores), sum(s.fp for s in scores), sum(s.fn for s in scores))

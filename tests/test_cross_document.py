@@ -197,3 +197,15 @@ def test_task_history_follows_a_plan_task_into_the_next_years_work_points(built_
     assert (PLAN, "大力发展普惠托育服务体系", WORK_POINTS, "大力发展普惠托育服务体系") in links
     lonely = run_query("task-history", {"task": "深化校外培训环境清朗行动"}, store=built_store)
     assert len(lonely) == 1 and lonely[0]["to_id"] is None
+
+
+@pytest.mark.parametrize(("number", "context", "expected"), [
+    ("皖政办秘〔2021〕82号", "合肥市", "安徽省"),  # a province's abbreviation (document_number_prefixes.csv)
+    ("沪松府办〔2025〕31号", None, "松江区"),  # a municipality's district: 沪 + the district's first character
+    ("京经信发〔2022〕87号", None, "北京市"),
+    ("舟政办发〔2023〕23号", None, "舟山市"),  # 舟曲县 (Gansu) shares the character: the city is the higher level
+    ("阿府办发〔2021〕21号", "阿坝藏族羌族自治州", "阿坝藏族羌族自治州"),
+])
+def test_document_numbers_name_their_jurisdiction_anywhere_in_china(number: str, context: str | None,
+                                                                     expected: str) -> None:
+    assert number_jurisdiction(number, context) == expected

@@ -10,10 +10,12 @@ these tests; they are never skipped.
 from __future__ import annotations
 
 import csv
+import http.server
 import json
 import os
 import re
 import signal
+import threading
 from collections import Counter
 from collections.abc import Iterator
 
@@ -465,3 +467,127 @@ def test_cypher_reports_errors_and_timeouts(loaded: Driver, neo4j_uri: str) -> N
     slow = CliRunner().invoke(main, ["cypher", "UNWIND range(1, 1000000000) AS x WITH x WHERE x = -1 RETURN x",
                                      "--uri", neo4j_uri, "--timeout", "0.5"])
     assert slow.exit_code == 2 and "Timed" in slow.output.replace("timed", "Timed")
+
+
+# -- credentials never travel in a URI, never reach the screen --------------------------------------
+SECRET = "pw-must-not-show"
+
+
+@pytest.mark.parametrize("args", [
+    ["cypher", "RETURN 1", "--uri", f"bolt://neo4j:{SECRET}@127.0.0.1:1"],
+    ["cypher", "RETURN 1", "--uri", f"neo4j+s://{SECRET}@db.example:7687"],
+    ["cypher", "RETURN 1", "--uri", f"bolt://neo4j:a/{SECRET}@127.0.0.1:1"],
+    ["query", "tasks", "--backend", "neo4j", "--uri", f"bolt://neo4j:{SECRET}@127.0.0.1:1"],
+    ["neo4j", "load", "--uri", f"bolt://neo4j:{SECRET}@127.0.0.1:1"],
+])
+def test_a_password_in_a_neo4j_uri_is_refused_without_echoing_it(args: list[str], built_store) -> None:
+    result = CliRunner().invoke(main, [*args, "--store", str(built_store.path)] if args[0] != "cypher" else args)
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert "credentials in the URI are refused" in result.output and "NEO4J_PASSWORD" in result.output
+    assert SECRET not in result.output and "***" in result.output
+
+
+def test_neo4j_uri_from_the_environment_is_redacted_in_errors_and_help(built_store) -> None:
+    env = {"NEO4J_URI": f"bolt://neo4j:{SECRET}@127.0.0.1:1"}
+    for args in (["cypher", "RETURN 1"], ["neo4j", "load", "--store", str(built_store.path)],
+                 ["cypher", "--help"], ["neo4j", "load", "--help"], ["query", "--help"]):
+        result = CliRunner().invoke(main, args, env=env)
+        assert SECRET not in result.output and not isinstance(result.exception, KeyError), args
+    malformed = CliRunner().invoke(main, ["cypher", "RETURN 1", "--uri", "bolt://[::1"])
+    assert malformed.exit_code == 2 and "bolt://[::1" in malformed.output and "Traceback" not in malformed.output
+
+
+# -- read-only means read-only ------------------------------------------------------------------------
+REFUSED = [
+    "SHOW TRANSACTIONS",
+    "TERMINATE TRANSACTIONS 'neo4j-transaction-1'",
+    "show transactions yield transactionId as t terminate transactions t",
+    "/* a comment */ // and another\n  SHOW TRANSACTIONS",
+    "CYPHER 5 SHOW PROCEDURES",
+    "CALL db.clearQueryCaches()",
+    "CALL `db`.`clearQueryCaches`()",
+    "UNWIND [1] AS x CALL db.createLabel('X') RETURN x",
+    "CALL db.stats.clear('QUERIES')",
+    "CREATE INDEX intruder FOR (n:Task) ON (n.title)",
+    "CREATE USER intruder SET PASSWORD 'abcdefghijkl'",
+    "USE system MATCH (n) RETURN n",
+    "MATCH (t:Task) CALL { USE neo4j MATCH (n) RETURN n } RETURN 1",
+    "LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line",
+    "load\tcsv with headers from 'http://127.0.0.1:1/' as l return l",
+    "PROFILE LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line",
+    "MATCH (n:Task) SET n.title = 'x'",
+]
+NOT_FOOLED = [
+    "RETURN 'SHOW TRANSACTIONS; LOAD CSV FROM x' AS s // TERMINATE TRANSACTIONS",
+    "MATCH (start:Task) RETURN start.id AS id LIMIT 1",
+    "RETURN {show: 1, start: 2, use: 3} AS m",
+    "MATCH ()-[r:LEADS]->() RETURN r.start, r.end LIMIT 1",
+    "CALL db.labels() YIELD label RETURN label ORDER BY label LIMIT 1",
+    "CALL db.schema.nodeTypeProperties() YIELD nodeType RETURN count(*) AS n",
+    "PROFILE MATCH (t:Task) RETURN count(t) AS n",
+]
+
+
+@pytest.mark.parametrize("text", REFUSED)
+def test_cypher_refuses_administration_procedures_and_load_csv(text: str, loaded: Driver, neo4j_uri: str) -> None:
+    with loaded.session() as session:
+        before = session.run("SHOW INDEXES YIELD name RETURN collect(name) AS i").single()["i"]
+    result = CliRunner().invoke(main, ["cypher", text, "--uri", neo4j_uri])
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert "only reads" in result.output and "root:" not in result.output
+    with loaded.session() as session:
+        assert session.run("SHOW INDEXES YIELD name RETURN collect(name) AS i").single()["i"] == before
+        assert session.run("CALL db.labels() YIELD label WHERE label = 'X' RETURN label").data() == []
+
+
+@pytest.mark.parametrize("text", NOT_FOOLED)
+def test_cypher_is_not_fooled_by_strings_comments_and_names(text: str, loaded: Driver, neo4j_uri: str) -> None:
+    result = CliRunner().invoke(main, ["cypher", text, "--uri", neo4j_uri, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)
+
+
+def test_the_servers_plan_is_checked_as_well_as_the_text(loaded: Driver) -> None:
+    from policykg.queries.adhoc import plan_refusal
+
+    with loaded.session() as session:
+        for text in ("TERMINATE TRANSACTIONS 'neo4j-transaction-1'", "CALL db.clearQueryCaches()",
+                     "LOAD CSV FROM 'file:///x' AS l RETURN l", "MATCH (n:Task) DETACH DELETE n"):
+            assert plan_refusal(session, text, {}), text
+        assert plan_refusal(session, "MATCH (n:Task) RETURN n LIMIT 1", {}) is None
+
+
+def test_the_development_server_reads_no_files_and_fetches_no_urls(loaded: Driver) -> None:
+    # The server's own settings, whatever the client checks: a raw driver session.
+    seen: list[str] = []
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+            self.wfile.write(b"secret,page\n")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        for url, why in (("file:///etc/passwd", "allow_csv_import_from_file_urls' is false"),
+                         (f"http://127.0.0.1:{server.server_address[1]}/", "is blocked")):
+            with loaded.session() as session, pytest.raises(Neo4jError) as err:
+                session.run(f"LOAD CSV FROM '{url}' AS line RETURN line").consume()
+            assert why in (err.value.message or ""), err.value.message
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen == []
+
+
+def test_cypher_limit_stops_the_query_after_n_rows(loaded: Driver, neo4j_uri: str) -> None:
+    # Row 500 divides by zero: only a query stopped after its first rows succeeds.
+    text = "UNWIND range(1, 100000) AS x RETURN 1 / (x - 500) AS y"
+    result = CliRunner().invoke(main, ["cypher", text, "--uri", neo4j_uri, "--limit", "3", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == [{"y": 0}] * 3

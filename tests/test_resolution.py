@@ -30,8 +30,9 @@ from tests.gold import CORPUS_DIR, gold_stems, load_gold
 
 
 def test_gazetteer_covers_zhejiang_county_level_divisions() -> None:
-    cities = [p for p in places() if p.kind == "city"]
-    counties = [p for p in places() if p.kind in COUNTY_LEVEL]
+    # the gazetteer now covers all of China (issue 14); Zhejiang's part keeps its curated ids
+    cities = [p for p in places() if p.kind == "city" and p.parent == "zj"]
+    counties = [p for p in places() if p.kind in COUNTY_LEVEL and p.id.startswith("zj-")]
     assert len(cities) == 11 and len(counties) == 90
     assert all(place_by_id(p.parent).kind == "city" for p in counties)
 
@@ -41,6 +42,39 @@ def test_place_ids_are_unique_ascii_and_parents_exist() -> None:
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"[a-z0-9-]+", i) for i in ids)
     assert all(p.parent is None or place_by_id(p.parent) is not None for p in places())
+
+
+def test_gazetteer_covers_china_with_gb2260_codes() -> None:
+    divisions = [p for p in places() if p.code]
+    codes = [p.code for p in divisions]
+    assert len(codes) == len(set(codes)) and all(re.fullmatch(r"\d{6}", c) for c in codes)
+    assert sum(p.kind == "province" for p in divisions) == 34
+    assert sum(p.kind == "city" for p in divisions) > 330
+    assert sum(p.kind in COUNTY_LEVEL for p in divisions) > 2800
+    assert place("包头市").code == "150200" and place("柳河县").code == "220524"
+    # a municipality's districts belong to the municipality itself
+    assert place_by_id(place("黄浦区").parent).name == "上海市" == parent_city("黄浦区")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("包头市人民政府办公室", "包头市"),
+    ("安徽省推进“三地一区”建设领导小组改革开放新高地执行小组办公室", "安徽省"),
+    ("上海市松江区人民政府办公室", "松江区"),
+    ("阿坝州人民政府办公室", "阿坝藏族羌族自治州"),
+    ("中共柳河县委 柳河县人民政府", "柳河县"),
+    ("北京市经济和信息化局", "北京市"),
+    ("平潭综合实验区管理委员会", "平潭综合实验区"),
+])
+def test_find_jurisdiction_anywhere_in_china(text: str, expected: str) -> None:
+    assert find_jurisdiction(text) == expected
+
+
+def test_a_shared_district_name_is_the_one_whose_city_the_text_names() -> None:
+    assert place_by_id(place("普陀区").parent).name == "舟山市"
+    assert count_jurisdictions("上海市普陀区和上海市静安区") == [("普陀区", 1), ("静安区", 1)]
+    assert place("普陀区", "静安区").id != place("普陀区", "定海区").id
+    # two-character names and town words count only with their city named
+    assert count_jurisdictions("城乡和县域统筹，完成西城区幼儿园新建") == []
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -202,3 +236,71 @@ def test_indicator_quotes_matter_but_units_do_not() -> None:
     # one document counts an indicator in 人, another in 万人: still one indicator
     assert resolve_indicator("托位数", "个") == resolve_indicator("托位数", "万个")
     assert resolve_indicator("“15分钟”服务圈覆盖率", "%") != resolve_indicator("15分钟服务圈覆盖率", "%")
+
+
+# -- identity at every level (issue 14) ----------------------------------------
+
+
+@pytest.mark.parametrize("doc", ["安徽省", "合肥市", "肥西县"])
+def test_a_province_prefix_means_the_documents_own_province(doc: str) -> None:
+    anhui = resolve_agency("省商务厅", doc)
+    assert anhui.name == "安徽省商务厅" and anhui.jurisdiction == "安徽省"
+    assert anhui.id == resolve_agency("安徽省商务厅", "嵊泗县").id
+    assert anhui.id != resolve_agency("省商务厅", "嵊泗县").id
+
+
+def test_a_province_prefix_without_a_known_place_is_never_guessed() -> None:
+    unknown = resolve_agency("省商务厅", None)
+    assert unknown.jurisdiction is None and "浙江" not in unknown.name
+
+
+def test_same_named_bodies_of_two_counties_are_two_agencies() -> None:
+    assert resolve_agency("定海区教育局", "嵊泗县").id != resolve_agency("嵊泗县教育局", "嵊泗县").id
+    assert resolve_agency("区教育局", "定海区").id == resolve_agency("定海区教育局", "嵊泗县").id
+
+
+def test_a_county_abbreviation_is_the_county_body() -> None:
+    assert resolve_agency("县人社局", "嵊泗县").id == resolve_agency("嵊泗县人力资源和社会保障局", None).id
+
+
+@pytest.mark.parametrize("doc", [None, "全国", "嵊泗县", "安徽省", "黄浦区"])
+def test_a_national_ministry_is_one_national_node(doc: str | None) -> None:
+    national = resolve_agency("人力资源和社会保障部", "全国")
+    assert national.jurisdiction == "全国" and national.level == "national"
+    for surface in ("人力资源社会保障部", "人社部", "人力资源和社会保障部"):
+        assert resolve_agency(surface, doc).id == national.id
+    assert resolve_agency("财政部", doc).id == resolve_agency("财政部", "全国").id
+    assert resolve_agency("财政部", doc).id != national.id
+
+
+def test_a_name_local_bodies_share_is_national_only_in_a_national_document() -> None:
+    ndrc = resolve_agency("国家发展改革委", "安徽省")
+    assert resolve_agency("发展改革委", "全国").id == ndrc.id == resolve_agency("国家发改委", None).id
+    assert resolve_agency("发展改革委", "安徽省").id != ndrc.id
+
+
+def test_one_district_body_however_it_is_abbreviated() -> None:
+    ids = {resolve_agency(s, "黄浦区").id for s in ("区发展改革委", "区发改委", "黄浦区发展和改革委员会")}
+    assert len(ids) == 1
+    assert resolve_agency("区发改委", "松江区").id not in ids
+
+
+@pytest.mark.parametrize(("short", "full"), [
+    ("区建管委", "黄浦区建设和管理委员会"),
+    ("区房管局", "黄浦区住房保障和房屋管理局"),
+    ("区机管局", "黄浦区机关事务管理局"),
+    ("区投促办", "黄浦区投资促进办公室"),
+    ("区城管执法局", "黄浦区城市管理行政执法局"),
+    ("区国资委", "黄浦区国有资产监督管理委员会"),
+    ("区文旅局", "黄浦区文化和旅游局"),
+    ("区规划资源局", "黄浦区规划和自然资源局"),
+])
+def test_a_district_body_abbreviated_in_brackets_is_the_one_that_signs(short: str, full: str) -> None:
+    assert resolve_agency(short, "黄浦区").id == resolve_agency(full, "黄浦区").id
+
+
+def test_a_short_place_name_counts_only_within_the_documents_province() -> None:
+    assert resolve_agency("嵊泗海事处", "嵊泗县").jurisdiction == "嵊泗县"
+    assert resolve_agency("中山公园管理处", "静安区").jurisdiction == "静安区"
+    assert resolve_agency("中山公园管理处", "中山市").jurisdiction == "中山市"
+    assert resolve_agency("安徽海事局", "黄浦区").jurisdiction == "安徽省"

@@ -226,3 +226,31 @@ def test_wrong_credentials_and_dead_endpoints_are_clear_errors(virtuoso: Virtuos
     result = CliRunner().invoke(main, ["sparql-push", "--store", str(built_store.path)],
                                 env={"SPARQL_ENDPOINT": None})
     assert result.exit_code == 2 and "--endpoint" in result.output
+
+
+SECRET = "pw-must-not-show"
+
+
+@pytest.mark.parametrize("option,url", [
+    ("--endpoint", f"http://dba:{SECRET}@127.0.0.1:1/sparql"),
+    ("--endpoint", f"http://dba:a/{SECRET}@127.0.0.1:1/sparql"),
+    ("--graph-store", f"http://dba:{SECRET}@127.0.0.1:1/sparql-graph-crud"),
+    ("--update-url", f"https://{SECRET}@127.0.0.1:1/update"),
+])
+def test_a_password_in_an_endpoint_url_is_refused_without_echoing_it(option: str, url: str,
+                                                                     built_store: Store) -> None:
+    base = [] if option == "--endpoint" else ["--endpoint", "http://127.0.0.1:1/sparql"]
+    for command in (["sparql-push"], ["query", "tasks", "--backend", "sparql-endpoint"]):
+        result = CliRunner().invoke(main, [*command, *base, option, url, "--store", str(built_store.path)])
+        assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+        assert "credentials in the URI are refused" in result.output and "SPARQL_PASSWORD" in result.output
+        assert SECRET not in result.output and "***" in result.output
+    shown = CliRunner().invoke(main, ["sparql-push", "--help"], env={"SPARQL_ENDPOINT": url})
+    assert shown.exit_code == 0 and SECRET not in shown.output
+
+
+def test_an_endpoint_must_be_http(built_store: Store) -> None:
+    # urllib would read a local file and print its first bytes as "not a SPARQL JSON answer".
+    result = CliRunner().invoke(main, ["query", "tasks", "--backend", "sparql-endpoint", "--endpoint",
+                                       "file:///etc/passwd", "--store", str(built_store.path)])
+    assert result.exit_code == 2 and "http://" in result.output and "root:" not in result.output

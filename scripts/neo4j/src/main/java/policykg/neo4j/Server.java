@@ -4,9 +4,12 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
+import inet.ipaddr.IPAddressString;
+import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.connectors.BoltConnectorInternalSettings;
@@ -25,6 +28,9 @@ import org.neo4j.graphdb.GraphDatabaseService;
  * gets that password. Prints {@code NEO4J_URI=bolt://127.0.0.1:PORT} once Bolt
  * accepts connections, and shuts the database down cleanly on SIGTERM/SIGINT, or when the
  * process NEO4J_OWNER_PID names has exited.
+ *
+ * <p>Cypher reads no files and fetches no URLs: {@code LOAD CSV FROM 'file:///etc/passwd'} or
+ * {@code 'http://127.0.0.1:…'} would hand any client what the server's account can read or reach.
  */
 public final class Server {
     private Server() {
@@ -50,6 +56,9 @@ public final class Server {
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(HttpsConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, auth)
+                .setConfig(GraphDatabaseSettings.allow_file_urls, false)
+                .setConfig(GraphDatabaseInternalSettings.cypher_ip_blocklist,
+                        List.of(new IPAddressString("0.0.0.0/0"), new IPAddressString("::/0")))
                 // A dev/test server: stop in a second, not after the default grace periods.
                 .setConfig(BoltConnectorInternalSettings.thread_pool_shutdown_wait_time, Duration.ofSeconds(1))
                 .setConfig(BoltConnectorInternalSettings.connection_shutdown_wait_time, Duration.ofSeconds(1))
