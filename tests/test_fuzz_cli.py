@@ -180,13 +180,7 @@ def test_a_thousand_mutated_documents_build_and_answer_through_the_cli(fuzzed: l
     assert stored >= 0.75 * read, (stored, read)
 
 
-_CONTROL_IN_XML = pytest.mark.xfail(
-    strict=True, reason="issue 13 item 12 (exports): a control character such as \\x0b in a quote makes "
-                        "`export graphml` raise ValueError and `export gexf` write XML no parser reads")
-
-
-@pytest.mark.parametrize("fmt", [pytest.param(f, marks=_CONTROL_IN_XML) if f in ("graphml", "gexf") else f
-                                 for f in EXPORTS])
+@pytest.mark.parametrize("fmt", EXPORTS)
 def test_every_export_of_the_fuzzed_stores_writes_a_file_or_says_why(
         fuzzed: list[Batch], fmt: str, tmp_path: Path) -> None:
     results = []
