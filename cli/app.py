@@ -34,32 +34,7 @@ def load_graph(store_dir: Path) -> nx.MultiDiGraph:
         raise  # unreachable: fail() exits
 
 
-class _Commands(click.Group):
-    """The command group; a file-system error in any command ends in a message, not a traceback."""
-
-    def invoke(self, ctx: click.Context) -> object:
-        """Run the command; an :class:`OSError` (missing folder, full disk, no permission) is a message.
-
-        >>> @click.group(cls=_Commands)
-        ... def group() -> None: ...
-        >>> @group.command()
-        ... def write() -> None:
-        ...     open("/no/such/folder/out.txt", "w")
-        >>> from click.testing import CliRunner
-        >>> result = CliRunner().invoke(group, ["write"])
-        >>> result.exit_code, "/no/such/folder/out.txt" in result.stderr
-        (2, True)
-        """
-        try:
-            return super().invoke(ctx)
-        except BrokenPipeError:
-            raise  # click's own handling: a closed pipe (| head) is not an error
-        except OSError as err:
-            fail(str(err))
-            raise  # unreachable: fail() exits
-
-
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="policykg")
 def main() -> None:
     """Turn Chinese government policy documents into a knowledge graph you can query.
