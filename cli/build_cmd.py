@@ -13,6 +13,7 @@ from policykg.graph.pipeline import build as build_store
 from policykg.graph.store import DEFAULT_WAIT, StoreError
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.textio import DEFAULT_MAX_BYTES
+from policykg.loaders.workers import DEFAULT_TIMEOUT, Limits
 
 # What comes after each phase, so a long build never sits silent once its progress bar is full.
 _NEXT = {"extract": "; resolving entities and links across documents …", "resolve": "; writing the store …",
@@ -29,7 +30,10 @@ _NEXT = {"extract": "; resolving entities and links across documents …", "reso
               help="Extract in this many processes (0: one per CPU core). Same result as one.")
 @click.option("--wait", type=click.FloatRange(min=0), default=DEFAULT_WAIT, show_default=True, metavar="SECONDS",
               help="When another build is writing the same store, wait this long for it, then give up.")
-def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, jobs: int, wait: float) -> None:
+@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True,
+              help="Seconds one document may take to extract (0: no limit); past it, it fails alone.")
+def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, jobs: int, wait: float,
+          timeout: float) -> None:
     """Read documents (files or folders of .txt, .md, .docx, .pdf, .html) into the store.
 
     Documents already in the store are kept and the given ones added or replaced;
@@ -63,18 +67,21 @@ def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, 
 
             report = build_store(list(paths), store=store_dir, fresh=fresh, on_file=seen,
                                  max_bytes=int(max_mb * 2**20), jobs=jobs or os.cpu_count() or 1,
-                                 on_phase=phase, wait=wait, on_wait=waiting)
+                                 on_phase=phase, wait=wait, on_wait=waiting,
+                                 limits=Limits(seconds=timeout or None))
     except (LoaderError, StoreError) as err:
         fail(str(err))
         return
     for message in report.warnings:
         click.secho(f"warning: {message}", fg="yellow", err=True)
+    for _path, message in report.skipped:
+        click.secho(f"skipped: {message}", fg="yellow", err=True)
     for _path, message in report.failed:
         click.secho(f"failed: {message}", fg="red", err=True)
     # Fields are only ever added at the end: scripts read this line.
     reextracted = f", {len(report.reextracted)} re-extracted" if report.reextracted else ""
     click.echo(f"{len(report.built)} built, {len(report.reused)} unchanged, {len(report.kept)} kept, "
-               f"{len(report.failed)} failed{reextracted}")
+               f"{len(report.failed)} failed, {len(report.skipped)} skipped{reextracted}")
     if report.version:
         click.echo(f"store {store_dir}: {report.nodes} nodes, {report.edges} relations, {report.triples} triples")
     else:

@@ -19,24 +19,36 @@ import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import networkx as nx
+from pebble import ProcessExpired, ProcessPool
 
 from policykg.graph.build import build_graph
 from policykg.graph.store import DEFAULT_WAIT, Store
 from policykg.loaders.errors import LoaderError
-from policykg.loaders.extract import doc_id_for, extract_bytes, iter_sources
+from policykg.loaders.extract import doc_id_for, iter_sources
 from policykg.loaders.model import ExtractedDocument
 from policykg.loaders.textio import DEFAULT_MAX_BYTES, read_bytes
+from policykg.loaders.workers import (
+    DEFAULT_LIMITS,
+    NO_LIMITS,
+    WORKER_FAULT_ENV,
+    Limits,
+    death,
+    extract_in_worker,
+    start_worker,
+)
 
 
 @dataclass
 class BuildReport:
-    """What a build did: documents extracted anew, reused from cache, kept, failed."""
+    """What a build did: documents extracted anew, reused from cache, kept, failed, skipped."""
 
     built: list[str] = field(default_factory=list)
     reused: list[str] = field(default_factory=list)
@@ -45,6 +57,7 @@ class BuildReport:
     failed: list[tuple[str, str]] = field(default_factory=list)  # (path, message)
     warnings: list[str] = field(default_factory=list)
     paths: dict[str, str] = field(default_factory=dict)  # document id -> the file read (resolved)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): walked past, not read
     nodes: int = 0
     edges: int = 0
     triples: int = 0
@@ -57,11 +70,17 @@ class BuildReport:
         return not self.failed
 
 
-def _in_order(pool: Executor, work: Iterable[tuple[Path, bytes | ExtractedDocument]],
-              window: int) -> Iterator[tuple[Path, ExtractedDocument | LoaderError, bool]]:
+class _Scheduler(Protocol):
+    def schedule(self, function: Callable[..., Any], args: Iterable[Any] = (), kwargs: Any = None,
+                 timeout: float | None = None) -> Future[Any]: ...
+
+
+def _in_order(pool: _Scheduler, work: Iterable[tuple[Path, bytes | ExtractedDocument]], window: int,
+              limits: Limits = NO_LIMITS) -> Iterator[tuple[Path, ExtractedDocument | LoaderError, bool]]:
     """``(path, extraction or error, whether it was cached)`` for each ``(path, bytes to extract
     or cached extraction)`` in input order; at most ``window`` extractions in flight, so memory stays flat however many
-    files there are."""
+    files there are.  A document past ``limits.seconds`` or whose worker died comes back as its
+    :class:`LoaderError`; the pool has replaced the worker and the others go on."""
     pending: deque[tuple[Path, Future[ExtractedDocument] | ExtractedDocument]] = deque()
 
     def finished(path: Path, item: Future[ExtractedDocument] | ExtractedDocument) -> tuple[Path, Any, bool]:
@@ -71,9 +90,18 @@ def _in_order(pool: Executor, work: Iterable[tuple[Path, bytes | ExtractedDocume
             return path, item.result(), False
         except LoaderError as err:
             return path, err, False
+        except TimeoutError:
+            return path, LoaderError(str(path), f"extracting took longer than the {limits.seconds:g}-second "
+                                                "limit per document (policykg build --timeout); stopped"), False
+        except ProcessExpired as err:
+            return path, LoaderError(str(path), "the worker process died while reading it "
+                                                f"({death(err.exitcode, limits)})"), False
+        except BrokenProcessPool as err:  # no worker could start at all
+            return path, LoaderError(str(path), f"the extraction worker processes failed: {err}"), False
 
     for path, item in work:
-        pending.append((path, item if isinstance(item, ExtractedDocument) else pool.submit(extract_bytes, item, path)))
+        pending.append((path, item if isinstance(item, ExtractedDocument)
+                        else pool.schedule(extract_in_worker, args=(item, path), timeout=limits.seconds)))
         while len(pending) > window:
             yield finished(*pending.popleft())
     while pending:
@@ -83,13 +111,14 @@ def _in_order(pool: Executor, work: Iterable[tuple[Path, bytes | ExtractedDocume
 def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = None,
                 on_file: Callable[[Path], None] | None = None,
                 report: BuildReport | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                jobs: int = 1) -> list[ExtractedDocument]:
+                jobs: int = 1, limits: Limits = DEFAULT_LIMITS) -> list[ExtractedDocument]:
     """Extract every document under ``paths``, reusing a store's cached extractions (and keeping
     each document's original bytes in it).
 
-    Bad files (unreadable, damaged, over ``max_bytes``…) are recorded in
-    ``report.failed`` with their message; the rest go on.  ``jobs`` > 1 extracts in
-    that many processes; the result is the same as with one, in the same order.
+    Bad files (unreadable, damaged, over ``max_bytes``, over a time or memory limit of
+    ``limits``…) are recorded in ``report.failed`` with their message; the rest go on.
+    ``jobs`` worker processes extract (one also when limits are enforced); the result is
+    the same as with one, in the same order.
     """
     report = report if report is not None else BuildReport()
     docs: dict[str, ExtractedDocument] = {}
@@ -102,7 +131,8 @@ def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
     def work() -> Iterator[tuple[Path, bytes | ExtractedDocument]]:
         """Each readable input: its cached extraction, or its bytes (read once) to extract."""
         seen: dict[str, Path] = {}  # document id -> the file that has it
-        for path in iter_sources(paths, on_error=lambda p, e: report.failed.append((str(p), str(e)))):
+        for path in iter_sources(paths, on_error=lambda p, e: report.failed.append((str(p), str(e))),
+                                 on_skip=lambda p, why: report.skipped.append((str(p), f"{p}: {why}"))):
             doc_id = doc_id_for(path)
             if doc_id in seen:
                 # ids come from file names (plan.txt -> plan, plan.pdf -> plan-pdf): only two files
@@ -121,8 +151,8 @@ def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
             cached = store.cached_extraction(doc_id, sha256) if store else None
             yield path, cached if cached is not None else data
 
-    with _pool(jobs) as pool:
-        for path, result, reused in _in_order(pool, work(), window=4 * jobs):
+    with _pool(jobs, limits) as pool:
+        for path, result, reused in _in_order(pool, work(), window=4 * jobs, limits=limits):
             if on_file:
                 on_file(path)
             if isinstance(result, LoaderError):
@@ -134,26 +164,46 @@ def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
     return list(docs.values())
 
 
-class _InProcess(Executor):
-    """An executor that runs each call at once, in this process: ``jobs=1`` needs no pool."""
+class _InProcess:
+    """Runs each call at once, in this process, as :func:`_pool` does without limits and one job."""
 
-    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future[Any]:
+    def schedule(self, function: Callable[..., Any], args: Iterable[Any] = (), kwargs: Any = None,
+                 timeout: float | None = None) -> Future[Any]:
         future: Future[Any] = Future()
         try:
-            future.set_result(fn(*args, **kwargs))
+            future.set_result(function(*args, **(kwargs or {})))
         except BaseException as err:  # handed to the caller by future.result(), as a pool would
             future.set_exception(err)
         return future
 
 
-def _pool(jobs: int) -> Executor:
+@contextmanager
+def _pool(jobs: int, limits: Limits = NO_LIMITS) -> Iterator[_Scheduler]:
+    """Where extraction runs: this process (one job, no limits) or ``jobs`` worker processes.
+
+    The workers are pebble's: a worker past its task's timeout is stopped, one that
+    dies fails only the task it held, and either is replaced by a fresh one.
+    """
     if jobs < 1:
         raise ValueError("jobs must be at least 1")
-    if jobs == 1:
-        return _InProcess()
+    if jobs == 1 and not limits.enforced:
+        yield _InProcess()
+        return
     # forkserver, not fork: forking a process that runs threads (a notebook kernel, a driver's
     # pool) can deadlock. Each worker loads the gazetteers once and keeps them.
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("forkserver"))
+    context = multiprocessing.get_context("forkserver")
+    # The fork server imports the loaders once; each worker forks from it ready to extract.
+    context.set_forkserver_preload(["__main__", "policykg.loaders.workers"])
+    pool = ProcessPool(max_workers=jobs, initializer=start_worker,
+                       initargs=(limits, os.environ.get(WORKER_FAULT_ENV, "")), context=context)
+    try:
+        yield pool
+    except BaseException:
+        pool.stop()  # do not wait for documents nobody will read (Ctrl-C, a failed build)
+        raise
+    finally:
+        pool.close()
+        pool.join()
 
 
 PathLike = str | os.PathLike[str]
@@ -163,12 +213,14 @@ def build(paths: list[PathLike] | tuple[PathLike, ...], store: PathLike | Store 
           fresh: bool = False, on_file: Callable[[Path], None] | None = None,
           max_bytes: int = DEFAULT_MAX_BYTES, jobs: int = 1,
           on_phase: Callable[[str, float], None] | None = None,
-          wait: float = DEFAULT_WAIT, on_wait: Callable[[str], None] | None = None) -> BuildReport:
+          wait: float = DEFAULT_WAIT, on_wait: Callable[[str], None] | None = None,
+          limits: Limits = DEFAULT_LIMITS) -> BuildReport:
     """Add (or replace) the documents under ``paths`` in the store and rebuild the graph.
 
     Documents already in the store and not among ``paths`` are kept unless ``fresh`` (made
     again from their stored originals when the extractor changed since); a file larger than
-    ``max_bytes`` is not read and fails.  ``jobs`` processes extract documents in parallel
+    ``max_bytes`` is not read and fails, and so does one whose extraction goes past a time or
+    memory limit of ``limits`` (:class:`Limits`).  ``jobs`` processes extract documents in parallel
     (same result as one).  The store switches to the new graph atomically, only after it is
     completely written.  ``on_phase(name, seconds)`` is called as each phase ends
     (``extract``, ``resolve``, ``store``), for progress reports and benchmarks that watch a
@@ -180,12 +232,12 @@ def build(paths: list[PathLike] | tuple[PathLike, ...], store: PathLike | Store 
     """
     st = store if isinstance(store, Store) else Store(store)
     with st.writing(wait, on_wait):
-        return _build_locked(paths, st, fresh, on_file, max_bytes, jobs, on_phase)
+        return _build_locked(paths, st, fresh, on_file, max_bytes, jobs, on_phase, limits)
 
 
 def _build_locked(paths: list[PathLike] | tuple[PathLike, ...], st: Store, fresh: bool,
                   on_file: Callable[[Path], None] | None, max_bytes: int, jobs: int,
-                  on_phase: Callable[[str, float], None] | None) -> BuildReport:
+                  on_phase: Callable[[str, float], None] | None, limits: Limits) -> BuildReport:
     report = BuildReport()
 
     def phase_done(name: str, started: float) -> None:
@@ -194,7 +246,7 @@ def _build_locked(paths: list[PathLike] | tuple[PathLike, ...], st: Store, fresh
             on_phase(name, report.seconds[name])
 
     started = time.perf_counter()
-    docs = extract_all(paths, st, on_file, report, max_bytes, jobs=jobs)
+    docs = extract_all(paths, st, on_file, report, max_bytes, jobs=jobs, limits=limits)
     phase_done("extract", started)
     if not fresh:
         new_ids = {d.doc_id for d in docs}

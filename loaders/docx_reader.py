@@ -31,8 +31,13 @@ from policykg.loaders.errors import LoaderError
 from policykg.loaders.flatten import join_blocks, render_table
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-# A Word file unpacking to more than this is a decompression bomb, not a policy document.
-MAX_UNPACKED = 512 * 1024 * 1024
+# Limits checked on the sizes the zip declares, before anything is unpacked (zipfile never
+# unpacks more than a member declares).  A Word file over them is a decompression bomb, not a
+# policy document: parsing XML takes about 25 times its size in memory.
+MAX_UNPACKED = 256 * 1024 * 1024  # all members together (images included)
+MAX_XML_PART = 64 * 1024 * 1024  # one XML part, the size python-docx parses at once
+MAX_RATIO = 100  # unpacked / packed size of a member over _RATIO_FROM bytes; Word's own XML packs 5-20 times
+_RATIO_FROM = 1024 * 1024
 
 
 def _paragraph_text(p: etree._Element) -> str:
@@ -122,7 +127,12 @@ def _blocks(parent: etree._Element) -> Iterator[etree._Element]:
 
 
 def _check_archive(data: bytes, path: str) -> None:
-    """A Word file is a zip with a ``word/`` folder whose parts unpack to a sane size."""
+    """A Word file is a zip with a ``word/`` folder whose parts unpack to a sane size, at a sane ratio.
+
+    >>> import io, docx
+    >>> buf = io.BytesIO(); docx.Document().save(buf)
+    >>> _check_archive(buf.getvalue(), "plan.docx")  # a real Word file passes
+    """
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -133,6 +143,13 @@ def _check_archive(data: bytes, path: str) -> None:
         shown = ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
         raise LoaderError(path, f"a zip archive without a word/ folder, not a Word document "
                                 f"(it holds: {shown or 'nothing'})")
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")) and info.file_size > MAX_XML_PART:
+            raise LoaderError(path, f"{info.filename} unpacks to {info.file_size} bytes, "
+                                    f"over the {MAX_XML_PART}-byte limit")
+        if info.file_size > _RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise LoaderError(path, f"{info.filename} unpacks to {info.file_size} bytes from {info.compress_size}, "
+                                    f"over the ratio of {MAX_RATIO}: a decompression bomb")
     unpacked = sum(i.file_size for i in infos)
     if unpacked > MAX_UNPACKED:
         raise LoaderError(path, f"the Word file unpacks to {unpacked} bytes, over the {MAX_UNPACKED}-byte limit")

@@ -10,6 +10,8 @@ tasks, citations and place mentions, each by its own module.
 
 from __future__ import annotations
 
+import bisect
+import errno
 import hashlib
 import os
 import re
@@ -23,7 +25,7 @@ from policykg.loaders.metadata import inherit_period, read_metadata
 from policykg.loaders.model import ExtractedDocument, PlaceMention, SourceText
 from policykg.loaders.outline import read_outline
 from policykg.loaders.places import find_places
-from policykg.loaders.readers import is_document, read_source
+from policykg.loaders.readers import DOCUMENT_SUFFIXES, is_document, read_source
 from policykg.loaders.tables import find_tables
 from policykg.loaders.textio import DEFAULT_MAX_BYTES, read_bytes
 from policykg.ontology import word_list
@@ -83,6 +85,13 @@ def _complement(start: int, end: int, taken: list[tuple[int, int]]) -> list[tupl
     return [(s, e) for s, e in out if e > s]
 
 
+def _holds_any(region: tuple[int, int], starts: list[int]) -> bool:
+    """True when one of the sorted ``starts`` falls in ``[start, end)`` (bisection: every table
+    against every task was quadratic in a long document)."""
+    i = bisect.bisect_left(starts, region[0])
+    return i < len(starts) and starts[i] < region[1]
+
+
 def _dedupe(mentions: Iterable[PlaceMention]) -> list[PlaceMention]:
     seen: set[tuple[int, int, str, str | None]] = set()
     out = []
@@ -127,7 +136,8 @@ def extract_text(text: str, source: str, sha256: str = "") -> ExtractedDocument:
 
     # sentences of the body and of reform lists state targets; indicator and project
     # tables are read as tables
-    task_tables = [r for r in regions if any(r[0] <= t.span.start < r[1] for t in tables.tasks)]
+    task_starts = sorted(t.span.start for t in tables.tasks)
+    task_tables = [r for r in regions if _holds_any(r, task_starts)]
     stated = find_stated_targets(src, [*_complement(outline.body[0], len(text), regions), *task_tables], tasks,
                                  reported=meta.doc_type in word_list("reporting_document_types.txt"),
                                  table_ranges=task_tables)
@@ -159,6 +169,7 @@ def extract_bytes(data: bytes, path: str | os.PathLike[str]) -> ExtractedDocumen
     doc = extract_text(reading.text, str(path), hashlib.sha256(data).hexdigest())
     doc.source_format = reading.format
     doc.pages = reading.pages
+    doc.warnings += reading.warnings
     return doc
 
 
@@ -167,37 +178,117 @@ def extract_path(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Extrac
     return extract_bytes(read_bytes(path, max_bytes), path)
 
 
-def _is_hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
+OnError = Callable[[Path, LoaderError], None]
+OnSkip = Callable[[Path, str], None]
+
+
+def _broken_link(path: Path) -> LoaderError | None:
+    """The error for a link that leads nowhere (a missing target, or a loop of links), else ``None``."""
+    try:
+        path.stat()
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return LoaderError(str(path), "a symbolic link loop: the link leads back to itself")
+        if path.is_symlink():
+            return LoaderError(str(path), f"a broken link: its target {os.readlink(path)} does not exist")
+    return None
+
+
+def _listing(folder: Path, on_error: OnError) -> Iterator[os.DirEntry[str]]:
+    """A folder's entries in name order; an unreadable folder goes to ``on_error`` and has none."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda e: e.name)
+    except OSError as exc:
+        on_error(folder, LoaderError(str(folder), f"cannot read the folder: {exc.strerror}"))
+        entries = []
+    return iter(entries)
+
+
+def _walk(folder: Path, walked: dict[tuple[int, int], Path], on_error: OnError, on_skip: OnSkip) -> Iterator[Path]:
+    """The document files under ``folder``, depth first in name order (the order of their sorted paths).
+
+    Links to folders are followed once: ``walked`` maps each folder read (device, inode)
+    to its path, so a loop or a second link to the same folder is skipped with a word.
+    The folders being read are a stack, not recursion, so no depth of folders is too deep.
+    """
+    stack = [_listing(folder, on_error)]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
+            continue
+        path = Path(entry.path)
+        if entry.name.startswith(".") or entry.name.lower() in _SKIPPED_NAMES or entry.name.startswith("~$"):
+            continue  # hidden files, READMEs and Office owner files are never documents, by convention
+        broken = _broken_link(path) if entry.is_symlink() else None
+        if broken is not None:
+            if is_document(path):
+                on_error(path, broken)
+            else:
+                on_skip(path, broken.message)
+        elif entry.is_dir():  # follows links
+            info = entry.stat()
+            key = (info.st_dev, info.st_ino)
+            if key in walked:
+                on_skip(path, f"a link to the folder {walked[key]}, walked already")
+            else:
+                walked[key] = path
+                stack.append(_listing(path, on_error))
+        elif not is_document(path):
+            suffix = path.suffix or "no suffix"
+            on_skip(path, f"not a document ({suffix}); a folder walk reads "
+                          f"{', '.join(sorted(DOCUMENT_SUFFIXES))} files")
+        else:
+            yield path  # a FIFO or a device among them is refused by read_bytes, by its type
 
 
 def iter_sources(
     paths: Iterable[str | os.PathLike[str]],
-    on_error: Callable[[Path, LoaderError], None] | None = None,
+    on_error: OnError | None = None,
+    on_skip: OnSkip | None = None,
 ) -> Iterator[Path]:
     """The document files under ``paths``: files as given, folders walked for .txt, .md, .docx, .pdf, .html
     and .htm files (any case), sorted.
 
-    Hidden files and folders and README files are skipped.  A path that does not
-    exist goes to ``on_error`` when given; otherwise it is yielded, so that reading
-    it reports the error in its turn.
+    Hidden files and folders, README files and Office owner files (``~$…``) are
+    left out.  What a walk cannot read (a folder, a broken link, a loop of links) and
+    a path that does not exist go to ``on_error`` when given; otherwise they are
+    yielded, so that reading them reports the error in its turn.  Files a walk does
+    not read (other suffixes, a second link to a folder) go to ``on_skip`` with the
+    reason.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     for name in ("b.txt", "a.PDF", "c.jpg", "README.md"):
+    ...         _ = Path(d, name).write_bytes(b"x")
+    ...     [p.name for p in iter_sources([d], on_skip=lambda p, why: print(p.name, why))]
+    c.jpg not a document (.jpg); a folder walk reads .docx, .htm, .html, .pdf, .txt files
+    ['a.PDF', 'b.txt']
     """
+    def keep(path: Path, err: LoaderError) -> None:
+        errors.append(path)
+
+    errors: list[Path] = []
+    report_error = on_error or keep
     for p in map(Path, paths):
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if (is_document(f) and f.is_file() and not _is_hidden(f, p)
-                        and f.name.lower() not in _SKIPPED_NAMES):
-                    yield f
+            info = p.stat()
+            yield from _walk(p, {(info.st_dev, info.st_ino): p}, report_error, on_skip or (lambda _p, _why: None))
         elif on_error is not None and not p.exists():
-            on_error(p, LoaderError(str(p), "no such file or folder"))
+            on_error(p, _broken_link(p) or LoaderError(str(p), "no such file or folder"))
         else:
             yield p
+        # without on_error, what a walk could not read is yielded: reading it names the problem
+        yield from errors
+        errors.clear()
 
 
 def extract_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, ExtractedDocument | LoaderError]]:
     """Extract every document under the given files and folders, sorted, one result each.
 
-    A file that cannot be read yields its :class:`LoaderError` and the walk goes on.
+    A file that cannot be read, and a folder, broken link or missing path the walk
+    cannot read, yields its :class:`LoaderError` and the walk goes on.
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as d:
@@ -205,8 +296,12 @@ def extract_paths(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Pat
     ...     [(p.name, type(r).__name__) for p, r in extract_paths([d])]
     [('a.txt', 'LoaderError')]
     """
-    for f in iter_sources(paths):
+    unreadable: list[tuple[Path, LoaderError]] = []
+    for f in iter_sources(paths, on_error=lambda p, e: unreadable.append((p, e))):
+        yield from unreadable
+        unreadable.clear()
         try:
             yield f, extract_path(f)
         except LoaderError as exc:
             yield f, exc
+    yield from unreadable

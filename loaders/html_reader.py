@@ -36,7 +36,10 @@ _FURNITURE = re.compile(
 )
 _LINK_HEAVY = 0.7  # a block whose text is this much link text is a menu or a list of links
 _MIN_ARTICLE = 20  # Chinese characters: fewer than this is no article
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+# Ideographs of every block (extensions A-G, compatibility forms), so a count says what is there.
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+# Elements nested deeper than this are not a page people write; the renderer recurses once a level.
+MAX_NESTING = 512
 
 
 def _declared(data: bytes) -> str | None:
@@ -122,10 +125,13 @@ def read_html(data: bytes, path: str = "<bytes>") -> str:
     """The flattened article text of a web page; :class:`LoaderError` when it holds none."""
     text = decode_html(data, path)
     text = re.sub(r"^\s*<\?xml[^>]*\?>", "", text)  # lxml refuses str input that declares an encoding
+    # huge_tree lifts libxml2's depth limit of 256, past which it stops reading without an error.
+    parser = html.HTMLParser(huge_tree=True)
     try:
-        root = html.document_fromstring(text)
+        root = html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise LoaderError(path, f"not a readable HTML page: {exc}") from exc
+    _check_nesting(root, parser, path)
     _xml_safe(root)
     body = root.find("body")
     if body is None:
@@ -133,6 +139,19 @@ def read_html(data: bytes, path: str = "<bytes>") -> str:
     _clean(body)
     found = _cjk_count(body)
     if found < _MIN_ARTICLE:
-        raise LoaderError(path, f"HTML page without article text: {found} Chinese characters outside "
-                                "navigation, links and scripts")
+        raise LoaderError(path, f"HTML page without article text: {found} of its {len(_CJK.findall(text))} "
+                                "Chinese characters are outside navigation, links, scripts, comments and the head")
     return element_text(body)
+
+
+def _check_nesting(root: etree._Element, parser: etree.HTMLParser, path: str) -> None:
+    """Refuse a page nested deeper than :data:`MAX_NESTING`, or than the parser could read whole."""
+    too_deep = any(e.type == etree.ErrorTypes.ERR_RESOURCE_LIMIT for e in parser.error_log)
+    depth = deepest = 0
+    if not too_deep:
+        for event, _el in etree.iterwalk(root, events=("start", "end")):
+            depth += 1 if event == "start" else -1
+            deepest = max(deepest, depth)
+    if too_deep or deepest > MAX_NESTING:
+        raise LoaderError(path, f"HTML elements nested deeper than {MAX_NESTING} levels; "
+                                "the page cannot be read whole")

@@ -25,10 +25,11 @@ In a report (``ontology/reporting_document_types.txt``) figures are reported val
 
 from __future__ import annotations
 
+import bisect
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -156,7 +157,11 @@ def _paragraphs(src: SourceText, start: int, end: int, join_wrapped: bool) -> li
     """Paragraphs of ``text[start:end]``; with ``join_wrapped`` a line broken mid-sentence joins the next."""
     paras: list[_Para] = []
     prev_line = ""
-    for line_start, line in src.lines():
+    if end <= start:
+        return paras
+    # Only the lines the range covers: walking every line of the text for each range is quadratic.
+    first, last = src.line_of(start) - 1, src.line_of(end - 1)
+    for line_start, line in src.lines()[first:last]:
         line_end = line_start + len(line)
         if line_end <= start or line_start >= end or not line.strip():
             continue
@@ -409,8 +414,49 @@ def _sentence_targets(para: _Para, masked: str, s_start: int, s_end: int) -> lis
     return found
 
 
-def _kind(tasks: list[Task], offset: int, reported: bool) -> tuple[str, Task | None]:
-    task = next((t for t in tasks if t.span.start <= offset < t.span.end), None)
+class _Covering:
+    """The first of some ranges (in start order) that holds an offset, in log time.
+
+    Ranges may overlap or nest.  With ``reach[i]`` the furthest end among the first
+    i + 1 ranges, the first range holding ``offset`` is the first whose reach passes
+    it, provided it starts at or before ``offset``.
+
+    >>> c = _Covering([(0, 10), (2, 4), (12, 20)])
+    >>> c.first(3), c.first(11), c.first(15), c.contains(13, 20), c.contains(13, 21)
+    (0, None, 2, True, False)
+    """
+
+    def __init__(self, ranges: Sequence[tuple[int, int]]) -> None:
+        self.starts = [s for s, _ in ranges]
+        self.reach: list[int] = []
+        for _, e in ranges:
+            self.reach.append(max(e, self.reach[-1]) if self.reach else e)
+
+    def first(self, offset: int) -> int | None:
+        """Index of the first range with ``start <= offset < end``, or ``None``."""
+        i = bisect.bisect_right(self.reach, offset)
+        return i if i < len(self.starts) and self.starts[i] <= offset else None
+
+    def contains(self, start: int, end: int) -> bool:
+        """True when one range ``(s, e)`` holds all of ``[start, end)``: ``s <= start`` and ``end <= e``."""
+        i = bisect.bisect_right(self.starts, start)
+        return i > 0 and self.reach[i - 1] >= end
+
+
+class _Tasks:
+    """Tasks sorted by start, and which one holds a given offset."""
+
+    def __init__(self, tasks: Iterable[Task]) -> None:
+        self.tasks = sorted(tasks, key=lambda t: t.span.start)
+        self.index = _Covering([(t.span.start, t.span.end) for t in self.tasks])
+
+    def at(self, offset: int) -> Task | None:
+        i = self.index.first(offset)
+        return None if i is None else self.tasks[i]
+
+
+def _kind(tasks: _Tasks, offset: int, reported: bool) -> tuple[str, Task | None]:
+    task = tasks.at(offset)
     if reported and (task is None or task.part != "next-steps"):
         return "actual", task
     return "target", task
@@ -434,11 +480,11 @@ def find_stated_targets(
     >>> [(t.indicator, t.value, t.unit, t.period) for t in find_stated_targets(src)]
     [('村(社区)建成“15分钟公共法律服务圈”', 100.0, '%', '2024'), ('新增老年助餐服务点', 4.0, '个', None)]
     """
-    task_list = sorted(tasks, key=lambda t: t.span.start)
-    tables = sorted(table_ranges)
+    task_list = _Tasks(tasks)
+    tables = _Covering(sorted(table_ranges))
     out: list[StatedTarget] = []
     for r_start, r_end in sorted(ranges if ranges is not None else [(0, len(src.text))]):
-        in_table = any(s <= r_start and r_end <= e for s, e in tables)
+        in_table = tables.contains(r_start, r_end)
         for para in _paragraphs(src, r_start, r_end, join_wrapped=not in_table):
             masked = _mask(para.text)
             for s_start, s_end in _split(masked, 0, len(masked), _SENTENCE_END):
@@ -447,7 +493,7 @@ def find_stated_targets(
     return out
 
 
-def _record(src: SourceText, para: _Para, f: _Found, tasks: list[Task], reported: bool) -> StatedTarget:
+def _record(src: SourceText, para: _Para, f: _Found, tasks: _Tasks, reported: bool) -> StatedTarget:
     v = f.value
     kind, task = _kind(tasks, para.offsets[v.start], reported)
     return StatedTarget(

@@ -22,11 +22,14 @@ from typing import Any
 
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.flatten import render_table
+from policykg.loaders.pdf_guard import StreamTooLarge, guarded
 from policykg.loaders.pdf_layout import Line, furniture, lines_of, wrapped
 from policykg.loaders.pdf_tables import Cell, Table, continue_table, inside, table_rows
 
 # A file whose last bytes hold no %%EOF was cut off (an incremental update keeps one at its end).
 _EOF_WINDOW = 2048
+# Pages one PDF may have: a policy document or a yearbook, not a generated flood of pages.
+MAX_PAGES = 5000
 
 
 @dataclass
@@ -35,6 +38,7 @@ class PdfText:
 
     text: str
     pages: list[tuple[int, int]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # pdfminer's, e.g. a font without a usable FontBBox
 
 
 def _read_page(page_no: int, page: Any) -> tuple[list[Line], list[Table]]:
@@ -62,6 +66,8 @@ def _open(data: bytes, path: str) -> Any:
         _ = pdf.pages
     except Exception as exc:  # pdfminer raises many types (PSSyntaxError, KeyError…) for damaged files
         cause = _cause(exc)
+        if isinstance(cause, StreamTooLarge):
+            raise LoaderError(path, str(cause)) from exc
         if isinstance(cause, PDFPasswordIncorrect):
             raise LoaderError(path, "encrypted PDF: it needs a password to open") from exc
         raise LoaderError(path, f"damaged PDF: {type(cause).__name__}: {cause}".rstrip(": ")) from exc
@@ -152,17 +158,33 @@ def _assemble(lines: list[Line], tables: list[Table], widths: Sequence[float]) -
 
 
 def read_pdf(data: bytes, path: str = "<bytes>") -> PdfText:
-    """The flattened text of a PDF and its page ranges; :class:`LoaderError` when it cannot be read."""
+    """The flattened text of a PDF, its page ranges and pdfminer's warnings; :class:`LoaderError` when it
+    cannot be read, has over :data:`MAX_PAGES` pages or a stream that unpacks past
+    :data:`~policykg.loaders.pdf_guard.MAX_STREAM` bytes."""
+    with guarded() as notes:
+        result = _read(data, path)
+    result.warnings = [f"{path}: pdfminer: {note}" for note in notes]
+    return result
+
+
+def _read(data: bytes, path: str) -> PdfText:
     pdf = _open(data, path)
     lines: list[Line] = []
     tables: list[Table] = []
     heights: list[float] = []
     widths: list[float] = []
     with pdf:
+        if len(pdf.pages) > MAX_PAGES:
+            raise LoaderError(path, f"the PDF has {len(pdf.pages)} pages, over the {MAX_PAGES}-page limit")
         for n, page in enumerate(pdf.pages):
             try:
                 page_lines, page_tables = _read_page(n, page)
+            except StreamTooLarge as exc:
+                raise LoaderError(path, f"page {n + 1}: {exc}") from exc
             except Exception as exc:  # a damaged content stream: name the page
+                cause = _cause(exc)
+                if isinstance(cause, StreamTooLarge):
+                    raise LoaderError(path, f"page {n + 1}: {cause}") from exc
                 raise LoaderError(path, f"damaged PDF, page {n + 1} cannot be read: "
                                         f"{type(exc).__name__}: {exc}") from exc
             lines += page_lines

@@ -37,11 +37,12 @@ _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy Office (Word 97-2003 .doc,
 
 @dataclass
 class Reading:
-    """What a reader made of a file: its flattened text, the format, and page ranges (PDF only)."""
+    """What a reader made of a file: its flattened text, the format, page ranges and the PDF library's warnings."""
 
     text: str
     format: str
     pages: list[tuple[int, int]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _head(data: bytes) -> bytes:
@@ -70,7 +71,7 @@ def _read(data: bytes, path: str, kind: str) -> Reading:
         from policykg.loaders.pdf_reader import read_pdf
 
         pdf = read_pdf(data, path)
-        return Reading(pdf.text, kind, pdf.pages)
+        return Reading(pdf.text, kind, pdf.pages, pdf.warnings)
     if kind == "docx":
         from policykg.loaders.docx_reader import read_docx
 

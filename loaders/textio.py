@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
+import stat
 from pathlib import Path
 
 from policykg.loaders.errors import LoaderError
@@ -31,6 +32,9 @@ _BOMS = (
 _CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # More than this share of other control characters means the file is not text.
 _MAX_CONTROL_SHARE = 0.01
+# What a path is when it is not a regular file, for the message that refuses it.
+_FILE_TYPES = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+               (stat.S_ISSOCK, "a socket"))
 # charset-normalizer's "chaos" score above which its guess is not trusted.
 _MAX_CHAOS = 0.2
 
@@ -157,8 +161,14 @@ def decode_bytes(data: bytes, path: str = "<bytes>") -> str:
 
 
 def read_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The raw bytes of a document file, or a :class:`LoaderError` naming it.
+    """The raw bytes of a regular file of at most ``max_bytes``, or a :class:`LoaderError` naming it.
 
+    FIFOs, devices and sockets are refused without being opened.
+
+    >>> read_bytes("/dev/null")
+    Traceback (most recent call last):
+    ...
+    policykg.loaders.errors.LoaderError: /dev/null: not a regular file: a character device
     >>> read_bytes("/no/such/plan.txt")
     Traceback (most recent call last):
     ...
@@ -166,13 +176,18 @@ def read_bytes(path: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """
     p = Path(path)
     try:
-        size = p.stat().st_size
+        info = p.stat()
     except FileNotFoundError as exc:
         raise LoaderError(str(p), "no such file") from exc
     except OSError as exc:
         raise LoaderError(str(p), f"cannot read the file: {exc.strerror}") from exc
-    if p.is_dir():
+    if stat.S_ISDIR(info.st_mode):
         raise LoaderError(str(p), "is a folder, not a text file")
+    if not stat.S_ISREG(info.st_mode):
+        # Decided from stat alone: opening a FIFO for reading blocks until a writer comes, a device never ends.
+        kind = next((name for test, name in _FILE_TYPES if test(info.st_mode)), "a special file")
+        raise LoaderError(str(p), f"not a regular file: {kind}")
+    size = info.st_size
     if size > max_bytes:
         raise LoaderError(str(p), f"the file is {size} bytes, over the {max_bytes}-byte limit")
     try:

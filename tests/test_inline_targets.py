@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 from gold import CORPUS_DIR, Score, gold_stems, load_gold, norm
+from hypothesis import given
+from hypothesis import strategies as st
 
 from policykg.loaders.extract import extract_path
-from policykg.loaders.inline_targets import chinese_number, find_stated_targets, units
+from policykg.loaders.inline_targets import _Covering, chinese_number, find_stated_targets, units
 from policykg.loaders.model import SourceText, StatedTarget
 
 # The action plan's gold lists a selection (15 of its 100+ figures), so what the
@@ -202,3 +204,18 @@ def test_spans_quote_the_text_and_tasks_hold_their_targets(stem: str) -> None:
         if t.task_number is not None:
             assert any((task.part, task.number) == (t.part, t.task_number)
                        and task.span.start <= t.value_span.start < task.span.end for task in doc.tasks)
+
+
+_RANGES = st.lists(st.tuples(st.integers(0, 60), st.integers(1, 30)).map(lambda p: (p[0], p[0] + p[1])), max_size=12)
+
+
+@given(ranges=_RANGES, offset=st.integers(0, 100), length=st.integers(1, 40))
+def test_the_range_index_answers_as_a_scan_of_every_range(ranges: list[tuple[int, int]], offset: int,
+                                                           length: int) -> None:
+    # The index replaced scans of every task and table for each target and range (quadratic on
+    # large texts); nested and overlapping ranges must give the scan's answer.
+    ranges.sort()
+    index = _Covering(ranges)
+    first = next((i for i, (s, e) in enumerate(ranges) if s <= offset < e), None)
+    assert index.first(offset) == first
+    assert index.contains(offset, offset + length) == any(s <= offset and offset + length <= e for s, e in ranges)

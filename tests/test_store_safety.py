@@ -20,6 +20,7 @@ from policykg.cli.app import main
 from policykg.graph import store as store_module
 from policykg.graph.store import Store
 from policykg.loaders.extract import doc_id_for
+from policykg.loaders.workers import NO_LIMITS
 
 CITING = "shengsi-2024-qiyouxiang-workpoints.txt"  # cites the plan below by its title
 CITED = "shengsi-2023-qiyouxiang-plan.txt"
@@ -97,13 +98,13 @@ def test_after_an_upgrade_stored_documents_are_extracted_again_not_dropped(tmp_p
     result = _build(_doc(tmp_path / "new", "gamma.txt"), "--store", store)
 
     _ok(result)
-    assert "1 built, 0 unchanged, 2 kept, 0 failed, 2 re-extracted" in result.output
+    assert "1 built, 0 unchanged, 2 kept, 0 failed, 0 skipped, 2 re-extracted" in result.output
     assert _ids(store) == ["alpha", "beta", "gamma"]
     after = Store(store).load_graph()
     assert {n for n, t in before.nodes(data="type") if t == "Task"} <= set(after.nodes)
     # and the extractions made again are reused from then on
     again = _build(_doc(tmp_path / "new", "delta.txt"), "--store", store)
-    assert "1 built, 0 unchanged, 3 kept, 0 failed\n" in again.output
+    assert "1 built, 0 unchanged, 3 kept, 0 failed, 0 skipped\n" in again.output
 
 
 def test_when_a_stored_document_cannot_be_extracted_again_the_build_fails_naming_it(
@@ -130,10 +131,10 @@ def test_a_damaged_cached_extraction_is_made_again_from_the_stored_original(tmp_
     result = _build(_doc(tmp_path / "new", "beta.txt"), "--store", store)
 
     _ok(result)
-    assert "1 built, 0 unchanged, 1 kept, 0 failed, 1 re-extracted" in result.output
+    assert "1 built, 0 unchanged, 1 kept, 0 failed, 0 skipped, 1 re-extracted" in result.output
     assert _ids(store) == ["alpha", "beta"]
     again = _build(tmp_path / "new" / "beta.txt", "--store", store)  # and the extraction is whole again
-    assert "0 built, 1 unchanged, 1 kept, 0 failed\n" in again.output
+    assert "0 built, 1 unchanged, 1 kept, 0 failed, 0 skipped\n" in again.output
 
 
 def test_a_damaged_manifest_is_a_message_and_a_fresh_build_repairs_it(tmp_path: Path) -> None:
@@ -316,7 +317,8 @@ def test_a_document_stored_under_an_earlier_id_is_replaced_by_its_file_not_doubl
     with monkeypatch.context() as m:
         m.setattr(extract, "doc_id_for", earlier)
         m.setattr(pipeline, "doc_id_for", earlier)
-        _ok(_build(path, _doc(tmp_path, "alpha.txt"), "--store", store))
+        # in this process (no limits, one job): worker processes would not see the monkeypatch
+        assert pipeline.build([path, _doc(tmp_path, "alpha.txt")], store=store, limits=NO_LIMITS).ok
     if not path_recorded:
         live = Store(store).current() / "manifest.json"
         manifest = json.loads(live.read_text(encoding="utf-8"))
