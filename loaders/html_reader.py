@@ -81,6 +81,25 @@ def _link_share(el: etree._Element) -> float:
     return links / total if total else 1.0
 
 
+# What XML cannot hold (C0 controls but tab and line ends): lxml parses it from a page, raw or as
+# &#x1b;, but refuses it when the tree is edited (dropping a comment joins the text around it).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml_safe(root: etree._Element) -> None:
+    """Control characters in the text of the tree as spaces (in place).
+
+    >>> root = html.fragment_fromstring("<p>第一段&#x1b;[31m文字<b>粗</b>\x0b尾巴</p>")
+    >>> _xml_safe(root); root.text_content()
+    '第一段 [31m文字粗 尾巴'
+    """
+    for el in root.iter():
+        for attr in ("text", "tail"):
+            value = getattr(el, attr)
+            if value and _NOT_XML.search(value):
+                setattr(el, attr, _NOT_XML.sub(" ", value))
+
+
 def _clean(body: etree._Element) -> None:
     """Remove what is not the article (in place)."""
     for el in list(body.iter(etree.Comment, etree.ProcessingInstruction)):
@@ -113,6 +132,7 @@ def read_html(data: bytes, path: str = "<bytes>") -> str:
     except (etree.ParserError, ValueError) as exc:
         raise LoaderError(path, f"not a readable HTML page: {exc}") from exc
     _check_nesting(root, parser, path)
+    _xml_safe(root)
     body = root.find("body")
     if body is None:
         body = root

@@ -28,7 +28,13 @@ from functools import cache
 from policykg.loaders.model import DocumentMeta, SourceText, Span
 from policykg.loaders.units import is_unit
 from policykg.ontology import data_path, word_list
-from policykg.ontology.gazetteer import NATIONAL, count_jurisdictions, find_jurisdiction, national_agency
+from policykg.ontology.gazetteer import (
+    NATIONAL,
+    count_jurisdictions,
+    find_jurisdiction,
+    first_mention,
+    national_agency,
+)
 
 # Labels of the metadata block, by field; the first valid value wins.
 _LABELS = {
@@ -357,8 +363,10 @@ def _jurisdiction(meta: DocumentMeta, src: SourceText) -> None:
         name = counted[0][0]
         meta.jurisdiction = name
         at = src.text.find(name)
-        if at >= 0:
-            meta.spans["jurisdiction"] = src.span(at, at + len(name))
+        # else the county is named only by a short form or a township of it (菜园镇 for 嵊泗县)
+        found = (at, at + len(name)) if at >= 0 else first_mention(src.text, name)
+        if found is not None:
+            meta.spans["jurisdiction"] = src.span(*found)
 
 
 def is_report(text: str) -> bool:

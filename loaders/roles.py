@@ -257,14 +257,21 @@ def role_lists(text: str, lead_first_at: int | None = None) -> list[RoleList]:
             out.extend(replace(r, opens=i) for r in found)
             taken.append((i, end))
             covered = end
+    # Labels come in order and the bracket lists are disjoint and in order, so one cursor over
+    # them and the furthest end of a label's list say whether a label is inside a list already
+    # (checking every list before it made thousands of stray labels quadratic).
+    k, label_end = 0, -1
     for m in _label_pattern().finditer(text):
-        if any(s <= m.start() < e for s, e in taken):
+        at = m.start()
+        while k < len(taken) and taken[k][1] <= at:
+            k += 1
+        if at < label_end or (k < len(taken) and taken[k][0] <= at):
             continue
         stop = _SENTENCE_END.search(text, m.end())
         end = stop.start() if stop else len(text)
-        opens = m.start() - 1 if m.start() and text[m.start() - 1] == "【" else m.start()  # 【责任单位】X
-        out.extend(replace(r, opens=opens) for r in _labelled(text, m.start(), end))
-        taken.append((m.start(), end))
+        opens = at - 1 if at and text[at - 1] == "【" else at  # 【责任单位】X
+        out.extend(replace(r, opens=opens) for r in _labelled(text, at, end))
+        label_end = max(label_end, end)
     return sorted(out, key=lambda r: r.start)
 
 

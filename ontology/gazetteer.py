@@ -385,8 +385,8 @@ def _ancestors(p: Place) -> set[str]:
     return out
 
 
-def _admin_mentions(text: str, head: bool = False) -> list[tuple[int, Place]]:
-    """(offset, place) for each administrative name in ``text``.
+def _admin_mentions(text: str, head: bool = False) -> list[tuple[int, str, Place]]:
+    """(offset, name as written, place) for each administrative name in ``text``.
 
     A name several places share (鼓楼区, 普陀区) is the one whose city or province
     the text also names, and is skipped when the text names none or several; so is
@@ -397,19 +397,19 @@ def _admin_mentions(text: str, head: bool = False) -> list[tuple[int, Place]]:
     first = _admin_head_pattern().match(text) if head else None
     if first and not any(m.start() == first.start(1) for m in matches):
         matches.insert(0, first)
-    found: list[tuple[int, tuple[Place, ...]]] = []
+    found: list[tuple[int, str, tuple[Place, ...]]] = []
     for m in matches:
         m_start, m_text = (m.start(1), m.group(1)) if m.re is _admin_head_pattern() else (m.start(), m.group(0))
         cands = tuple(p for p in _surfaces().get(m_text, ()) if p.kind in _ADMIN)
         if cands:
-            found.append((m_start, cands))
-    named = {c[0].id for _, c in found if len(c) == 1}
+            found.append((m_start, m_text, cands))
+    named = {c[0].id for _, _, c in found if len(c) == 1}
     out = []
-    for pos, cands in found:
+    for pos, written, cands in found:
         if len(cands) > 1 or (len(cands[0].name) <= 2 and not (head and pos == 0)):
             cands = tuple(p for p in cands if _ancestors(p) & named)
         if len(cands) == 1:
-            out.append((pos, cands[0]))
+            out.append((pos, written, cands[0]))
     return out
 
 
@@ -430,7 +430,7 @@ def find_jurisdiction(text: str) -> str | None:
     """
     best: tuple[int, int, Place] | None = None
     rank = {"province": 3, "city": 2}
-    for pos, p in _admin_mentions(text, head=True):
+    for pos, _, p in _admin_mentions(text, head=True):
         county = county_of(p)
         target = county if county is not None else p
         level = 1 if county is not None else rank[p.kind]
@@ -448,11 +448,26 @@ def count_jurisdictions(text: str) -> list[tuple[str, int]]:
     [('嵊泗县', 3), ('定海区', 1)]
     """
     counts: dict[str, int] = {}
-    for _, p in _admin_mentions(text):
+    for _, _, p in _admin_mentions(text):
         county = county_of(p)
         if county is not None:
             counts[county.name] = counts.get(county.name, 0) + 1
     return sorted(counts.items(), key=lambda kv: -kv[1])
+
+
+def first_mention(text: str, county: str) -> tuple[int, int] | None:
+    """Where ``text`` first names ``county``, by its own name or a place in it: (start, end).
+
+    What a jurisdiction found by :func:`count_jurisdictions` quotes as its evidence.
+
+    >>> first_mention("推进菜园镇学校建设，嵊泗县…", "嵊泗县"), first_mention("工作要点", "嵊泗县")
+    ((2, 5), None)
+    """
+    for pos, written, p in _admin_mentions(text):
+        found = county_of(p)
+        if found is not None and found.name == county:
+            return pos, pos + len(written)
+    return None
 
 
 @cache

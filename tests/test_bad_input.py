@@ -201,3 +201,15 @@ def test_doc_ids_keep_formats_apart_and_a_real_collision_is_reported(corpus_dir:
         shutil.copy(src, tmp_path / f"report{suffix}")
     assert {doc_id_for(p) for p in tmp_path.glob("report.*")} == {"report", "report-docx", "report-pdf",
                                                                   "report-html"}
+
+
+@pytest.mark.parametrize("stray", ["\x0b", "\x0c", "\x1b[31m", "&#x1b;", "&#11;"])
+def test_control_characters_in_a_web_page_are_read_past(stray: str) -> None:
+    # lxml parses them, raw or as references, then refuses them when the reader removes a
+    # comment or a script beside them (ValueError: "All strings must be XML compatible").
+    from policykg.loaders.html_reader import read_html
+
+    page = (f"<html><body><p>第一段文字。</p><!-- 注释 --><script>x()</script>{stray}尾巴"
+            f"<p>{'推进学校布局优化，完善教育资源配置。' * 4}</p></body></html>")
+    text = read_html(page.encode("utf-8", "surrogatepass"), "page.html")
+    assert "推进学校布局优化" in text and "尾巴" in text

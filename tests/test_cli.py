@@ -77,6 +77,15 @@ def test_build_reports_bad_files_and_exits_non_zero(corpus_copy: Path, tmp_path:
             if line.startswith(("extract:", "resolve:", "store:"))] == ["extract", "resolve", "store"]
 
 
+@pytest.mark.parametrize("command", [["export", "json", "-o"], ["export", "ttl", "-o"], ["export", "matrix", "-o"],
+                                     ["viz", "-o"]])
+def test_writing_into_a_missing_folder_is_a_message(cli_store: Path, tmp_path: Path, command: list[str]) -> None:
+    target = tmp_path / "no-such-folder" / "out.file"
+    result = run(*command, str(target), "--store", str(cli_store))
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert result.exit_code == 2 and "error:" in result.stderr and str(target.parent) in result.stderr
+
+
 def test_viz_and_matrix_exports_write_files(cli_store: Path, tmp_path: Path) -> None:
     html = tmp_path / "view.html"
     assert run("viz", "-o", str(html), "--store", str(cli_store)).exit_code == 0

@@ -142,3 +142,18 @@ def test_extract_text_orders_body_tasks_first_and_fills_doc_fields():
     assert doc.doc_id.startswith("doc-") and doc.source == "养老 要点.txt"
     assert doc.meta.doc_type == "工作要点"
     assert [t.part for t in doc.tasks] == ["body"]
+
+
+def test_thousands_of_unclosed_unit_brackets_read_in_one_pass():
+    # Each opening bracket used to be matched by scanning to the end of the text, and each
+    # label outside a bracket checked against every list before it: 20,000 unclosed
+    # "（责任单位：" (a pasted run, found by the CLI fuzz test) took minutes.
+    from test_fuzz_loaders import time_limit
+
+    text = ("二、主要任务\n（一）优化教育资源。\n1.推进学校布局优化。（牵头单位：县教育局；责任单位：县财政局）"
+            + "（责任单位：" * 20_000 + "\n2.发展助餐服务。（牵头单位：县民政局）\n")
+    with time_limit(20):
+        o = read_outline(SourceText(text))
+    first, second = o.tasks
+    assert _units(first.leads) == ["县教育局"] and _units(first.responsible) == ["县财政局"]
+    assert _units(second.leads) == ["县民政局"]

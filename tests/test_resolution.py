@@ -102,6 +102,20 @@ def test_most_named_jurisdiction_is_the_documents(stem: str, expected: str | Non
     assert counts[0][1] >= 3 * sum(n for _, n in counts[1:])
 
 
+def test_a_jurisdiction_named_only_by_a_township_is_quoted_there() -> None:
+    # The county comes from counting mentions; its name is nowhere in the text, so the
+    # document's APPLIES_TO edge must quote the township that stands for it.
+    from provenance import unsourced_edges
+
+    from policykg.graph.build import build_graph
+    from policykg.loaders.extract import extract_text
+
+    doc = extract_text("某某工作要点\n\n一、主要任务\n\n1.推进菜园镇学校布局优化。到2025年完成。"
+                       "（责任单位：县教育局）\n", "a.txt")
+    assert doc.meta.jurisdiction == "嵊泗县" and doc.meta.spans["jurisdiction"].quote == "菜园镇"
+    assert unsourced_edges(build_graph([doc]), {doc.doc_id: doc.text}) == []
+
+
 def test_parent_city() -> None:
     assert (parent_city("嵊泗县"), parent_city("定海区"), parent_city("江山市")) == ("舟山市", "舟山市", "衢州市")
 
