@@ -388,7 +388,7 @@ def run(n_docs: int, work: Path, seed: int, jobs: int, repeat: int, neo4j_uri: s
     result.update({"main_peak_rss_mb": built["main_peak_rss_mb"], "failed": len(built["failed"]),
                    "nodes": built["nodes"], "edges": built["edges"], "triples": built["triples"],
                    "triples_per_s": built["triples"] / phases["store"]})
-    from policykg.loaders.textio import read_text
+    from policykg.loaders.reading.textio import read_text
 
     changed = files[len(files) // 2]
     changed.write_text(read_text(changed)[0] + "\n本方案自印发之日起施行。\n", encoding="utf-8")

@@ -12,7 +12,7 @@ from policykg.cli.app import fail, main, store_option
 from policykg.graph.pipeline import build as build_store
 from policykg.graph.store import DEFAULT_WAIT, StoreError
 from policykg.loaders.errors import LoaderError
-from policykg.loaders.textio import DEFAULT_MAX_BYTES
+from policykg.loaders.reading.textio import DEFAULT_MAX_BYTES
 from policykg.loaders.workers import DEFAULT_TIMEOUT, Limits
 
 # What comes after each phase, so a long build never sits silent once its progress bar is full.

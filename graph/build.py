@@ -42,7 +42,7 @@ from policykg.graph.resolve import (
 )
 from policykg.graph.same_work import METHOD, WorkItem, same_work, shared_targets
 from policykg.graph.targets import parse_target
-from policykg.loaders.inline_targets import base_value
+from policykg.loaders.mentions.inline_targets import base_value
 from policykg.loaders.model import (
     ExtractedDocument,
     PersonRef,

@@ -34,7 +34,7 @@ from policykg.graph.store import DEFAULT_WAIT, Store
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.extract import doc_id_for, iter_sources
 from policykg.loaders.model import ExtractedDocument
-from policykg.loaders.textio import DEFAULT_MAX_BYTES, read_bytes
+from policykg.loaders.reading.textio import DEFAULT_MAX_BYTES, read_bytes
 from policykg.loaders.workers import (
     DEFAULT_LIMITS,
     NO_LIMITS,

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from policykg.graph.ids import stable_id
-from policykg.loaders.inline_targets import words as stated_words
-from policykg.loaders.units import is_group, squeeze
+from policykg.loaders.mentions.inline_targets import words as stated_words
+from policykg.loaders.terms.units import is_group, squeeze
 from policykg.ontology import word_list
 from policykg.ontology.gazetteer import (
     COUNTY_LEVEL,

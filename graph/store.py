@@ -106,9 +106,12 @@ def extractor_version() -> str:
     digest = hashlib.sha256()
     for package in (loaders_package, ontology_package):
         folder = Path(package.__file__).resolve().parent
-        for path in sorted(folder.iterdir()):
-            if path.suffix in {".py", ".csv", ".txt", ".ttl"}:
-                digest.update(path.name.encode("utf-8") + b"\0" + path.read_bytes())
+        # Recursive: the loaders' rules live in stage folders (reading/, tabular/ …). The path
+        # relative to the package is hashed, so a module moved between folders counts too.
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in {".py", ".csv", ".txt", ".ttl"} and "__pycache__" not in path.parts:
+                name = path.relative_to(folder).as_posix()
+                digest.update(name.encode("utf-8") + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -1,7 +1,7 @@
 """One policy document -> :class:`ExtractedDocument`.
 
 Reads the file — plain text, Markdown, Word (.docx, .doc, .wps), Excel, PDF, OFD or a web page, by content
-(:mod:`~policykg.loaders.readers`) — then its metadata, tables, heading tree and
+(:mod:`~policykg.loaders.reading.readers`) — then its metadata, tables, heading tree and
 tasks, citations and place mentions, each by its own module.
 
 >>> doc_id_for("shengsi-2024-integration-action-plan"), doc_id_for("嵊政办发〔2024〕10号")
@@ -18,16 +18,16 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from policykg.loaders.citations import find_citations
 from policykg.loaders.errors import LoaderError
-from policykg.loaders.inline_targets import find_stated_targets
-from policykg.loaders.metadata import inherit_period, read_metadata
+from policykg.loaders.mentions.citations import find_citations
+from policykg.loaders.mentions.inline_targets import find_stated_targets
+from policykg.loaders.mentions.places import find_places
 from policykg.loaders.model import ExtractedDocument, PlaceMention, SourceText
-from policykg.loaders.outline import read_outline
-from policykg.loaders.places import find_places
-from policykg.loaders.readers import DOCUMENT_SUFFIXES, is_document, read_source
-from policykg.loaders.tables import find_tables
-from policykg.loaders.textio import DEFAULT_MAX_BYTES, read_bytes
+from policykg.loaders.reading.readers import DOCUMENT_SUFFIXES, is_document, read_source
+from policykg.loaders.reading.textio import DEFAULT_MAX_BYTES, read_bytes
+from policykg.loaders.structure.metadata import inherit_period, read_metadata
+from policykg.loaders.structure.outline import read_outline
+from policykg.loaders.tabular.tables import find_tables
 from policykg.ontology import word_list
 
 _SKIPPED_NAMES = {"readme.md", "readme.txt"}
@@ -269,7 +269,7 @@ def iter_sources(
     on_skip: OnSkip | None = None,
 ) -> Iterator[Path]:
     """The document files under ``paths``: files as given, folders walked for the formats of
-    :data:`~policykg.loaders.readers.DOCUMENT_SUFFIXES` (any case), sorted.
+    :data:`~policykg.loaders.reading.readers.DOCUMENT_SUFFIXES` (any case), sorted.
 
     Every other file of a folder goes to ``on_skip`` with the reason it is not read
     (:func:`skip_reason`: hidden, a README, an Office lock file, another format, a second

@@ -207,7 +207,7 @@ def test_doc_ids_keep_formats_apart_and_a_real_collision_is_reported(corpus_dir:
 def test_control_characters_in_a_web_page_are_read_past(stray: str) -> None:
     # lxml parses them, raw or as references, then refuses them when the reader removes a
     # comment or a script beside them (ValueError: "All strings must be XML compatible").
-    from policykg.loaders.html_reader import read_html
+    from policykg.loaders.reading.html_reader import read_html
 
     page = (f"<html><body><p>第一段文字。</p><!-- 注释 --><script>x()</script>{stray}尾巴"
             f"<p>{'推进学校布局优化，完善教育资源配置。' * 4}</p></body></html>")

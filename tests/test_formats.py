@@ -20,10 +20,10 @@ from agreement import KINDS, facts, pooled_f1
 from provenance import bad_spans
 from twins import PAGE_HEADER, write_html
 
-from policykg.loaders.docx_reader import read_docx
 from policykg.loaders.extract import extract_path, iter_sources
 from policykg.loaders.model import ExtractedDocument
-from policykg.loaders.readers import read_source
+from policykg.loaders.reading.docx_reader import read_docx
+from policykg.loaders.reading.readers import read_source
 
 # Share of the text version's facts (F1, corpus-wide) each format must reproduce.  Measured when
 # written: 1.00 for every kind in every format; the margins allow for layout differences, not bugs.

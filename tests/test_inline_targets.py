@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from policykg.loaders.extract import extract_path
-from policykg.loaders.inline_targets import _Covering, chinese_number, find_stated_targets, units
+from policykg.loaders.mentions.inline_targets import _Covering, chinese_number, find_stated_targets, units
 from policykg.loaders.model import SourceText, StatedTarget
 
 # The action plan's gold lists a selection (15 of its 100+ figures), so what the

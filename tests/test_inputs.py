@@ -19,7 +19,7 @@ from policykg.cli.app import main
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.extract import extract_path, extract_text, iter_sources
 from policykg.loaders.model import ExtractedDocument
-from policykg.loaders.office import OfficeError, convert
+from policykg.loaders.reading.office import OfficeError, convert
 
 PLAN = "某县实施方案\n二、主要任务\n1.推进工作。（责任单位：县民政局）\n"
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from policykg.loaders.errors import LoaderError
-from policykg.loaders.textio import read_bytes
+from policykg.loaders.reading.textio import read_bytes
 
 
 def test_a_fifo_is_refused_without_being_opened(tmp_path: Path) -> None:
@@ -129,7 +129,7 @@ def test_deep_html_is_read_completely() -> None:
 
 
 def test_html_nested_beyond_the_limit_fails_with_a_named_error() -> None:
-    from policykg.loaders.html_reader import MAX_NESTING, read_html
+    from policykg.loaders.reading.html_reader import MAX_NESTING, read_html
 
     with pytest.raises(LoaderError, match=f"nested deeper than {MAX_NESTING} levels") as err:
         read_html(_nested_page(MAX_NESTING + 10), "deeper.html")
@@ -140,7 +140,7 @@ def test_html_nested_beyond_the_limit_fails_with_a_named_error() -> None:
 
 
 def test_the_html_error_counts_every_chinese_character_of_the_page() -> None:
-    from policykg.loaders.html_reader import read_html
+    from policykg.loaders.reading.html_reader import read_html
 
     page = ("<html><head><title>某县养老服务实施方案</title></head>"
             "<body><ul><li><a href='/'>首页</a></li></ul><p>𠀀㐀</p></body></html>")
@@ -164,8 +164,8 @@ def _word_file(document_xml: bytes) -> bytes:
 
 
 def test_a_word_decompression_bomb_is_refused_before_unpacking() -> None:
-    from policykg.loaders.archive import MAX_RATIO
-    from policykg.loaders.docx_reader import read_docx
+    from policykg.loaders.reading.archive import MAX_RATIO
+    from policykg.loaders.reading.docx_reader import read_docx
 
     body = '<w:p><w:r><w:t>一、推进工作。</w:t></w:r></w:p>' * 200_000  # ~9 MB of XML, squeezed to a few KB
     xml = ('<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
@@ -178,7 +178,7 @@ def test_a_word_decompression_bomb_is_refused_before_unpacking() -> None:
 
 
 def test_a_word_file_over_the_unpacked_limit_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    from policykg.loaders import archive, docx_reader
+    from policykg.loaders.reading import archive, docx_reader
 
     text = "某县方案。".encode() * 20_000
     data = _word_file(b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
@@ -279,8 +279,8 @@ def test_a_damaged_flate_stream_is_unpacked_in_linear_time(tmp_path: Path) -> No
 
 
 def test_a_flate_bomb_fails_with_a_named_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    from policykg.loaders import pdf_guard
-    from policykg.loaders.pdf_reader import read_pdf
+    from policykg.loaders.reading import pdf_guard
+    from policykg.loaders.reading.pdf_reader import read_pdf
 
     monkeypatch.setattr(pdf_guard, "MAX_STREAM", 2**20)
     for bomb in (_flate_bomb(3 * 2**20), _flate_bomb(3 * 2**20)[:-40] + _flate_bomb(0)[-40:]):
@@ -290,7 +290,7 @@ def test_a_flate_bomb_fails_with_a_named_error(monkeypatch: pytest.MonkeyPatch) 
 
 
 def test_a_pdf_over_the_page_limit_fails_with_a_named_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    from policykg.loaders import pdf_reader
+    from policykg.loaders.reading import pdf_reader
 
     monkeypatch.setattr(pdf_reader, "MAX_PAGES", 5)
     with pytest.raises(LoaderError, match="the PDF has 20 pages, over the 5-page limit"):
@@ -298,7 +298,7 @@ def test_a_pdf_over_the_page_limit_fails_with_a_named_error(monkeypatch: pytest.
 
 
 def test_pdfminer_warnings_stay_off_the_terminal_and_in_the_extraction(caplog: pytest.LogCaptureFixture) -> None:
-    from policykg.loaders.readers import read_source
+    from policykg.loaders.reading.readers import read_source
 
     content = b"BT /F1 12 Tf 72 712 Td (Hello world) Tj ET"
     pdf = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from policykg.cli.app import main
 from policykg.loaders.extract import extract_path, iter_sources
-from policykg.loaders.markdown_reader import read_markdown
+from policykg.loaders.reading.markdown_reader import read_markdown
 
 PLAN = """---
 标题: 上海市某区人民政府办公室关于印发《某区养老服务实施方案》的通知

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from policykg.loaders.citations import find_citations
 from policykg.loaders.extract import extract_text
-from policykg.loaders.metadata import read_metadata
+from policykg.loaders.mentions.citations import find_citations
 from policykg.loaders.model import SourceText
-from policykg.loaders.outline import deadline_years, read_outline
+from policykg.loaders.structure.metadata import read_metadata
+from policykg.loaders.structure.outline import deadline_years, read_outline
 
 
 def _units(units) -> list[str]:

@@ -10,9 +10,9 @@ from functools import cache
 
 import pytest
 
+from policykg.loaders.mentions.places import find_places
 from policykg.loaders.model import PlaceMention, SourceText
-from policykg.loaders.places import find_places
-from policykg.loaders.textio import read_text
+from policykg.loaders.reading.textio import read_text
 from policykg.ontology.gazetteer import normalise_name, place
 from tests.gold import CORPUS_DIR, gold_stems, load_gold, part_of
 

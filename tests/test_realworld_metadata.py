@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from policykg.loaders.extract import extract_path, extract_text
-from policykg.loaders.html_reader import read_html
-from policykg.loaders.metadata import read_metadata
 from policykg.loaders.model import DocumentMeta, SourceText
+from policykg.loaders.reading.html_reader import read_html
+from policykg.loaders.structure.metadata import read_metadata
 from tests.gold import META_FIELDS, SHARED, meta_agreement
 
 REALWORLD = SHARED / "realworld"

@@ -19,7 +19,7 @@ from gold import REALWORLD_DOCS_DIR, REALWORLD_GOLD_DIR, Score, gold_stems, load
 
 from policykg.loaders.extract import extract_path
 from policykg.loaders.model import ExtractedDocument, SourceText
-from policykg.loaders.tables import find_tables
+from policykg.loaders.tabular.tables import find_tables
 
 TARGETS = {"indicator cells": 0.95, "task-table tasks": 0.95, "project rows": 0.90}
 

@@ -14,7 +14,7 @@ from policykg.graph.resolve import (
     resolve_person,
     resolve_place,
 )
-from policykg.loaders.textio import read_text
+from policykg.loaders.reading.textio import read_text
 from policykg.ontology.gazetteer import (
     COUNTY_LEVEL,
     count_jurisdictions,

@@ -8,9 +8,9 @@ one task, lists outside brackets, and brackets that hold no unit list at all.
 from __future__ import annotations
 
 from policykg.loaders.model import SourceText
-from policykg.loaders.outline import read_outline
-from policykg.loaders.roles import role_lists
-from policykg.loaders.table_header import column_for
+from policykg.loaders.structure.outline import read_outline
+from policykg.loaders.tabular.table_header import column_for
+from policykg.loaders.terms.roles import role_lists
 
 
 def _roles(text: str) -> list[tuple[str, list[str], list[str], list[str]]]:

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from click.testing import CliRunner, Result
@@ -105,6 +106,26 @@ def test_after_an_upgrade_stored_documents_are_extracted_again_not_dropped(tmp_p
     # and the extractions made again are reused from then on
     again = _build(_doc(tmp_path / "new", "delta.txt"), "--store", store)
     assert "1 built, 0 unchanged, 3 kept, 0 failed, 0 skipped\n" in again.output
+
+
+def test_a_rule_changed_in_a_loaders_subfolder_changes_the_extractor_fingerprint(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The loaders live in stage folders (reading/, tabular/ …): a fingerprint of the top folder
+    alone would keep serving extractions made by the old rule."""
+    loaders = tmp_path / "loaders"
+    (loaders / "tabular").mkdir(parents=True)
+    (loaders / "__init__.py").write_text("")
+    rule = loaders / "tabular" / "table_header.py"
+    rule.write_text("MAX_HEADER_CELLS = 12\n")
+    monkeypatch.setattr(store_module, "loaders_package", SimpleNamespace(__file__=str(loaders / "__init__.py")))
+    store_module.extractor_version.cache_clear()
+    try:
+        before = store_module.extractor_version()
+        rule.write_text("MAX_HEADER_CELLS = 13\n")
+        store_module.extractor_version.cache_clear()
+        assert store_module.extractor_version() != before
+    finally:
+        store_module.extractor_version.cache_clear()
 
 
 def test_when_a_stored_document_cannot_be_extracted_again_the_build_fails_naming_it(

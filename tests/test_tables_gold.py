@@ -17,8 +17,8 @@ from gold import CORPUS_DIR, Score, gold_stems, load_gold
 
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.model import SourceText
-from policykg.loaders.tables import TableExtraction, find_tables
-from policykg.loaders.textio import read_text
+from policykg.loaders.reading.textio import read_text
+from policykg.loaders.tabular.tables import TableExtraction, find_tables
 
 PROJECT_FIELDS = ("name", "domain", "location", "investment_yi_yuan", "period", "responsible_units", "persons", "kind")
 

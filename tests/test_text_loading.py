@@ -12,7 +12,7 @@ from gold import CORPUS_DIR
 
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.extract import extract_path, extract_paths
-from policykg.loaders.textio import decode_bytes, read_text
+from policykg.loaders.reading.textio import decode_bytes, read_text
 
 CORPUS = sorted(CORPUS_DIR.glob("*.txt"))
 # Documents whose layouts differ most: PDF copy with full-width brackets, web page with tables, report.

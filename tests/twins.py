@@ -22,10 +22,10 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from policykg.loaders.model import SourceText
-from policykg.loaders.office import convert
-from policykg.loaders.table_cells import Piece, line_pieces
-from policykg.loaders.table_grid import Row, Table, read_table
-from policykg.loaders.table_kinds import table_kind
+from policykg.loaders.reading.office import convert
+from policykg.loaders.tabular.table_cells import Piece, line_pieces
+from policykg.loaders.tabular.table_grid import Row, Table, read_table
+from policykg.loaders.tabular.table_kinds import table_kind
 
 # Printed at the top of every page of the Word (and so PDF) twins: readers must leave it out.
 PAGE_HEADER = "某县人民政府文件"

@@ -5,7 +5,7 @@ read as their superset GB18030), else from detection (:func:`decode_bytes`).
 Scripts, styles, forms, ``<nav>``/``<header>``/``<footer>``/``<aside>`` and
 elements whose class or id names navigation, menus, breadcrumbs, sidebars,
 sharing or copyright are dropped, and so are blocks that are mostly links; what
-is left is the article, written out by :mod:`~policykg.loaders.html_render`.
+is left is the article, written out by :mod:`~policykg.loaders.reading.html_render`.
 
 >>> page = '<html><head><meta charset="gbk"></head><body><nav><a href="/">首页</a></nav>'
 >>> page += '<div id="zoom"><p>某县养老服务实施方案</p><p>一、总体要求。健全养老服务体系。</p></div></body></html>'
@@ -21,8 +21,8 @@ import re
 from lxml import etree, html
 
 from policykg.loaders.errors import LoaderError
-from policykg.loaders.html_render import element_text
-from policykg.loaders.textio import decode_bytes
+from policykg.loaders.reading.html_render import element_text
+from policykg.loaders.reading.textio import decode_bytes
 
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]{2,40})""", re.IGNORECASE)
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",

@@ -4,7 +4,7 @@
 ``OFD.xml`` an OFD), an OLE2 container a legacy Word or WPS file, ``{\\rtf`` RTF, markup that opens
 with ``<!DOCTYPE html``, ``<html``, ``<head``, ``<body`` or a ``<meta charset>`` a
 web page; anything else is read as plain text.  Every reader writes the same
-flattened convention (:mod:`~policykg.loaders.flatten`), so the extractors see one
+flattened convention (:mod:`~policykg.loaders.reading.flatten`), so the extractors see one
 kind of text, and every failure is a :class:`LoaderError` naming the file.
 
 >>> sniff(b"%PDF-1.7 ..."), sniff(b"<!DOCTYPE html><html>"), sniff("一、总体要求".encode())
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from policykg.loaders.errors import LoaderError
-from policykg.loaders.textio import decode_bytes
+from policykg.loaders.reading.textio import decode_bytes
 
 # File name endings read as documents when a folder is walked.
 DOCUMENT_SUFFIXES = frozenset({".txt", ".docx", ".pdf", ".html", ".htm", ".md", ".markdown", ".xlsx",
@@ -92,33 +92,33 @@ def _zip_kind(data: bytes) -> str:
 
 def _read(data: bytes, path: str, kind: str) -> Reading:
     if kind == "pdf":
-        from policykg.loaders.pdf_reader import read_pdf
+        from policykg.loaders.reading.pdf_reader import read_pdf
 
         pdf = read_pdf(data, path)
         return Reading(pdf.text, kind, pdf.pages, pdf.warnings)
     if kind == "docx":
-        from policykg.loaders.docx_reader import read_docx
+        from policykg.loaders.reading.docx_reader import read_docx
 
         return Reading(read_docx(data, path), kind)
     if kind == "html":
-        from policykg.loaders.html_reader import read_html
+        from policykg.loaders.reading.html_reader import read_html
 
         return Reading(read_html(data, path), kind)
     if kind in ("doc", "rtf"):
-        from policykg.loaders.office import read_legacy_office
+        from policykg.loaders.reading.office import read_legacy_office
 
         return Reading(read_legacy_office(data, path, kind), kind)
     if kind == "ofd":
-        from policykg.loaders.ofd_reader import read_ofd
+        from policykg.loaders.reading.ofd_reader import read_ofd
 
         ofd = read_ofd(data, path)
         return Reading(ofd.text, kind, ofd.pages)
     if kind == "xlsx":
-        from policykg.loaders.xlsx_reader import read_xlsx
+        from policykg.loaders.reading.xlsx_reader import read_xlsx
 
         return Reading(read_xlsx(data, path), kind)
     if kind == "markdown":
-        from policykg.loaders.markdown_reader import read_markdown
+        from policykg.loaders.reading.markdown_reader import read_markdown
 
         return Reading(read_markdown(data, path), kind)
     return Reading(decode_bytes(data, path), kind)

@@ -1,7 +1,7 @@
 """Markdown documents as flattened text: front matter, headings, paragraphs, lists and pipe tables.
 
 Markdown is parsed with markdown-it-py (CommonMark plus pipe tables) and written in
-the flattened convention of :mod:`~policykg.loaders.flatten`: a heading or a
+the flattened convention of :mod:`~policykg.loaders.reading.flatten`: a heading or a
 paragraph per line, blocks apart by a blank line as in the Markdown, list items
 with their number as printed (``1.`` stays a task number), a pipe table as tab rows.
 YAML front matter (``---`` … ``---``) is kept at the top as ``key: value`` lines,
@@ -26,8 +26,8 @@ from lxml import etree, html
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from policykg.loaders.flatten import join_blocks, render_table
-from policykg.loaders.textio import decode_bytes
+from policykg.loaders.reading.flatten import join_blocks, render_table
+from policykg.loaders.reading.textio import decode_bytes
 
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)

@@ -2,7 +2,7 @@
 
 pdfplumber gives each table as rows of cell boxes, ``None`` where a merged cell
 covers a slot.  Here a slot covered from the left stays empty and one covered from
-above repeats the cell above (the :mod:`~policykg.loaders.flatten` convention), a
+above repeats the cell above (the :mod:`~policykg.loaders.reading.flatten` convention), a
 cell's lines are joined where the layout wrapped them, and the part of a table a
 page break pushed onto the next page is folded back into it.
 """
@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from policykg.loaders.pdf_layout import Line, lines_of, wrapped
-from policykg.loaders.table_cells import is_serial
-from policykg.loaders.units import is_unit, squeeze
+from policykg.loaders.reading.pdf_layout import Line, lines_of, wrapped
+from policykg.loaders.tabular.table_cells import is_serial
+from policykg.loaders.terms.units import is_unit, squeeze
 
 Box = tuple[float, float, float, float]
 

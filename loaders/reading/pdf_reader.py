@@ -1,10 +1,10 @@
 """PDF documents as flattened text, with the character range of every page.
 
 pdfplumber finds the tables each page draws with ruling lines; they become tab
-rows in the :mod:`~policykg.loaders.flatten` convention (:mod:`~policykg.loaders.pdf_tables`).
+rows in the :mod:`~policykg.loaders.reading.flatten` convention (:mod:`~policykg.loaders.reading.pdf_tables`).
 The rest of the page is read line by line top to bottom, lines the layout wrapped
 joined back into paragraphs (across a page break too), and headers, footers and
-page numbers dropped (:mod:`~policykg.loaders.pdf_layout`).
+page numbers dropped (:mod:`~policykg.loaders.reading.pdf_layout`).
 
 >>> read_pdf(b"%PDF-1.4\\n1 0 obj", "scan.pdf")
 Traceback (most recent call last):
@@ -21,10 +21,10 @@ from itertools import pairwise
 from typing import Any
 
 from policykg.loaders.errors import LoaderError
-from policykg.loaders.flatten import render_table
-from policykg.loaders.pdf_guard import StreamTooLarge, guarded
-from policykg.loaders.pdf_layout import Line, furniture, lines_of, wrapped
-from policykg.loaders.pdf_tables import Cell, Table, continue_table, inside, table_rows
+from policykg.loaders.reading.flatten import render_table
+from policykg.loaders.reading.pdf_guard import StreamTooLarge, guarded
+from policykg.loaders.reading.pdf_layout import Line, furniture, lines_of, wrapped
+from policykg.loaders.reading.pdf_tables import Cell, Table, continue_table, inside, table_rows
 
 # A file whose last bytes hold no %%EOF was cut off (an incremental update keeps one at its end).
 _EOF_WINDOW = 2048
@@ -160,7 +160,7 @@ def _assemble(lines: list[Line], tables: list[Table], widths: Sequence[float]) -
 def read_pdf(data: bytes, path: str = "<bytes>") -> PdfText:
     """The flattened text of a PDF, its page ranges and pdfminer's warnings; :class:`LoaderError` when it
     cannot be read, has over :data:`MAX_PAGES` pages or a stream that unpacks past
-    :data:`~policykg.loaders.pdf_guard.MAX_STREAM` bytes."""
+    :data:`~policykg.loaders.reading.pdf_guard.MAX_STREAM` bytes."""
     with guarded() as notes:
         result = _read(data, path)
     result.warnings = [f"{path}: pdfminer: {note}" for note in notes]

@@ -24,11 +24,11 @@ from policykg.loaders.model import (
     Task,
     UnitRef,
 )
-from policykg.loaders.table_cells import Piece, is_amount, numbered_text, split_unit
-from policykg.loaders.table_grid import Row, Table
-from policykg.loaders.table_years import YearTable, figure_columns, name_column
-from policykg.loaders.units import person, split_units, squeeze
-from policykg.loaders.years import deadline_cell_years, deadline_years, period_of
+from policykg.loaders.tabular.table_cells import Piece, is_amount, numbered_text, split_unit
+from policykg.loaders.tabular.table_grid import Row, Table
+from policykg.loaders.tabular.table_years import YearTable, figure_columns, name_column
+from policykg.loaders.terms.units import person, split_units, squeeze
+from policykg.loaders.terms.years import deadline_cell_years, deadline_years, period_of
 
 # a sub-row of the row above: 其中：数字经济增加值, 其中:农村
 _SUB_ROW = re.compile(r"^其中\s*[:：,，]?\s*")
@@ -209,8 +209,8 @@ def projects(table: Table, src: SourceText, part: str, find_places: PlaceFinder 
 def year_indicators(table: YearTable, src: SourceText, part: str) -> list[Indicator]:
     """One :class:`Indicator` per column of figures of a year-row table, its values keyed by the rows' years.
 
-    >>> from policykg.loaders.table_cells import line_pieces
-    >>> from policykg.loaders.table_years import read_year_table
+    >>> from policykg.loaders.tabular.table_cells import line_pieces
+    >>> from policykg.loaders.tabular.table_years import read_year_table
     >>> src = SourceText("年份\\t托位(个)\\n2024年\\t120\\n2025—2026年\\t≥150\\n")
     >>> [(i.name, i.unit, [(v.period, v.raw) for v in i.values])
     ...  for i in year_indicators(read_year_table(line_pieces(src), 0), src, "body")]
@@ -235,8 +235,8 @@ def year_projects(table: YearTable, src: SourceText, part: str,
                   find_places: PlaceFinder | None = None) -> list[Project]:
     """One :class:`Project` per row of a year-row table with a column of names (a schedule).
 
-    >>> from policykg.loaders.table_cells import line_pieces
-    >>> from policykg.loaders.table_years import read_year_table
+    >>> from policykg.loaders.tabular.table_cells import line_pieces
+    >>> from policykg.loaders.tabular.table_years import read_year_table
     >>> src = SourceText("年份\\t改造片区\\n2024年\\t城东片区\\n2025年\\t城西片区\\n")
     >>> [(p.name, p.period) for p in year_projects(read_year_table(line_pieces(src), 0), src, "body")]
     [('城东片区', '2024'), ('城西片区', '2025')]

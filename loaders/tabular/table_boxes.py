@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from policykg.loaders.model import Project, SourceText
-from policykg.loaders.units import squeeze
+from policykg.loaders.terms.units import squeeze
 
 _BOX_TITLE = re.compile(r"^专栏(?:\s*\d{1,2})?(?:\s|[:：]|$)")
 _AMOUNT = re.compile(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from policykg.loaders.metadata import document_type
+from policykg.loaders.structure.metadata import document_type
 
 # Years: 到2027年, 2024年底, 2024年内, 2024学年 …; not 2023年度, not 2000年底前建成的.
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*(学?年)")

@@ -2,7 +2,7 @@
 
 Web pages and PDF conversions print a table one cell per line (cells wrapping over
 several lines) or one row per line with tabs between cells (the convention the
-Word, PDF and HTML readers write, :mod:`~policykg.loaders.flatten`).  A :class:`Piece` is
+Word, PDF and HTML readers write, :mod:`~policykg.loaders.reading.flatten`).  A :class:`Piece` is
 one non-blank line, or one tab-separated cell, with the offsets of its text in the
 normalised document; the predicates here say which kind of cell a piece can be.
 
@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from policykg.loaders.flatten import CELL_LINE_BREAK
 from policykg.loaders.model import SourceText
-from policykg.loaders.units import is_person_name, is_unit, is_unit_list, squeeze
+from policykg.loaders.reading.flatten import CELL_LINE_BREAK
+from policykg.loaders.terms.units import is_person_name, is_unit, is_unit_list, squeeze
 
 
 @dataclass(frozen=True)

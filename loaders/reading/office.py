@@ -96,7 +96,7 @@ def read_legacy_office(data: bytes, path: str = "<bytes>", kind: str = "doc", so
     if program is None:
         raise LoaderError(path, f"{what}: reading it needs LibreOffice, which is not installed "
                                 "(Debian: apt-get install libreoffice-writer-nogui); or save it as .docx or PDF")
-    from policykg.loaders.docx_reader import read_docx
+    from policykg.loaders.reading.docx_reader import read_docx
 
     with tempfile.TemporaryDirectory(prefix="policykg-doc-") as tmp:
         source = Path(tmp, "document" + suffix)  # never the user's path: LibreOffice reads a copy

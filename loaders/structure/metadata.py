@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from functools import cache
 
 from policykg.loaders.model import DocumentMeta, SourceText, Span
-from policykg.loaders.units import is_unit
+from policykg.loaders.terms.units import is_unit
 from policykg.ontology import data_path, word_list
 from policykg.ontology.gazetteer import (
     NATIONAL,

@@ -6,7 +6,7 @@ cells are known column names.  The vocabulary (names, aliases, what each column
 holds and how its cells read) is data, so a county's own wording is one CSV line.
 
 >>> from policykg.loaders.model import SourceText
->>> from policykg.loaders.table_cells import line_pieces
+>>> from policykg.loaders.tabular.table_cells import line_pieces
 >>> pieces = line_pieces(SourceText("序号\\n\\n改革\\n\\n名称\\n\\n牵头\\n单位\\n\\n责任人\\n\\n1"))
 >>> header = match_header(pieces, 0)
 >>> [(c.name, c.field) for c in header.columns], header.end
@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from policykg.loaders.roles import role_columns
-from policykg.loaders.table_cells import Piece, is_short_label, tab_cells
-from policykg.loaders.units import squeeze
+from policykg.loaders.tabular.table_cells import Piece, is_short_label, tab_cells
+from policykg.loaders.terms.roles import role_columns
+from policykg.loaders.terms.units import squeeze
 from policykg.ontology import data_path
 
 # Fields that say what a table is about; a header needs one of them.

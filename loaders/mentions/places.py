@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache, lru_cache
 
 from policykg.loaders.model import PlaceMention, SourceText, Span
-from policykg.loaders.units import is_unit
+from policykg.loaders.terms.units import is_unit
 from policykg.ontology.gazetteer import (
     TOWNSHIP_LEVEL,
     Place,

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import re
 
-from policykg.loaders.metadata import DOC_NUMBER, document_type, title_key
 from policykg.loaders.model import Citation, SourceText
+from policykg.loaders.structure.metadata import DOC_NUMBER, document_type, title_key
 
 # 《》 holding no 《》 but possibly 〈〉 (a title quoted inside a title).
 _CITED = re.compile(r"《([^《》]{2,200})》")

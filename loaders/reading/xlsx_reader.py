@@ -2,7 +2,7 @@
 
 A task-division or indicator table kept in Excel is read by the same table rules
 as one printed in a document: every visible sheet becomes tab-separated rows in the
-:mod:`~policykg.loaders.flatten` convention, a cell merged down repeated in each row
+:mod:`~policykg.loaders.reading.flatten` convention, a cell merged down repeated in each row
 it covers and one merged across written in its first column, as the Word reader
 does.  Single-cell rows above the table (its title, ``附件1``) are paragraphs; a
 sheet's own name is a line before it unless Excel made it up (``Sheet1``).
@@ -29,9 +29,9 @@ from typing import Any
 import openpyxl
 from openpyxl.worksheet.worksheet import Worksheet
 
-from policykg.loaders.archive import check_archive
 from policykg.loaders.errors import LoaderError
-from policykg.loaders.flatten import join_blocks, render_table
+from policykg.loaders.reading.archive import check_archive
+from policykg.loaders.reading.flatten import join_blocks, render_table
 
 # A sheet whose used range spans more cells than this is not a table a policy prints (a stray
 # mark at XFD1048576 would make a grid of billions of empty cells).

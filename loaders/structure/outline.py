@@ -10,7 +10,7 @@ Hard line breaks from PDF conversion are undone in a task's logical text: a line
 joins the previous one unless that ends a sentence (。；：！？) or a bracket, a
 blank line parts them, or the previous line is a short numbered title.  A body
 whose line breaks were lost is cut where its numbering runs on.  Who does a task
-comes from :mod:`~policykg.loaders.roles` (one lexicon, ``ontology/roles.csv``).
+comes from :mod:`~policykg.loaders.terms.roles` (one lexicon, ``ontology/roles.csv``).
 Numbered items of 保障措施-like parts are tasks only when they name units; a text
 annex with numbered items yields tasks of its own part; a text in 第X条 articles
 yields no body tasks.
@@ -34,11 +34,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from policykg.loaders.metadata import header_end
 from policykg.loaders.model import Domain, PersonRef, SourceText, Task, UnitRef
-from policykg.loaders.roles import lead_first_from, prose_roles, role_lists
-from policykg.loaders.units import is_person_name, is_unit, person, split_units
-from policykg.loaders.years import deadline_years
+from policykg.loaders.structure.metadata import header_end
+from policykg.loaders.terms.roles import lead_first_from, prose_roles, role_lists
+from policykg.loaders.terms.units import is_person_name, is_unit, person, split_units
+from policykg.loaders.terms.years import deadline_years
 
 _CN_NUM = "一二三四五六七八九十"
 _L1 = re.compile(rf"[ \t\u3000]*([{_CN_NUM}]+、)[ \t\u3000]*")

@@ -1,10 +1,10 @@
 """Tables in a policy document: indicator tables, reform lists, project lists and 专栏 boxes.
 
 A table is found by its header row (column names from ``ontology/table_columns.csv``),
-read row by row with the column types (:mod:`policykg.loaders.table_grid`), and its
-rows become records (:mod:`policykg.loaders.table_kinds`).  A table printed with one
-row per year is read by :mod:`policykg.loaders.table_years`.  Projects a 专栏 box
-names in prose come from :mod:`policykg.loaders.table_boxes`.
+read row by row with the column types (:mod:`policykg.loaders.tabular.table_grid`), and its
+rows become records (:mod:`policykg.loaders.tabular.table_kinds`).  A table printed with one
+row per year is read by :mod:`policykg.loaders.tabular.table_years`.  Projects a 专栏 box
+names in prose come from :mod:`policykg.loaders.tabular.table_boxes`.
 
 >>> lines = ["附件1", "改革清单", "序号", "改革名称", "改革任务", "牵头单位", "责任人",
 ...          "一、教育", "1", "学校改革", "到2025年底完成。", "县教育局", "张三"]
@@ -21,13 +21,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from policykg.loaders import table_kinds
 from policykg.loaders.model import Domain, Indicator, Project, SourceText, Task
-from policykg.loaders.table_boxes import box_projects
-from policykg.loaders.table_cells import annex_part, line_pieces
-from policykg.loaders.table_grid import read_table
-from policykg.loaders.table_kinds import PlaceFinder
-from policykg.loaders.table_years import read_year_table
+from policykg.loaders.tabular import table_kinds
+from policykg.loaders.tabular.table_boxes import box_projects
+from policykg.loaders.tabular.table_cells import annex_part, line_pieces
+from policykg.loaders.tabular.table_grid import read_table
+from policykg.loaders.tabular.table_kinds import PlaceFinder
+from policykg.loaders.tabular.table_years import read_year_table
 
 
 @dataclass
@@ -44,7 +44,7 @@ class TableExtraction:
 
 def _place_finder() -> PlaceFinder | None:
     try:
-        from policykg.loaders.places import find_places
+        from policykg.loaders.mentions.places import find_places
     except ImportError:  # the gazetteer reader is optional for tables
         return None
     return find_places

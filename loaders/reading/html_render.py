@@ -4,7 +4,7 @@ Text is laid out the way a browser shows it: runs of white space fold to one spa
 (none where a source line break falls between two Chinese characters), ``<br>`` and
 block elements break lines, no-break and ideographic spaces stay.  A ``<table>``
 with rows of several cells is a data table, written in the
-:mod:`~policykg.loaders.flatten` convention (``rowspan`` repeats a cell in the rows
+:mod:`~policykg.loaders.reading.flatten` convention (``rowspan`` repeats a cell in the rows
 it covers, ``colspan`` leaves the covered columns empty); a table that only lays
 out the page (one column, or tables nested in it) is read as ordinary blocks.
 
@@ -21,7 +21,7 @@ import re
 
 from lxml import etree
 
-from policykg.loaders.flatten import join_blocks, render_table
+from policykg.loaders.reading.flatten import join_blocks, render_table
 
 BLOCK_TAGS = frozenset((
     "address", "article", "aside", "blockquote", "caption", "center", "dd", "details", "dialog", "dir", "div",

@@ -3,7 +3,7 @@
 python-docx opens the package and finds the main part; its body is then walked
 directly, so paragraphs and tables come in body order (content controls, tracked
 insertions and hyperlinks included, deleted revisions left out); a table
-becomes tab-separated rows in the :mod:`~policykg.loaders.flatten` convention, its
+becomes tab-separated rows in the :mod:`~policykg.loaders.reading.flatten` convention, its
 merged cells resolved from the layout grid (``gridSpan`` across, ``vMerge`` down),
 so an indicator or reform table in Word yields the rows of its flattened-text twin.
 Headers, footers and page numbers live outside the body and are never read.
@@ -26,9 +26,9 @@ from collections.abc import Iterator
 import docx
 from lxml import etree
 
-from policykg.loaders.archive import check_archive
 from policykg.loaders.errors import LoaderError
-from policykg.loaders.flatten import join_blocks, render_table
+from policykg.loaders.reading.archive import check_archive
+from policykg.loaders.reading.flatten import join_blocks, render_table
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

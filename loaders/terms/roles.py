@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
-from policykg.loaders.units import is_unit, list_items, squeeze
+from policykg.loaders.terms.units import is_unit, list_items, squeeze
 from policykg.ontology import data_path
 
 ROLES = ("lead", "participant", "responsible", "person")

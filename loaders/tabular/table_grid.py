@@ -2,14 +2,14 @@
 
 In a one-cell-per-line table nothing but the column types says where a cell ends:
 a 序号 is a bare number, figures are short values, 牵头单位 cells pass
-:func:`~policykg.loaders.units.is_unit`, 责任人 cells are personal names, and a
+:func:`~policykg.loaders.terms.units.is_unit`, 责任人 cells are personal names, and a
 cell may wrap over several lines (幼有/善育, 职工86、/城乡居民70, two 建设地点
 lines, several units in one unit column).  Rows are read column by column with
 those types; a table ends where the lines stop fitting.  Tab-separated tables are
 read by position instead.
 
 >>> from policykg.loaders.model import SourceText
->>> from policykg.loaders.table_cells import line_pieces
+>>> from policykg.loaders.tabular.table_cells import line_pieces
 >>> lines = ["领域", "序号", "指标", "2024年", "幼有", "善育", "1", "托位数(个)", "4.0", "二、重点任务", "正文。"]
 >>> text = "\\n\\n".join(lines)
 >>> table = read_table(line_pieces(SourceText(text)), 0)
@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from policykg.loaders.table_cells import (
+from policykg.loaders.tabular.table_cells import (
     Piece,
     cell_lines,
     continues,
@@ -40,8 +40,8 @@ from policykg.loaders.table_cells import (
     numbered_text,
     tab_cells,
 )
-from policykg.loaders.table_header import Column, Header, match_header
-from policykg.loaders.units import squeeze
+from policykg.loaders.tabular.table_header import Column, Header, match_header
+from policykg.loaders.terms.units import squeeze
 
 _MAX_PLACE_LINES = 4
 _MAX_GROUP_LINES = 3

@@ -5,7 +5,7 @@ which lists the pages (``Pages/Page_N/Content.xml``), whose ``TextObject``s prin
 ``TextCode`` runs at positions in millimetres (``Boundary`` of the object, ``X``/``Y``
 of the run, ``DeltaX`` between characters, ``g n v`` standing for n times v).  The
 characters are laid out into lines and paragraphs by the same rules as a PDF's
-(:func:`~policykg.loaders.pdf_reader.layout_text`): headers, footers and page numbers
+(:func:`~policykg.loaders.reading.pdf_reader.layout_text`): headers, footers and page numbers
 dropped, wrapped lines joined.  Page templates and seals are furniture, not read.
 
 No maintained PyPI package reads OFD text within bounds (easyofd unpacks every
@@ -26,10 +26,10 @@ from typing import Any
 
 from lxml import etree
 
-from policykg.loaders.archive import check_archive
 from policykg.loaders.errors import LoaderError
-from policykg.loaders.pdf_layout import Line, lines_of
-from policykg.loaders.pdf_reader import PdfText, layout_text
+from policykg.loaders.reading.archive import check_archive
+from policykg.loaders.reading.pdf_layout import Line, lines_of
+from policykg.loaders.reading.pdf_reader import PdfText, layout_text
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
 _A4 = (210.0, 297.0)

@@ -11,7 +11,7 @@ cells a row has: a row that holds more or fewer is reported with its line, never
 split by guess.
 
 >>> from policykg.loaders.model import SourceText
->>> from policykg.loaders.table_cells import line_pieces
+>>> from policykg.loaders.tabular.table_cells import line_pieces
 >>> src = SourceText("年份\\t新增托位(个)\\n2024年\\t120\\n2025年\\t150\\n")
 >>> t = read_year_table(line_pieces(src), 0)
 >>> [c.text for c in t.labels], [(year.text, [c[0].text for c in cells]) for year, cells in t.rows]
@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from policykg.loaders.table_cells import (
+from policykg.loaders.tabular.table_cells import (
     Piece,
     cell_lines,
     ends_table,
@@ -34,8 +34,8 @@ from policykg.loaders.table_cells import (
     split_unit,
     tab_cells,
 )
-from policykg.loaders.table_header import column_for, match_header, sub_header
-from policykg.loaders.units import squeeze
+from policykg.loaders.tabular.table_header import column_for, match_header, sub_header
+from policykg.loaders.terms.units import squeeze
 from policykg.ontology import word_list
 
 _MAX_LABEL = 24  # a header cell of a year-row table is a short label, possibly wrapped
@@ -226,7 +226,7 @@ def figure_columns(table: YearTable) -> list[int]:
     """Indexes of the columns whose filled cells are all figures (``120``, ``≥200``, ``/``).
 
     >>> from policykg.loaders.model import SourceText
-    >>> from policykg.loaders.table_cells import line_pieces
+    >>> from policykg.loaders.tabular.table_cells import line_pieces
     >>> t = read_year_table(line_pieces(SourceText("年份\\t片区\\t面积\\n2024年\\t城东片区\\t12.5\\n")), 0)
     >>> figure_columns(t), name_column(t)
     ([1], 0)
@@ -243,7 +243,7 @@ def name_column(table: YearTable) -> int | None:
     """Index of the first column that names something in each row (not figures, not years), if any.
 
     >>> from policykg.loaders.model import SourceText
-    >>> from policykg.loaders.table_cells import line_pieces
+    >>> from policykg.loaders.tabular.table_cells import line_pieces
     >>> name_column(read_year_table(line_pieces(SourceText("年份\\t托位(个)\\n2024年\\t120\\n")), 0)) is None
     True
     """

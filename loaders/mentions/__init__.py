@@ -1,0 +1,1 @@
+"""Mentions in running text: cited documents, targets stated in sentences, places."""

@@ -1,0 +1,1 @@
+"""Structure: a document's metadata block and cover notice, its heading tree and its tasks."""

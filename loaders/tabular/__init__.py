@@ -1,0 +1,1 @@
+"""Tables: found by their header row, read into rows, and turned into indicators, tasks and projects."""
