@@ -19,7 +19,7 @@ import openpyxl
 import pytest
 from agreement import KINDS, facts, pooled_f1
 from click.testing import CliRunner
-from twins import print_pdfs
+from twins import pdf_from_objects, print_pdfs
 
 from policykg.cli import main
 from policykg.graph.pipeline import build
@@ -36,18 +36,8 @@ THRESHOLDS = {"docx": 0.98, "html": 0.98, "pdf": 0.95}
 
 def _blank_pdf() -> bytes:
     """A valid one-page PDF with no text on it, as a scan without OCR is."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{n} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return out
+    return pdf_from_objects([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"])
 
 
 def _zip(members: dict[str, bytes]) -> bytes:

@@ -14,6 +14,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from twins import pdf_from_objects
 
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.reading.textio import read_bytes
@@ -243,27 +244,16 @@ def test_a_document_over_the_memory_limit_fails_alone(tmp_path: Path, corpus_dir
     assert message == f"{docs / 'big.txt'}: extracting needs more than the 600 MiB memory limit per document"
 
 
-def _pdf(objects: list[bytes]) -> bytes:
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for n, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{n} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    return out + f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-
-
 def _flate_bomb(unpacked: int, pages: int = 1) -> bytes:
     """Pages sharing one content stream of ``unpacked`` spaces, its compressed end cut off (as damaged files are)."""
     import zlib
 
     packed = zlib.compress(b" " * unpacked, 9)[:-4]
     kids = " ".join(f"{4 + i} 0 R" for i in range(pages))
-    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
-                 b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream",
-                 *[b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"] * pages])
+    return pdf_from_objects([
+        b"<< /Type /Catalog /Pages 2 0 R >>", f"<< /Type /Pages /Kids [{kids}] /Count {pages} >>".encode(),
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(packed) + packed + b"\nendstream",
+        *[b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"] * pages])
 
 
 def test_a_damaged_flate_stream_is_unpacked_in_linear_time(tmp_path: Path) -> None:
@@ -301,7 +291,7 @@ def test_pdfminer_warnings_stay_off_the_terminal_and_in_the_extraction(caplog: p
     from policykg.loaders.reading.readers import read_source
 
     content = b"BT /F1 12 Tf 72 712 Td (Hello world) Tj ET"
-    pdf = _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    pdf = pdf_from_objects([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
                 b"/Resources << /Font << /F1 5 0 R >> >> >>",
                 b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",

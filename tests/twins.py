@@ -256,3 +256,16 @@ def write_html(text: str, path: Path, charset: str = "utf-8", page_title: str = 
     codec = "gb18030" if charset.lower() in ("gb2312", "gbk", "gb18030") else charset
     path.write_bytes(page.encode(codec))
     return path
+
+
+def pdf_from_objects(objects: list[bytes]) -> bytes:
+    """A PDF file of the given objects (object 1 the catalogue), with its cross-reference table."""
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for n, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{n} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    return out + f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
