@@ -547,16 +547,9 @@ class Store:
     def cache_extraction(self, doc: ExtractedDocument) -> None:
         """Keep a document's extraction for the next build (once: its name says what it holds)."""
         path = self._cache_path(doc.doc_id, doc.sha256)
-        if path.exists():
-            return
-        payload = json.dumps({"format": FORMAT_VERSION, "extractor": extractor_version(), "doc": to_dict(doc)},
-                             ensure_ascii=False)
-        with self.writing():
-            try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                _write_atomic(path, payload)
-            except OSError as err:
-                raise StoreError(self._cannot_write(err)) from None
+        if not path.exists():
+            self._keep(path, json.dumps({"format": FORMAT_VERSION, "extractor": extractor_version(),
+                                         "doc": to_dict(doc)}, ensure_ascii=False))
 
     def keep_source(self, data: bytes, sha256: str) -> None:
         """Keep a document's original bytes (once, by content), so it can be extracted again later.
@@ -568,8 +561,11 @@ class Store:
         b'abc'
         """
         path = self.path / "sources" / sha256
-        if path.is_file():
-            return
+        if not path.is_file():
+            self._keep(path, data)
+
+    def _keep(self, path: Path, data: str | bytes) -> None:
+        """Write one file the store keeps by what it holds (an extraction, an original), under the lock."""
         with self.writing():
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
