@@ -458,12 +458,55 @@ def test_a_schedule_with_one_row_per_year_lists_what_is_done_where() -> None:
         ("改造面积", "公顷", ["12.5", "8.00", "14.00"])]
 
 
-def test_a_year_row_whose_cells_do_not_fit_the_header_is_flagged_not_split() -> None:
+def test_a_year_merged_over_two_rows_of_a_flattened_table_keeps_both_rows() -> None:
+    """Word prints a year merged down over two 片区 rows once: the second row is 片区 and 面积 only."""
     text = "\n\n".join(["年份", "改造片区", "改造面积（公顷）", "2024年", "城东片区", "12.5",
                         "2025年", "老城南片区", "8.00", "城西片区", "3.1", "2026年", "滨江片区", "14.00"])
     found = find_tables(SourceText(text))
+    assert [(p.name, p.period) for p in found.projects] == [
+        ("城东片区", "2024"), ("老城南片区", "2025"), ("城西片区", "2025"), ("滨江片区", "2026")]
+    assert [[(v.period, v.raw) for v in i.values] for i in found.indicators] == [
+        [("2024", "12.5"), ("2025", "8.00"), ("2025", "3.1"), ("2026", "14.00")]]
+    assert not found.warnings
+
+
+def test_a_year_row_whose_cells_do_not_fit_the_header_is_flagged_not_split() -> None:
+    """片区 and one figure after a full 2025 row: 面积 or 投资 — the kinds leave two readings."""
+    text = "\n\n".join(["年份", "改造片区", "改造面积（公顷）", "投资（万元）", "2024年", "城东片区", "12.5", "300",
+                        "2025年", "老城南片区", "8.00", "500", "城西片区", "3.1", "2026年", "滨江片区", "14.00", "700"])
+    found = find_tables(SourceText(text))
     assert [p.name for p in found.projects] == ["城东片区", "滨江片区"]
-    assert len(found.warnings) == 1 and "line 13" in found.warnings[0], found.warnings
+    assert len(found.warnings) == 1 and "line 17" in found.warnings[0], found.warnings
+
+
+def _flattened(lines: list[str]) -> str:
+    return "\n\n".join(lines)
+
+
+def test_a_flattened_year_row_table_with_a_two_level_header_reads_as_its_word_form() -> None:
+    """The table of the Word test below, one cell per paragraph: the top row (面积 merged over two
+    columns), then 片区 | 总计, then each year's cells, a second 片区 row without its merged cells."""
+    text = _flattened(["年份", "改造片区", "改造面积(公顷)", "累计占比", "片区", "总计",
+                       "2024年", "城东片区", "4.7", "10.5", "20%", "城西片区", "5.8",
+                       "2025年", "滨江片区", "6.0", "16.5", "33%", "注：面积按规划计。"])
+    found = find_tables(SourceText(text))
+    assert [(i.name, i.unit, [(v.period, v.raw) for v in i.values]) for i in found.indicators] == [
+        ("改造面积·片区", "公顷", [("2024", "4.7"), ("2024", "5.8"), ("2025", "6.0")]),
+        ("改造面积", "公顷", [("2024", "10.5"), ("2025", "16.5")]),
+        ("累计占比", None, [("2024", "20%"), ("2025", "33%")])]
+    assert [(p.name, p.period) for p in found.projects] == [("城东片区", "2024"), ("城西片区", "2024"),
+                                                            ("滨江片区", "2025")]
+    assert not found.warnings
+
+
+def test_a_flattened_two_level_header_the_kinds_leave_open_is_flagged() -> None:
+    """新增 | 累计 under 面积 or under 投资: both hold figures, so the header has two readings."""
+    text = _flattened(["年份", "片区", "面积(公顷)", "投资(万元)", "新增", "累计",
+                       "2024年", "城东片区", "1.0", "2.0", "3.0", "2025年", "城西片区", "1.5", "3.5", "4.0",
+                       "2026年", "城南片区", "1.2", "4.7", "5.2", "注：投资为年度投资。"])
+    found = find_tables(SourceText(text))
+    assert found.indicators == [] and found.projects == []
+    assert found.warnings and all("do not fit" in w for w in found.warnings), found.warnings
 
 
 def test_a_two_column_list_of_named_areas_and_what_is_built_there() -> None:

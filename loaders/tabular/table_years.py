@@ -7,8 +7,11 @@ followed by the other header cells, whatever they say, and rows that each open w
 a year or a range of years.  Each column of figures is an indicator whose values
 are keyed by the row's years; a column of names makes each row a scheduled item
 (what is done where by when).  In a one-cell-per-line table the header says how many
-cells a row has: a row that holds more or fewer is reported with its line, never
-split by guess.
+cells a row has.  Two things Word prints make rows hold more: a year merged down over
+several rows (the later rows print only their own cells) and a two-level header
+(面积 over 片区 | 总计, flattened top row first).  Both are read where the cell kinds
+(text, figure, percentage) leave one reading; any other row that holds more or fewer
+is reported with its line, never split by guess.
 
 >>> from policykg.loaders.model import SourceText
 >>> from policykg.loaders.tabular.table_cells import line_pieces
@@ -22,6 +25,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from itertools import combinations
 
 from policykg.loaders.tabular.table_cells import (
     Piece,
@@ -194,10 +198,67 @@ def _read_flat(pieces: list[Piece], i: int) -> YearTable | None:
         else:
             labels.append([pieces[j]])
         j += 1
-    width = len(labels)
-    if not width:
+    if not labels:
         return None
-    table = YearTable(None, pieces[i], [_joined(c) for c in labels], [], j)
+    flat = [_joined(c) for c in labels]
+    table = _flat_rows(pieces, i, j, flat, {k for k, label in enumerate(flat) if _is_total(label.text)})
+    if table.warnings:
+        # Rows that do not fit one cell per header cell may be rows of a two-level header
+        # (面积 over 片区 | 总计), flattened top row first: one reading the cell kinds leave, or none.
+        readings = []
+        for labels_, totals, split in _two_level_readings(flat):
+            reading = _flat_rows(pieces, i, j, labels_, totals)
+            if not reading.warnings and _split_columns_agree(reading, split):
+                readings.append(reading)
+        if len(readings) == 1:
+            return readings[0]
+    return table
+
+
+def _is_total(text: str) -> bool:
+    """A sub-header naming the total of the cell merged above it (总计, :file:`table_total_headers.txt`)."""
+    return squeeze(text) in word_list("table_total_headers.txt")
+
+
+def _two_level_readings(flat: list[Piece]) -> list[tuple[list[Piece], set[int], range]]:
+    """Each way ``flat`` can be a two-level header with one top cell merged across several columns.
+
+    The top row's cells come first and the sub-headers of the merged one last: ``m`` trailing
+    labels under top cell ``p``.  Each reading gives the column labels, the columns that are
+    totals, and the columns under the merged cell.
+    """
+    out = []
+    empty = Piece(0, 0, "")
+    for m in range(2, len(flat)):
+        top, subs = flat[: len(flat) - m], flat[len(flat) - m :]
+        for p in range(len(top)):
+            upper = [*top[: p + 1], *[empty] * (m - 1), *top[p + 1 :]]
+            lower = [*[empty] * p, *subs, *[empty] * (len(top) - p - 1)]
+            totals = {p + n for n, sub in enumerate(subs) if _is_total(sub.text)}
+            out.append((_two_level_labels(upper, lower), totals, range(p, p + m)))
+    return out
+
+
+def _split_columns_agree(table: YearTable, split: range) -> bool:
+    """The columns under one merged header cell split one quantity: figures of one kind in every row."""
+    kinds = {_kind(cells[k]) for _, cells in table.rows for k in split} - {"any"}
+    return bool(table.rows) and len(kinds) == 1 and kinds <= {"figure", "percent"}
+
+
+def _kind(cell: list[Piece]) -> str:
+    """What a cell holds, as far as rows of a merged year are told apart: text, a figure, a percentage."""
+    text = "".join(p.text for p in cell).strip()
+    if text in ("", "/", "／", "-", "—", "——"):
+        return "any"
+    if len(cell) != 1 or not is_value(text):
+        return "text"
+    return "percent" if text.endswith(("%", "％")) else "figure"
+
+
+def _flat_rows(pieces: list[Piece], i: int, j: int, labels: list[Piece], totals: set[int]) -> YearTable:
+    """The rows from ``pieces[j]`` on of a one-cell-per-line year table under ``labels``."""
+    width = len(labels)
+    table = YearTable(None, pieces[i], labels, [], j)
     while j < len(pieces) and _year_cell(pieces[j].text):
         year = pieces[j]
         cells, k = _take_cells(pieces, j + 1, width)
@@ -206,6 +267,11 @@ def _read_flat(pieces: list[Piece], i: int) -> YearTable | None:
         if fits and (ends or _year_cell(pieces[k].text)):
             table.rows.append((year, cells))
             j = k
+            continue
+        more = _merged_year_rows(pieces, k, cells, totals) if fits else None
+        if more is not None:
+            rows, j = more
+            table.rows += [(year, cells), *((year, row) for row in rows)]
             continue
         after = _next_row(pieces, k, width)
         if fits and after is None:
@@ -220,6 +286,60 @@ def _read_flat(pieces: list[Piece], i: int) -> YearTable | None:
         j = after
     table.end_index = j
     return table
+
+
+def _merged_year_rows(pieces: list[Piece], k: int, first: list[list[Piece]],
+                      totals: set[int]) -> tuple[list[list[list[Piece]]], int] | None:
+    """Rows of the year above whose year (and other merged cells) Word printed once, and the index after them.
+
+    A year covering two 片区 rows prints the year, the year's total and share once, so the
+    second row has only the cells of the 片区: ``2024年 远香湖南 4.73 40.39 40% 嘉北公园二期 10.46``.
+    The cells after the first row are placed by their kinds (text, figure, percentage) on the
+    columns they can fill; a total column (总计, :file:`table_total_headers.txt`) holds one figure a
+    year and is never one of them.  They are rows only when one placement fits, every such row
+    alike, and the next year (or the table's end) follows; anything else is ``None``.
+    """
+    if any(_year_cell(p.text) for cell in first for p in cell):
+        return None  # a year taken as a cell (达标评估计划: 2028年) may have been the next row's
+    extra: list[list[Piece]] = []
+    j = k
+    while j < len(pieces) and not _stops(pieces, j) and not _year_cell(pieces[j].text):
+        if extra and not pieces[j].blank_before:
+            extra[-1].append(pieces[j])
+        else:
+            extra.append([pieces[j]])
+        j += 1
+        if len(extra) > 2 * len(first):
+            return None
+    followed = j < len(pieces) and _year_cell(pieces[j].text)
+    kinds = [_kind(c) for c in first]
+    free = [c for c in range(len(first)) if c not in totals]
+    for size in range(len(free), 0, -1):
+        if not extra or len(extra) % size:
+            continue
+        chunks = [extra[a : a + size] for a in range(0, len(extra), size)]
+        fits = {_placements([_kind(c) for c in chunk], free, kinds) for chunk in chunks}
+        if len(fits) != 1:
+            continue  # rows of one year alike, or not rows of this size
+        (places,) = fits
+        # a text cell after the last year may be the paragraph under the table, not a row
+        ends_on_text = not followed and any(all(_kind(c) == "text" for c in ch) for ch in chunks)
+        if len(places) != 1 or ends_on_text:
+            return None
+        rows = []
+        for chunk in chunks:
+            row = [list(c) for c in first]  # readers repeat a cell merged down in every row it covers
+            for col, cell in zip(places[0], chunk, strict=True):
+                row[col] = cell
+            rows.append(row)
+        return rows, j
+    return None
+
+
+def _placements(cells: list[str], free: list[int], kinds: list[str]) -> tuple[tuple[int, ...], ...]:
+    """Every ordered choice of columns in ``free`` whose kinds the cell kinds fit (``any`` fits all)."""
+    return tuple(cols for cols in combinations(free, len(cells))
+                 if all(a == b or "any" in (a, b) for a, b in zip(cells, (kinds[c] for c in cols), strict=True)))
 
 
 def figure_columns(table: YearTable) -> list[int]:
