@@ -44,6 +44,7 @@ from policykg.graph.same_work import METHOD, WorkItem, same_work, shared_targets
 from policykg.graph.targets import parse_target
 from policykg.loaders.mentions.inline_targets import base_value
 from policykg.loaders.model import (
+    DocumentMeta,
     ExtractedDocument,
     PersonRef,
     PlaceMention,
@@ -52,7 +53,7 @@ from policykg.loaders.model import (
     Task,
     UnitRef,
 )
-from policykg.ontology import gazetteer
+from policykg.ontology import gazetteer, word_list
 
 NODE_TYPES = (
     "Document", "Domain", "Task", "Agency", "AgencyGroup", "Jurisdiction", "Township",
@@ -83,6 +84,44 @@ def title_key(title: str) -> str:
 
 def _single_year(period: str | None) -> int | None:
     return int(period) if period and re.fullmatch(r"(?:19|20)\d{2}", period) else None
+
+
+def table_value_period(period: str, meta: DocumentMeta) -> tuple[str, str, int | None]:
+    """The period, kind (``target`` or ``baseline``) and year of one indicator-table cell.
+
+    A column with a year keeps it; one before the document's period is the baseline the plan
+    starts from.  A 完成值/目标值 column printed without a year is for the end of the
+    document's period, or for the document's own year when the document speaks of one year
+    (``annual_document_classes.txt``: 工作要点, 工作报告); a 现状值/基期值 column without a year
+    is a baseline whose year was not printed.
+
+    >>> plan = DocumentMeta(doc_type="实施方案", period="2023-2027")
+    >>> table_value_period("target", plan), table_value_period("2022", plan), table_value_period("baseline", plan)
+    (('2027', 'target', 2027), ('2022', 'baseline', 2022), ('baseline', 'baseline', None))
+    >>> table_value_period("target", DocumentMeta(doc_type="工作要点", date_written="2024-03-01"))
+    ('2024', 'target', 2024)
+    >>> table_value_period("target", DocumentMeta())
+    ('target', 'target', None)
+    """
+    if period == "baseline":
+        return period, "baseline", None
+    if period == "target":
+        year = _document_year(meta)
+        return (str(year), "target", year) if year else (period, "target", None)
+    year = _single_year(period)
+    first = re.match(r"(?:19|20)\d{2}", meta.period or "")
+    return period, "baseline" if year and first and year < int(first.group(0)) else "target", year
+
+
+def _document_year(meta: DocumentMeta) -> int | None:
+    """The year a value column without a year is for: an annual document's year, else the period's end."""
+    years = [int(y) for y in re.findall(r"(?:19|20)\d{2}", meta.period or "")]
+    if meta.doc_type not in word_list("annual_document_classes.txt"):
+        return years[-1] if years else None  # a plan without a period does not say when
+    if len(years) == 1:
+        return years[0]
+    written = re.match(r"(?:19|20)\d{2}", meta.date_written or meta.date_published or "")
+    return int(written.group(0)) if written else None
 
 
 def _states_something(raw: str) -> bool:
@@ -331,7 +370,6 @@ class _Builder:
         iid = resolve_indicator(ind.name, ind.unit)
         self.node(iid, "Indicator", ind.name, name=ind.name, unit=ind.unit, aliases=[ind.name])
         self.table_names.setdefault(iid, []).append(ind.name)
-        first_year = re.match(r"(?:19|20)\d{2}", doc.meta.period or "")
         row = " ".join(ind.span.quote.split())  # the row's cells, one space apart
         self.edge(did, iid, "CONTAINS", doc.doc_id, ind.span, number=ind.number, part=ind.part,
                   domain=ind.domain, unit=ind.unit, name=ind.name)
@@ -343,13 +381,10 @@ class _Builder:
         for order, cell in enumerate(ind.values):
             parsed = parse_target(cell.raw)
             tid = stable_id("target", doc.doc_id, iid, ind.part, ind.number, cell.period)
-            # a 完成值/目标值 column is for the document's year; a year column before a plan's
-            # period is its baseline, the value the plan starts from
-            year = _single_year(cell.period) or (_single_year(doc.meta.period) if cell.period == "target" else None)
-            kind = "baseline" if year and first_year and year < int(first_year.group(0)) else "target"
+            period, kind, year = table_value_period(cell.period, doc.meta)
             base, base_unit = base_value(parsed.value, ind.unit)
-            self.node(tid, "Target", f"{ind.name} {cell.period}: {cell.raw}", doc_id=doc.doc_id,
-                      period=cell.period, raw=cell.raw, value=parsed.value, comparator=parsed.comparator,
+            self.node(tid, "Target", f"{ind.name} {period}: {cell.raw}", doc_id=doc.doc_id,
+                      period=period, raw=cell.raw, value=parsed.value, comparator=parsed.comparator,
                       unit=ind.unit, kind=kind, jurisdiction=doc.meta.jurisdiction, order=order,
                       number=ind.number, part=ind.part, origin="table",
                       year=year if _states_something(cell.raw) else None, base_value=base, base_unit=base_unit,
