@@ -171,6 +171,28 @@ def _flattened() -> bytes:
     return "\n\n".join(cells).encode()
 
 
+def _xlsx() -> bytes:
+    import io
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "附件"  # a named sheet: its name is a line before the table
+    ws.append(["某区数字化转型重点任务分工表"])
+    ws.merge_cells("A1:F1")
+    ws.append(HEADER)
+    ws.append([GROUP])
+    ws.merge_cells("A3:F3")
+    first, second = ROWS
+    ws.append([int(first[0]), *first[1:]])
+    ws.append([int(second[0]), *second[1:3], None, *second[4:]])
+    ws.merge_cells("D4:D5")  # the lead unit covers both rows, printed once
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def _tabbed() -> bytes:
     lines = ["附件", "某区数字化转型重点任务分工表", "\t".join(HEADER), GROUP + "\t" * 5]
     lines += ["\t".join(row) for row in ROWS]
@@ -178,7 +200,8 @@ def _tabbed() -> bytes:
 
 
 @pytest.mark.parametrize(("name", "make"), [("t.html", _html), ("t.docx", _docx), ("t.md", _markdown),
-                                            ("t.txt", _flattened), ("tab.txt", _tabbed)])
+                                            ("t.txt", _flattened), ("tab.txt", _tabbed),
+                                            ("t.xlsx", _xlsx)])
 def test_one_task_division_table_in_every_format_gives_the_same_rows(tmp_path, name: str, make) -> None:
     path = tmp_path / name
     path.write_bytes(make())
