@@ -610,3 +610,58 @@ def test_a_year_row_table_with_a_two_level_header_and_merged_cells_from_word() -
         ("累计占比", None, [("2024", "20%"), ("2025", "33%")])]
     assert [(p.name, p.period) for p in found.projects] == [("城东片区", "2024"), ("城西片区", "2024"),
                                                             ("滨江片区", "2025")]
+
+
+# --- bare numbered project lists (issue 15 item 3) -----------------------------------------------
+
+_GRID_PLAN = ["某市电网建设三年行动方案（2024—2026年）", "一、总体要求", "到2026年，建成坚强智能电网。",
+              "二、重点任务", "（一）加快主网架建设",
+              "1.推进输变电工程建设。加快建设一批骨干工程，2026年底前全部投运。（责任单位：市发改委）",
+              "2.优化配电网。推进城乡配电网改造。（责任单位：国网某市供电公司）"]
+_GRID_NAMES = ["220千伏城东输变电工程", "500千伏江北变电站扩建工程", "110千伏滨海2号输变电工程",
+               "G15沈海高速扩容工程", "某市第二人民医院迁建项目（一期）"]
+
+
+def _extract(lines: list[str]):
+    from policykg.loaders.extract import extract_text
+
+    return extract_text("\n\n".join(lines) + "\n", "plan.txt")
+
+
+@pytest.mark.parametrize(("heading", "sep"), [("三、重点项目", "."), ("三、重点项目", ". "),
+                                              ("三、重大建设工程", "、")])
+def test_a_bare_numbered_list_under_a_project_heading_is_projects(heading: str, sep: str) -> None:
+    """12. 220千伏…工程: names with digits, a number that runs into them (1.220千伏), no verbs."""
+    items = [f"{n}{sep}{name}" for n, name in enumerate(_GRID_NAMES, start=1)]
+    doc = _extract([*_GRID_PLAN, heading, *items, "四、保障措施", "1.加强组织领导。建立工作机制。"])
+    assert [(p.part, p.number, p.name) for p in doc.projects] == [
+        ("body", str(n), name) for n, name in enumerate(_GRID_NAMES, start=1)]
+    assert [p.span.quote for p in doc.projects] == items
+    assert [t.title for t in doc.tasks] == ["推进输变电工程建设", "优化配电网"]
+
+
+def test_a_project_list_inside_the_task_part_is_not_read_as_tasks() -> None:
+    items = [f"{n}.{name}" for n, name in enumerate(_GRID_NAMES[:3], start=1)]
+    doc = _extract([*_GRID_PLAN, "（二）重点建设项目", *items, "（三）完善配电网",
+                    "3.推进智能配电。完成配网自动化改造。（责任单位：国网某市供电公司）", "三、保障措施"])
+    assert [p.name for p in doc.projects] == _GRID_NAMES[:3]
+    assert [(t.number, t.title) for t in doc.tasks] == [("1", "推进输变电工程建设"), ("2", "优化配电网"),
+                                                        ("3", "推进智能配电")]
+
+
+def test_a_project_list_annex_keeps_its_part() -> None:
+    doc = _extract([*_GRID_PLAN, "附件2", "重点项目清单", "1.220千伏城西输变电工程", "2.某市第二人民医院迁建项目"])
+    assert [(p.part, p.number, p.name) for p in doc.projects] == [
+        ("annex2", "1", "220千伏城西输变电工程"), ("annex2", "2", "某市第二人民医院迁建项目")]
+    assert not [t for t in doc.tasks if t.part.startswith("annex")]
+
+
+@pytest.mark.parametrize("items", [
+    ["1.实施城东输变电工程", "2.推进江北变电站扩建工程"],  # opens with a verb: a task
+    ["1.城东输变电工程。新建变电站1座。", "2.江北变电站扩建工程。扩建主变1台。"],  # sentences follow the name
+    ["1. 220千伏城东输变电工程", "3. 500千伏江北变电站扩建工程"],  # not numbered in turn
+])
+def test_numbered_lines_that_are_not_bare_names_stay_tasks(items: list[str]) -> None:
+    doc = _extract([*_GRID_PLAN, "（二）重大工程", *items, "三、保障措施"])
+    assert doc.projects == []
+    assert len([t for t in doc.tasks if t.domain == "重大工程"]) == len(items)

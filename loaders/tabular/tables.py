@@ -4,7 +4,9 @@ A table is found by its header row (column names from ``ontology/table_columns.c
 read row by row with the column types (:mod:`policykg.loaders.tabular.table_grid`), and its
 rows become records (:mod:`policykg.loaders.tabular.table_kinds`).  A table printed with one
 row per year is read by :mod:`policykg.loaders.tabular.table_years`.  Projects a 专栏 box
-names in prose come from :mod:`policykg.loaders.tabular.table_boxes`.
+names in prose come from :mod:`policykg.loaders.tabular.table_boxes`, and bare numbered
+lists of project names (三、重点项目 / 1.220千伏…工程) from
+:mod:`policykg.loaders.tabular.project_lists`.
 
 >>> lines = ["附件1", "改革清单", "序号", "改革名称", "改革任务", "牵头单位", "责任人",
 ...          "一、教育", "1", "学校改革", "到2025年底完成。", "县教育局", "张三"]
@@ -23,6 +25,7 @@ from dataclasses import dataclass, field
 
 from policykg.loaders.model import Domain, Indicator, Project, SourceText, Task
 from policykg.loaders.tabular import table_kinds
+from policykg.loaders.tabular.project_lists import read_project_list
 from policykg.loaders.tabular.table_boxes import box_projects
 from policykg.loaders.tabular.table_cells import annex_part, line_pieces
 from policykg.loaders.tabular.table_grid import read_table
@@ -66,6 +69,12 @@ def find_tables(src: SourceText, source: str = "") -> TableExtraction:
         table = read_table(pieces, i)
         prefix = f"{source}:" if source else ""
         if table is None:
+            listed = read_project_list(pieces, i, src, part)
+            if listed is not None:
+                out.regions.append((listed.start, listed.end))
+                out.projects += listed.projects
+                i = listed.end_index
+                continue
             by_year = read_year_table(pieces, i)
             if by_year is not None:
                 out.regions.append((by_year.start, by_year.end))
