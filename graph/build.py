@@ -378,9 +378,13 @@ class _Builder:
         if ind.lead is not None:
             self.edge(self.agency(ind.lead, doc.meta.jurisdiction), iid, "LEADS", doc.doc_id, ind.lead.span,
                       as_written=ind.lead.text, order=0, number=ind.number)
+        seen: dict[str, int] = {}
         for order, cell in enumerate(ind.values):
             parsed = parse_target(cell.raw)
-            tid = stable_id("target", doc.doc_id, iid, ind.part, ind.number, cell.period)
+            # a year's column may hold several rows' values (two 片区 under one year): each its own target
+            again = seen[cell.period] = seen.get(cell.period, -1) + 1
+            repeat = [str(again)] if again else []  # the first keeps the id it always had
+            tid = stable_id("target", doc.doc_id, iid, ind.part, ind.number, cell.period, *repeat)
             period, kind, year = table_value_period(cell.period, doc.meta)
             base, base_unit = base_value(parsed.value, ind.unit)
             self.node(tid, "Target", f"{ind.name} {period}: {cell.raw}", doc_id=doc.doc_id,

@@ -62,3 +62,12 @@ def test_dated_target_columns_raise_no_period_warning() -> None:
     g = build_graph([extract_text(_tabbed("某县托育服务提升实施方案（2023—2027年）"), "plan.txt")])
     warned = sorted((v.label, v.value) for v in validate_graph(g) if v.path == "pkg:period")
     assert warned == [("学前教育普及率 baseline: 98", "baseline"), ("托位数 baseline: 3.0", "baseline")]
+
+
+def test_two_rows_of_one_year_are_two_targets() -> None:
+    """A year merged over two 片区 rows gives the 片区 column two values for that year: both are kept."""
+    text = "\n\n".join(["某区片区改造实施方案（2024—2025年）", "一、工作目标", "年份", "改造片区", "改造面积(公顷)",
+                        "2024年", "城东片区", "4.7", "城西片区", "5.8", "2025年", "滨江片区", "6.0",
+                        "二、重点任务", "（一）加强保障。"]) + "\n"
+    assert _targets(text) == [("4.7", "2024", "target", 2024), ("5.8", "2024", "target", 2024),
+                              ("6.0", "2025", "target", 2025)]
