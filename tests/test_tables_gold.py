@@ -477,6 +477,7 @@ def test_a_year_row_whose_cells_do_not_fit_the_header_is_flagged_not_split() -> 
     found = find_tables(SourceText(text))
     assert [p.name for p in found.projects] == ["城东片区", "滨江片区"]
     assert len(found.warnings) == 1 and "line 17" in found.warnings[0], found.warnings
+    assert found.warnings[0].endswith("2025年 | 老城南片区 | 8.00 | 500 | 城西片区 | 3.1")  # the row as printed
 
 
 def _flattened(lines: list[str]) -> str:

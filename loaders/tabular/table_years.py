@@ -43,6 +43,7 @@ from policykg.loaders.terms.units import squeeze
 from policykg.ontology import word_list
 
 _MAX_LABEL = 24  # a header cell of a year-row table is a short label, possibly wrapped
+_MAX_RAW = 120  # characters of a row that does not fit quoted in its warning
 # lines that close a one-cell-per-line table: a note under it, the next table's caption
 _AFTER_TABLE = re.compile(r"^(?:注\s*[:：\d]|表\s*\d{1,2}(?:[-—.．]\d{1,2})?\s*\S)")
 
@@ -278,12 +279,13 @@ def _flat_rows(pieces: list[Piece], i: int, j: int, labels: list[Piece], totals:
             table.rows.append((year, cells))  # the table ends here: what follows is not its
             j = k
             break
+        end = k if after is None else after
+        raw = " | ".join(p.text for p in pieces[j:end])  # the row as printed, for whoever splits it by hand
         table.warnings.append(f"line {year.line_no}: year row whose cells do not fit the {width} header "
-                              "cells; kept out, not split by guess")
+                              f"cells; kept out, not split by guess: {raw[:_MAX_RAW]}")
+        j = end
         if after is None:
-            j = k
             break
-        j = after
     table.end_index = j
     return table
 
