@@ -94,6 +94,15 @@ def test_indicator_cells_of_real_tables(stem: str) -> None:
     assert rate >= TARGETS["indicator cells"], f"{stem}: indicator cells {rate:.3f}"
 
 
+@pytest.mark.parametrize("stem", _stems_with("indicators"))
+def test_indicator_units_of_real_tables(stem: str) -> None:
+    """A unit in the header's brackets, or the % every cell of a column prints (达标区域总面积占比 | 25%)."""
+    by_name = {norm(i.name): i for i in _extracted(stem).indicators}
+    golds = load_gold(stem, REALWORLD_GOLD_DIR)["indicators"]
+    rate = _rate([norm(g["name"]) in by_name and by_name[norm(g["name"])].unit == g["unit"] for g in golds])
+    assert rate >= 0.95, f"{stem}: indicator units {rate:.3f}"
+
+
 @pytest.mark.parametrize("stem", _stems_with("projects"))
 def test_project_rows_of_real_tables(stem: str) -> None:
     """Jiading's 表2 (one row per year) and 表3 (示范区 | 建设目标) are its twelve scheduled rows."""

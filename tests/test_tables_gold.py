@@ -494,7 +494,7 @@ def test_a_flattened_year_row_table_with_a_two_level_header_reads_as_its_word_fo
     assert [(i.name, i.unit, [(v.period, v.raw) for v in i.values]) for i in found.indicators] == [
         ("改造面积·片区", "公顷", [("2024", "4.7"), ("2024", "5.8"), ("2025", "6.0")]),
         ("改造面积", "公顷", [("2024", "10.5"), ("2025", "16.5")]),
-        ("累计占比", None, [("2024", "20%"), ("2025", "33%")])]
+        ("累计占比", "%", [("2024", "20%"), ("2025", "33%")])]
     assert [(p.name, p.period) for p in found.projects] == [("城东片区", "2024"), ("城西片区", "2024"),
                                                             ("滨江片区", "2025")]
     assert not found.warnings
@@ -608,7 +608,7 @@ def test_a_year_row_table_with_a_two_level_header_and_merged_cells_from_word() -
     assert [(i.name, i.unit, [(v.period, v.raw) for v in i.values]) for i in found.indicators] == [
         ("改造面积·片区", "公顷", [("2024", "4.7"), ("2024", "5.8"), ("2025", "6.0")]),
         ("改造面积", "公顷", [("2024", "10.5"), ("2025", "16.5")]),
-        ("累计占比", None, [("2024", "20%"), ("2025", "33%")])]
+        ("累计占比", "%", [("2024", "20%"), ("2025", "33%")])]
     assert [(p.name, p.period) for p in found.projects] == [("城东片区", "2024"), ("城西片区", "2024"),
                                                             ("滨江片区", "2025")]
 

@@ -219,6 +219,9 @@ def year_indicators(table: YearTable, src: SourceText, part: str) -> list[Indica
     out = []
     for k in figure_columns(table):
         name, unit = split_unit(table.labels[k].text)
+        filled = [_joined(cells[k]).strip() for _, cells in table.rows if cells[k]]
+        if unit is None and filled and all(v.endswith(("%", "％")) for v in filled):
+            unit = "%"  # 累计占比 | 25%: a header without a unit over cells that each print one
         values: list[IndicatorValue] = []
         for year, cells in table.rows:
             period, raw = period_of(year.text), _joined(cells[k]).strip()
