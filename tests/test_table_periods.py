@@ -71,3 +71,22 @@ def test_two_rows_of_one_year_are_two_targets() -> None:
                         "二、重点任务", "（一）加强保障。"]) + "\n"
     assert _targets(text) == [("4.7", "2024", "target", 2024), ("5.8", "2024", "target", 2024),
                               ("6.0", "2025", "target", 2025)]
+
+
+def test_policykg_validate_warns_of_no_undated_target_column(tmp_path) -> None:
+    """``policykg validate`` on a store built from the plan: only the two baselines' periods are advice."""
+    import json
+
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+    from policykg.graph.pipeline import build
+
+    (tmp_path / "docs").mkdir()
+    plan = _flattened("开化县托育服务提升实施方案（2023—2027年）")
+    (tmp_path / "docs" / "plan.txt").write_text(plan, encoding="utf-8")
+    assert build([tmp_path / "docs"], store=tmp_path / "store").ok
+    result = CliRunner().invoke(main, ["validate", "--store", str(tmp_path / "store"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    periods = sorted(r["value"] for r in json.loads(result.stdout) if r["path"] == "pkg:period")
+    assert periods == ["baseline", "baseline"]
