@@ -470,6 +470,15 @@ def test_a_year_merged_over_two_rows_of_a_flattened_table_keeps_both_rows() -> N
     assert not found.warnings
 
 
+def test_a_year_merged_over_many_rows_keeps_them_all() -> None:
+    areas = [f"城{n}片区" for n in range(1, 7)]
+    text = "\n\n".join(["年份", "改造片区", "改造面积（公顷）", "2024年", *(c for a in areas for c in (a, "1.5")),
+                        "2025年", "滨江片区", "14.00", "注：面积为规划面积。"])
+    found = find_tables(SourceText(text))
+    assert [(p.name, p.period) for p in found.projects] == [*((a, "2024") for a in areas), ("滨江片区", "2025")]
+    assert not found.warnings
+
+
 def test_a_year_row_whose_cells_do_not_fit_the_header_is_flagged_not_split() -> None:
     """片区 and one figure after a full 2025 row: 面积 or 投资 — the kinds leave two readings."""
     text = "\n\n".join(["年份", "改造片区", "改造面积（公顷）", "投资（万元）", "2024年", "城东片区", "12.5", "300",

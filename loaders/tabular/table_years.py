@@ -43,6 +43,7 @@ from policykg.loaders.terms.units import squeeze
 from policykg.ontology import word_list
 
 _MAX_LABEL = 24  # a header cell of a year-row table is a short label, possibly wrapped
+_MAX_MERGED_ROWS = 12  # rows one merged year covers, at most (片区 of one year)
 _MAX_RAW = 120  # characters of a row that does not fit quoted in its warning
 # lines that close a one-cell-per-line table: a note under it, the next table's caption
 _AFTER_TABLE = re.compile(r"^(?:注\s*[:：\d]|表\s*\d{1,2}(?:[-—.．]\d{1,2})?\s*\S)")
@@ -311,7 +312,7 @@ def _merged_year_rows(pieces: list[Piece], k: int, first: list[list[Piece]],
         else:
             extra.append([pieces[j]])
         j += 1
-        if len(extra) > 2 * len(first):
+        if len(extra) > _MAX_MERGED_ROWS * len(first):
             return None
     followed = j < len(pieces) and _year_cell(pieces[j].text)
     kinds = [_kind(c) for c in first]
