@@ -94,16 +94,15 @@ def terminal_text(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
-def terminal_width(stream: TextIO) -> int | None:
+def terminal_width(stream: TextIO, environ: Mapping[str, str] = os.environ) -> int | None:
     """The width a table printed on ``stream`` should fit: ``COLUMNS`` when set, else the
     terminal's when ``stream`` is one, else ``None`` (piped: one line per row, for grep).
 
-    >>> import io; os.environ["COLUMNS"] = "100"; terminal_width(io.StringIO())
-    100
-    >>> del os.environ["COLUMNS"]; terminal_width(io.StringIO()) is None
-    True
+    >>> import io
+    >>> terminal_width(io.StringIO(), {"COLUMNS": "100"}), terminal_width(io.StringIO(), {})
+    (100, None)
     """
-    columns = os.environ.get("COLUMNS", "")
+    columns = environ.get("COLUMNS", "")
     if columns.isdigit() and int(columns) > 0:
         return int(columns)
     if stream.isatty():
