@@ -6,7 +6,8 @@ boundaries, or between characters where there are no spaces (Chinese): a quote i
 never cut short.  Given a ``width`` (the terminal's, or ``COLUMNS``), the table fits in
 it; without one (output piped to a file or ``grep``) every row stays on one line.  The
 table is plain text either way: a header, a line of dashes under it, columns two
-spaces apart, no box-drawing characters and no colour unless ``color`` is asked for
+spaces apart (or, when too many columns share too narrow a terminal, one block of
+``field value`` lines per row), no box-drawing characters and no colour unless ``color`` is asked for
 (the CLI asks only when standard output is a terminal).
 
 Columns that tell the reader nothing new are left out of a table (:func:`table_columns`):
@@ -209,12 +210,14 @@ def render(rows: list[dict[str, Any]], fmt: str = "table", *, params: Mapping[st
     ``params`` are the query's bound parameters (columns repeating them are said once);
     ``columns`` picks columns (:class:`UnknownColumns` for one the rows lack); ``wide`` keeps
     every column on one line per row; ``width`` is what the table must fit (``None``: no limit).
+    When even ``_FLOOR`` columns each would not fit, each row becomes a block of ``field value``
+    lines instead (like ``psql``'s expanded display).
 
-    >>> print(render([{"n": 1, "quote": "一二三四五六七八"}], width=14))
+    >>> print(render([{"n": 1, "quote": "一二三四五六七八九十"}], width=17))
     n  quote
-    -  -----------
-    1  一二三四五
-       六七八
+    -  --------------
+    1  一二三四五六七
+       八九十
     """
     if columns:
         chosen = pick_columns(rows, columns)
@@ -241,6 +244,8 @@ def _table(rows: list[dict[str, Any]], names: list[str], said: list[tuple[str, s
            color: bool) -> str:
     texts = [[terminal_text(cell(row.get(c))) for c in names] for row in rows]
     natural = [max([width(terminal_text(n))] + [width(r[i]) for r in texts]) for i, n in enumerate(names)]
+    if fit is not None and sum(min(n, _FLOOR) + 2 for n in natural) > fit:
+        return _records(texts, names, said, fit, color)
     whole = _unwrapped(natural, fit)
 
     def draw(show_lines: bool) -> list[str]:
@@ -250,15 +255,10 @@ def _table(rows: list[dict[str, Any]], names: list[str], said: list[tuple[str, s
             table.add_column(Text(terminal_text(name)), overflow="fold", no_wrap=keep)
         for row in texts:
             table.add_row(*(Text(t) for t in row))
-        console = Console(file=io.StringIO(), width=fit or _UNLIMITED, force_terminal=color, no_color=not color,
-                          color_system="standard" if color else None, highlight=False, emoji=False,
-                          markup=False, legacy_windows=False)
-        for column, value in said:
-            console.print(Text(terminal_text(f"{column}: {value}")), overflow="fold")
-        if said:
-            console.print()
+        console = _console(fit, color)
+        _say(console, said)
         console.print(table)
-        lines = [line.rstrip() for line in console.file.getvalue().splitlines()]  # type: ignore[attr-defined]
+        lines = _lines(console)
         rule = next(i for i, line in enumerate(lines) if _RULE.fullmatch(line))
         # rich draws the rule under a column's padding too; the gap between columns stays blank
         lines[rule] = lines[rule].replace("- ", "  ")
@@ -268,6 +268,47 @@ def _table(rows: list[dict[str, Any]], names: list[str], said: list[tuple[str, s
     if len(lines) > len(rows) + 2 + (len(said) + 1 if said else 0):
         lines = draw(show_lines=True)  # a wrapped cell: a blank line tells where each row ends
     return "\n".join(lines)
+
+
+def _records(texts: list[list[str]], names: list[str], said: list[tuple[str, str]], fit: int,
+             color: bool) -> str:
+    """Too many columns for the width (even at ``_FLOOR`` each): one block per row, a field a
+    line, as ``psql``'s expanded display does.
+
+    >>> print(_records([["a1", "县卫健局"]], ["id", "agency"], [], 20, False))
+    -[ 1 ]-
+    id      a1
+    agency  县卫健局
+    """
+    console = _console(fit, color)
+    _say(console, said)
+    for number, row in enumerate(texts, start=1):
+        console.print(Text(f"-[ {number} ]-"))
+        grid = Table.grid(padding=(0, 2, 0, 0))
+        grid.add_column(no_wrap=True, style="bold" if color else "")
+        grid.add_column(overflow="fold")
+        for name, value in zip(names, row, strict=True):
+            grid.add_row(Text(terminal_text(name)), Text(value))
+        console.print(grid)
+    return "\n".join(_lines(console))
+
+
+def _console(fit: int | None, color: bool) -> Console:
+    """A console writing into a string, ``fit`` columns wide (no limit for ``None``)."""
+    return Console(file=io.StringIO(), width=fit or _UNLIMITED, force_terminal=color, no_color=not color,
+                   color_system="standard" if color else None, highlight=False, emoji=False, markup=False,
+                   legacy_windows=False)
+
+
+def _say(console: Console, said: list[tuple[str, str]]) -> None:
+    for column, value in said:
+        console.print(Text(terminal_text(f"{column}: {value}")), overflow="fold")
+    if said:
+        console.print()
+
+
+def _lines(console: Console) -> list[str]:
+    return [line.rstrip() for line in console.file.getvalue().splitlines()]  # type: ignore[attr-defined]
 
 
 def _unwrapped(natural: list[int], fit: int | None) -> list[bool]:

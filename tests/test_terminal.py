@@ -133,6 +133,17 @@ def test_queries_shows_whole_descriptions(store: Path) -> None:
         assert "".join(row["description"].split()) in squeezed, row["name"]
 
 
+def test_too_many_columns_for_the_width_print_one_block_per_row(store: Path) -> None:
+    rows = run_query("documents", {}, store=Store(store))
+    result = in_terminal(100, "query", "documents", "--store", str(store))
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert max(cells(line) for line in lines) <= 100
+    assert [line for line in lines if line.startswith("-[ ")] == [f"-[ {n} ]-" for n in range(1, len(rows) + 1)]
+    for row in rows:
+        assert any(re.fullmatch(rf"doc_id +{re.escape(row['doc_id'])}", line) for line in lines), row["doc_id"]
+
+
 def test_sparql_and_validate_tables_fit_too(store: Path) -> None:
     query = "SELECT ?title WHERE { ?t pkg:title ?title } LIMIT 20"
     result = in_terminal(40, "sparql", query, "--store", str(store))
