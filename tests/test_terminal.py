@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from wcwidth import wcswidth
 
 from policykg.cli import main
@@ -217,3 +219,19 @@ def test_a_build_into_a_pipe_prints_its_lines_without_a_bar(corpus_dir: Path, tm
     assert not ANSI.search(result.output) and not BAR.search(result.output) and "\r" not in result.output
     assert [line.split(":")[0] for line in result.stderr.splitlines()
             if line.startswith(("extract:", "resolve:", "store:"))] == ["extract", "resolve", "store"]
+
+
+# -- any text, any width -------------------------------------------------------------------------
+
+_PIECES = st.sampled_from([*"县卫健局“”、。（）ab 12-_\t\x1b\x07\x9b", "很长的标题", "word "])
+_TEXT = st.lists(_PIECES, max_size=40).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.dictionaries(st.sampled_from(["title", "quote", "id", "n"]), _TEXT, min_size=1), min_size=1,
+                     max_size=4),
+       columns=st.integers(min_value=20, max_value=120))
+def test_any_table_fits_its_width_and_obeys_no_control_character(rows: list[dict[str, str]], columns: int) -> None:
+    table = render(rows, width=columns)
+    assert max(cells(line) for line in table.splitlines()) <= columns
+    assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f]", table)
