@@ -66,6 +66,7 @@ _EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}")
 # a cell wraps; no box-drawing characters, so piped output stays plain text.
 _PLAIN = Box("    \n    \n -  \n    \n    \n    \n    \n    \n", ascii=True)
 _RULE = re.compile(r"-[- ]*")
+_TRAILING = re.compile(r" +(?=(?:\x1b\[[0-9;]*m)*$)")
 # A wrapped column is given at least this many terminal columns before a narrower one is wrapped too.
 _FLOOR = 12
 # Width for a table that must not wrap (--wide, piped output): wider than any row.
@@ -215,9 +216,9 @@ def render(rows: list[dict[str, Any]], fmt: str = "table", *, params: Mapping[st
 
     >>> print(render([{"n": 1, "quote": "一二三四五六七八九十"}], width=17))
     n  quote
-    -  --------------
-    1  一二三四五六七
-       八九十
+    -  ------------
+    1  一二三四五六
+       七八九十
     """
     if columns:
         chosen = pick_columns(rows, columns)
@@ -247,12 +248,13 @@ def _table(rows: list[dict[str, Any]], names: list[str], said: list[tuple[str, s
     if fit is not None and sum(min(n, _FLOOR) + 2 for n in natural) > fit:
         return _records(texts, names, said, fit, color)
     whole = _unwrapped(natural, fit)
+    widths = _shares(natural, whole, fit)
 
     def draw(show_lines: bool) -> list[str]:
         table = Table(box=_PLAIN, show_edge=False, pad_edge=False, padding=(0, 1), collapse_padding=True,
                       header_style="bold" if color else "", show_lines=show_lines)
-        for name, keep in zip(names, whole, strict=True):
-            table.add_column(Text(terminal_text(name)), overflow="fold", no_wrap=keep)
+        for name, keep, share in zip(names, whole, widths, strict=True):
+            table.add_column(Text(terminal_text(name)), overflow="fold", no_wrap=keep, width=share)
         for row in texts:
             table.add_row(*(Text(t) for t in row))
         console = _console(fit, color)
@@ -308,25 +310,63 @@ def _say(console: Console, said: list[tuple[str, str]]) -> None:
 
 
 def _lines(console: Console) -> list[str]:
-    return [line.rstrip() for line in console.file.getvalue().splitlines()]  # type: ignore[attr-defined]
+    # rich pads every cell to its column's width: trailing blanks go, also before a closing style code
+    return [_TRAILING.sub("", line) for line in console.file.getvalue().splitlines()]  # type: ignore[attr-defined]
+
+
+def _shares(natural: list[int], whole: list[bool], fit: int | None) -> list[int | None]:
+    """Widths for the columns that wrap: ``_FLOOR`` each (or less when narrower), the rest of
+    the line shared in proportion to what each lacks, so a long quote gets more room than an
+    id (rich alone would give them equal widths).  ``None``: the column's own width.
+
+    >>> _shares([6, 200, 30], [True, False, False], 60)
+    [None, 33, 14]
+    """
+    wrapped = [i for i, keep in enumerate(whole) if not keep]
+    if fit is None or not wrapped:
+        return [None] * len(natural)
+    room = fit - sum(n for n, keep in zip(natural, whole, strict=True) if keep) - 2 * len(natural)
+    base = {i: min(natural[i], _FLOOR) for i in wrapped}
+    lack = {i: natural[i] - base[i] for i in wrapped}
+    spare = max(room - sum(base.values()), 0)
+    total = sum(lack.values())
+    if total <= spare:
+        return [None] * len(natural)
+    return [base[i] + spare * lack[i] // total if i in base else None for i in range(len(natural))]
 
 
 def _unwrapped(natural: list[int], fit: int | None) -> list[bool]:
     """Which columns stay on one line: all without a width to fit, else the narrowest ones
-    (identifiers, numbers, short names) as long as the others keep ``_FLOOR`` columns each,
-    so that prose wraps before an id is broken.
+    (identifiers, numbers, short names) as long as the others keep ``_FLOOR`` columns each
+    and the widest (the quote, the title) a third of the line, so that prose wraps before an
+    id is broken but is not squeezed to a sliver for it.  When the third cannot be had, only
+    the floor counts.
 
     >>> _unwrapped([6, 150, 17], 60), _unwrapped([6, 150, 17], None)
     ([True, False, True], [True, True, True])
+    >>> _unwrapped([13, 17, 30, 34, 400], 100)  # the 30-wide id wraps so that the quote gets 33
+    [True, True, False, False, False]
     """
     if fit is None:
         return [True] * len(natural)
+    widest = max(range(len(natural)), key=natural.__getitem__)
+    for prose in (max(_FLOOR, fit // 3), _FLOOR):
+        whole = _narrowest_whole(natural, fit, {widest: prose})
+        if whole:
+            break
+    return [i in whole for i in range(len(natural))]
+
+
+def _narrowest_whole(natural: list[int], fit: int, least: dict[int, int]) -> set[int]:
+    """The most columns, narrowest first, that fit whole while every other keeps ``_FLOOR``
+    columns (or what ``least`` asks for it)."""
     order = sorted(range(len(natural)), key=natural.__getitem__)
     whole: set[int] = set()
     for k in range(len(order) + 1):
         fixed = set(order[:k])
-        need = sum(natural[i] + 2 if i in fixed else min(natural[i], _FLOOR) + 2 for i in range(len(natural)))
+        need = sum(natural[i] + 2 if i in fixed else min(natural[i], least.get(i, _FLOOR)) + 2
+                   for i in range(len(natural)))
         if need > fit:
             break
         whole = fixed
-    return [i in whole for i in range(len(natural))]
+    return whole
