@@ -21,7 +21,6 @@ format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), defa
                              help="table for reading, csv for spreadsheets, json for programs.")
 
 
-
 def table_options(fn: Callable[..., None]) -> Callable[..., None]:
     """``--columns`` and ``--wide``, for every command that prints rows (see :func:`echo_rows`)."""
     fn = click.option("--wide", is_flag=True,

@@ -24,7 +24,6 @@ _NEXT = {"extract": "; resolving entities and links across documents …", "reso
          "store": ""}
 
 
-
 def progress_shown(stream: TextIO) -> bool:
     """Whether ``policykg build`` draws a progress bar on ``stream``: only where someone watches
     it (a terminal that can redraw a line), never into a log file or a pipe, which keep
