@@ -12,13 +12,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
+# setuptools warns on every editable install of a package_dir layout like ours (policykg.graph = graph/)
+# that folders named like the package could shadow it; none is (there is no policykg/ folder), so the
+# notice, and only the warnings of that one setuptools module, are left out. pip's own warnings still show.
+PIP_INSTALL = PYTHONWARNINGS=ignore:::setuptools.command.editable_wheel $(BIN)/python -m pip install --quiet
+
 # Re-install only when the packaging changes (idempotent, fast when nothing changed).
 $(VENV)/.installed: $(BIN)/python setup.cfg pyproject.toml
-	$(BIN)/python -m pip install --quiet -e .
+	$(PIP_INSTALL) -e .
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed setup.cfg
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(PIP_INSTALL) -e '.[test]'
 	touch $@
 
 install: $(VENV)/.installed

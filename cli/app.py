@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 import networkx as nx
 
-from policykg.cli.output import FORMATS
+from policykg.cli.output import FORMATS, UnknownColumns, render, terminal_width
 from policykg.graph.store import Store, StoreError
 
 store_option = click.option(
@@ -17,6 +19,35 @@ store_option = click.option(
     help="Store directory (or set POLICYKG_STORE).")
 format_option = click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
                              help="table for reading, csv for spreadsheets, json for programs.")
+
+
+def table_options(fn: Callable[..., None]) -> Callable[..., None]:
+    """``--columns`` and ``--wide``, for every command that prints rows (see :func:`echo_rows`)."""
+    fn = click.option("--wide", is_flag=True,
+                      help="Table: every column, one line per row (no wrapping), however wide.")(fn)
+    return click.option("--columns", "columns", default=None, metavar="A,B,…",
+                        help="Print only these columns, in this order (any format).")(fn)
+
+
+def echo_rows(rows: list[dict[str, Any]], fmt: str, columns: str | None = None, wide: bool = False,
+              params: Mapping[str, str] | None = None) -> None:
+    """Print ``rows`` in ``fmt``; a table fits the terminal (or ``COLUMNS``), plain when piped.
+
+    An unknown name in ``columns`` is an error listing the known ones (exit 2).
+
+    >>> echo_rows([{"n": 1}], "csv", columns="n")
+    n
+    1
+    """
+    stdout = sys.stdout  # CliRunner's stand-in when testing, so tests see what a pipe would
+    wanted = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
+    try:
+        text = render(rows, fmt, params=params, columns=wanted, wide=wide, width=terminal_width(stdout),
+                      color=stdout.isatty())
+    except UnknownColumns as err:
+        fail(str(err))
+        return
+    click.echo(text)
 
 
 def fail(message: str) -> None:

@@ -5,19 +5,43 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import Any, TextIO
 
 import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from policykg.cli.app import fail, main, store_option
 from policykg.graph.pipeline import build as build_store
 from policykg.graph.store import DEFAULT_WAIT, StoreError
 from policykg.loaders.errors import LoaderError
+from policykg.loaders.extract import iter_sources
 from policykg.loaders.reading.textio import DEFAULT_MAX_BYTES
 from policykg.loaders.workers import DEFAULT_TIMEOUT, Limits
 
 # What comes after each phase, so a long build never sits silent once its progress bar is full.
 _NEXT = {"extract": "; resolving entities and links across documents …", "resolve": "; writing the store …",
          "store": ""}
+
+
+def progress_shown(stream: TextIO) -> bool:
+    """Whether ``policykg build`` draws a progress bar on ``stream``: only where someone watches
+    it (a terminal that can redraw a line), never into a log file or a pipe, which keep
+    the plain phase lines.
+
+    >>> import io; progress_shown(io.StringIO())
+    False
+    """
+    return stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def _progress(shown: bool) -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=Console(file=sys.stderr), disable=not shown)
+
+
+def _ignore(*_args: Any) -> None:
+    """Listing the files to count them reports nothing: the build itself reports each problem once."""
 
 
 @main.command()
@@ -50,18 +74,20 @@ def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, 
       policykg build ../shared/corpus --store ./policykg-data
       policykg build plans/ reports/ --jobs 0      # every core
     """
-    files: list[Path] = []
+    shown = progress_shown(sys.stderr)
     try:
-        with click.progressbar(length=0, label="Reading documents", file=sys.stderr,
-                               show_pos=True) as bar:
-            def seen(path: Path) -> None:
-                files.append(path)
-                bar.length = len(files)
-                bar.update(1)
+        with _progress(shown) as bar:
+            # The total is counted up front (a walk of the folders, no reading) so the bar can say how far it is.
+            task = bar.add_task("Reading documents",
+                                total=sum(1 for _ in iter_sources(paths, on_error=_ignore, on_skip=_ignore))
+                                if shown else None)
+
+            def seen(_path: Path) -> None:
+                bar.advance(task)
 
             def phase(name: str, seconds: float) -> None:
-                if name == "extract" and sys.stderr.isatty():
-                    click.echo(err=True)  # off the progress bar's line
+                if name == "extract":
+                    bar.stop()  # the bar ends with extraction; later phases print lines below it
                 click.echo(f"{name}: {seconds:.1f} s{_NEXT[name]}", err=True)
 
             def waiting(message: str) -> None:

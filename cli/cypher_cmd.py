@@ -8,9 +8,8 @@ import click
 import neo4j
 from neo4j.graph import Node, Path, Relationship
 
-from policykg.cli.app import fail, format_option, main
+from policykg.cli.app import echo_rows, fail, format_option, main, table_options
 from policykg.cli.neo4j_cmd import NEO4J_ERRORS, neo4j_failed, neo4j_options, open_driver
-from policykg.cli.output import render
 from policykg.graph.neo4j import ENTITY
 from policykg.graph.uris import redact_all
 from policykg.queries.adhoc import WRITES_REFUSED, CypherRefused, run_cypher
@@ -73,13 +72,14 @@ def _read_only(err: neo4j.exceptions.Neo4jError) -> bool:
 @click.option("-p", "--param", "params", type=(str, str), multiple=True, metavar="KEY VALUE",
               help="Bind $KEY to the text VALUE (repeatable); use toInteger($KEY) for numbers.")
 @format_option
+@table_options
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
               help="Seconds before the server stops the query.")
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Print only the first N rows; the server stops after them.")
 @neo4j_options
-def cypher(text: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: float, limit: int | None,
-           uri: str | None, user: str, database: str | None) -> None:
+def cypher(text: str, params: tuple[tuple[str, str], ...], fmt: str, columns: str | None, wide: bool,
+           timeout: float, limit: int | None, uri: str | None, user: str, database: str | None) -> None:
     """Run your own Cypher, read-only, on the Neo4j filled by `policykg neo4j load`.
 
     Writes, administration commands (SHOW, TERMINATE, USE …), LOAD CSV and procedures
@@ -117,4 +117,4 @@ def cypher(text: str, params: tuple[tuple[str, str], ...], fmt: str, timeout: fl
     finally:
         driver.close()
     rows = [{k: display(v, fmt) for k, v in zip(keys, values, strict=True)} for values in records]
-    click.echo(render(rows, fmt))
+    echo_rows(rows, fmt, columns, wide, dict(params))

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import click
 
-from policykg.cli.app import fail, format_option, main, store_option
+from policykg.cli.app import echo_rows, fail, format_option, main, store_option, table_options
 from policykg.cli.neo4j_cmd import NEO4J_ERRORS, neo4j_failed, neo4j_options, open_driver
-from policykg.cli.output import render
 from policykg.cli.sparql_cmd import endpoint_options, open_endpoint
 from policykg.graph.endpoint import EndpointError
 from policykg.graph.store import Store, StoreError
@@ -17,7 +16,8 @@ from policykg.queries.runner import BACKENDS, QueryError, list_queries, run_quer
 
 @main.command("queries")
 @format_option
-def queries_cmd(fmt: str) -> None:
+@table_options
+def queries_cmd(fmt: str, columns: str | None, wide: bool) -> None:
     """List the canned questions, with their parameters.
 
     \b
@@ -26,7 +26,7 @@ def queries_cmd(fmt: str) -> None:
     """
     rows = [{"name": q.name, "description": q.description,
              "parameters": ", ".join(f"{k}: {v}" for k, v in q.params.items())} for q in list_queries()]
-    click.echo(render(rows, fmt, max_width=100))
+    echo_rows(rows, fmt, columns, wide)
 
 
 @main.command()
@@ -35,6 +35,7 @@ def queries_cmd(fmt: str) -> None:
               help="A query parameter, e.g. -p agency 县卫健局 (repeatable).")
 @store_option
 @format_option
+@table_options
 @click.option("--backend", type=click.Choice(BACKENDS), default="sparql", show_default=True,
               help="sparql runs NAME.rq on the embedded Oxigraph store; networkx runs the Python implementation; "
                    "neo4j runs NAME.cypher on the Neo4j at --uri (fill it with `policykg neo4j load`); "
@@ -44,8 +45,8 @@ def queries_cmd(fmt: str) -> None:
 @neo4j_options
 @endpoint_options
 def query(name: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: str, backend: str,
-          limit: int | None, uri: str | None, user: str, database: str | None, endpoint: str | None,
-          update_url: str | None, graph_store: str | None, endpoint_user: str | None) -> None:
+          columns: str | None, wide: bool, limit: int | None, uri: str | None, user: str, database: str | None,
+          endpoint: str | None, update_url: str | None, graph_store: str | None, endpoint_user: str | None) -> None:
     """Answer canned question NAME (see `policykg queries`).
 
     \b
@@ -70,4 +71,4 @@ def query(name: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: 
     finally:
         if driver is not None:
             driver.close()
-    click.echo(render(rows[:limit] if limit else rows, fmt))
+    echo_rows(rows[:limit] if limit else rows, fmt, columns, wide, dict(params))

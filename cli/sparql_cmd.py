@@ -13,8 +13,7 @@ from pathlib import Path
 
 import click
 
-from policykg.cli.app import fail, format_option, main, store_option
-from policykg.cli.output import render
+from policykg.cli.app import echo_rows, fail, format_option, main, store_option, table_options
 from policykg.graph.endpoint import Endpoint, EndpointError, push_store
 from policykg.graph.store import Store, StoreError
 from policykg.graph.uris import redact
@@ -65,12 +64,13 @@ def _read_query(query: str) -> str:
               help="Bind ?KEY to VALUE, a string (or an IRI written <…>); repeatable.")
 @store_option
 @format_option
+@table_options
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Print only the first N rows (or triples); the rest are never computed.")
 @click.option("--allow-service", is_flag=True,
               help="Let SERVICE <URL> send (part of) the query to that server (refused otherwise).")
-def sparql(query: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: str, limit: int | None,
-           allow_service: bool) -> None:
+def sparql(query: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: str, columns: str | None,
+           wide: bool, limit: int | None, allow_service: bool) -> None:
     """Run a SPARQL query on the store (read-only): QUERY is the text, @FILE or - for stdin.
 
     The prefixes pkg, id, rdf, rdfs, xsd, owl, skos, org, prov, qb, eli, geo, oa, dct and
@@ -98,7 +98,7 @@ def sparql(query: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt
     elif answer.kind == "graph":
         click.echo(answer.turtle, nl=False)
     else:
-        click.echo(render(answer.rows, fmt))
+        echo_rows(answer.rows, fmt, columns, wide, dict(params))
 
 
 @main.command("sparql-push")

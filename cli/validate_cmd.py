@@ -7,16 +7,16 @@ from pathlib import Path
 
 import click
 
-from policykg.cli.app import fail, format_option, main, store_option
-from policykg.cli.output import render
+from policykg.cli.app import echo_rows, fail, format_option, main, store_option, table_options
 from policykg.graph.store import Store, StoreError
 
 
 @main.command("validate")
 @store_option
 @format_option
+@table_options
 @click.option("--no-warnings", is_flag=True, help="List violations only, not warnings.")
-def validate(store_dir: Path, fmt: str, no_warnings: bool) -> None:
+def validate(store_dir: Path, fmt: str, columns: str | None, wide: bool, no_warnings: bool) -> None:
     """Check the graph against the SHACL shapes (what every task, agency, indicator,
     target and document must have); exit 1 if anything violates them.
 
@@ -42,7 +42,7 @@ def validate(store_dir: Path, fmt: str, no_warnings: bool) -> None:
              "message": v.message, "value": compact(v.value) if v.value and v.value != v.node else None}
             for v in shown]
     if rows or fmt == "json":
-        click.echo(render(rows, fmt))
+        echo_rows(rows, fmt, columns, wide)
     warnings = len(found) - len(errors)
     nodes = len({v.node for v in errors})
     summary = (f"{len(errors)} violations in {nodes} nodes" if errors else "the graph conforms to the shapes")

@@ -1,23 +1,52 @@
-"""The analyst notebooks: committed without outputs, and each runs top to bottom on the corpus.
+"""The analyst notebooks: committed with their outputs, and each runs top to bottom on the corpus.
 
-They are executed with nbclient in a kernel of this very interpreter (a kernel spec written
-into the test's tmp dir, found first through ``JUPYTER_PATH``), from ``notebooks/`` as an
-analyst would open them. Plots go through matplotlib's inline backend, which draws with Agg
-(no display needed) and hands the notebook PNGs — so the test can see that each plot was drawn.
+They are executed the way their committed outputs are made (``notebooks/execute.py``), with
+nbclient in a kernel of this very interpreter (a kernel spec written into the test's tmp dir,
+found first through ``JUPYTER_PATH``), from ``notebooks/`` as an analyst would open them. Plots
+go through matplotlib's inline backend, which draws with Agg (no display needed) and hands the
+notebook PNGs — so the test can see that each plot was drawn.  Outputs must read the same on
+any machine: no absolute paths, no timing, no warnings on stderr.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
+import re
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = ROOT / "notebooks"
 PATHS = sorted(NOTEBOOKS.glob("*.ipynb"))
 KERNEL = "policykg-test"
-CELL_TIMEOUT = 180
+# Where a machine's own paths would show: temporary folders, home and checkout folders.
+MACHINE_PATHS = re.compile(r"(?<![\w.])/(?:tmp|var|home|root|work|Users|private)/|[A-Z]:\\\\")
+
+
+def _execute_module():
+    spec = importlib.util.spec_from_file_location("notebooks_execute", NOTEBOOKS / "execute.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _outputs_text(nb: dict) -> str:
+    """Every output of every code cell, as text (images left out)."""
+    def text(output: dict) -> dict:
+        data = {mime: d for mime, d in output.get("data", {}).items() if not mime.startswith("image/")}
+        return {k: v for k, v in output.items() if k != "data"} | {"data": data}
+
+    return json.dumps([text(o) for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]],
+                      ensure_ascii=False)
+
+
+def _shape(nb: dict) -> list[list[str]]:
+    return [[o["output_type"] for o in c["outputs"]] for c in nb["cells"] if c["cell_type"] == "code"]
 
 
 def test_there_are_three_notebooks():
@@ -25,14 +54,23 @@ def test_there_are_three_notebooks():
 
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
-def test_committed_notebooks_carry_no_outputs(path):
+def test_committed_notebooks_carry_their_outputs_and_nothing_of_the_machine(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert code, "a notebook without code"
-    for i, cell in enumerate(code):
-        assert cell["outputs"] == [] and cell["execution_count"] is None, (
-            f"{path.name}: code cell {i} has stale output; clear outputs before committing")
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1)), (
+        f"{path.name}: not run top to bottom in one go; run notebooks/execute.py")
+    assert "5 documents from ../shared/corpus" in "".join(code[0]["outputs"][0]["text"])
+    assert any("image/png" in o.get("data", {}) for c in code for o in c["outputs"]), "its plot is saved"
+    assert not [o for c in code for o in c["outputs"] if o["output_type"] == "error"
+                or o.get("name") == "stderr"], f"{path.name}: an error or a warning is saved"
+    text = _outputs_text(nb)
+    assert not MACHINE_PATHS.search(text), MACHINE_PATHS.search(text)
+    assert str(ROOT) not in text and tempfile.gettempdir() not in text
+    assert not re.search(r" at 0x[0-9a-f]+>", text), "a memory address differs on every run"
+    assert not any("execution" in c["metadata"] for c in code), "timings are noise"
     assert nb["metadata"]["kernelspec"]["name"] == "python3"
+    assert nb["metadata"]["language_info"] == {"name": "python"}
 
 
 @pytest.fixture(scope="module")
@@ -49,22 +87,22 @@ def kernel(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 @pytest.mark.parametrize("path", PATHS, ids=lambda p: p.name)
 def test_notebook_runs_top_to_bottom(path, kernel, corpus_dir, monkeypatch, tmp_path):
-    nbformat = pytest.importorskip("nbformat")
-    nbclient = pytest.importorskip("nbclient")
+    pytest.importorskip("nbformat")
+    pytest.importorskip("nbclient")
     monkeypatch.setenv("JUPYTER_PATH", kernel)
     monkeypatch.setenv("TMPDIR", str(tmp_path))  # the notebook's temporary store lands where pytest cleans up
     monkeypatch.delenv("POLICYKG_CORPUS", raising=False)  # the notebooks find ../shared/corpus themselves
     monkeypatch.delenv("POLICYKG_STORE", raising=False)
-    nb = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(nb, kernel_name=KERNEL, timeout=CELL_TIMEOUT,
-                                     resources={"metadata": {"path": str(NOTEBOOKS)}})
-    client.execute()
+    nb = _execute_module().execute(path, kernel_name=KERNEL)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert all(c.execution_count for c in code), "every cell ran"
     first = "".join(o.get("text", "") for o in code[0].outputs if o.output_type == "stream")
-    assert f"5 documents from {corpus_dir.resolve()}" in first
-    assert str(tmp_path) in first
-    errors = [o for c in code for o in c.outputs if o.output_type == "error"]
+    assert f"5 documents from {os.path.relpath(corpus_dir, ROOT)}" in first
+    errors = [o for c in code for o in c.outputs if o.output_type == "error" or o.get("name") == "stderr"]
     assert errors == []
+    text = _outputs_text(nb)
+    assert str(tmp_path) not in text and str(ROOT) not in text, "outputs name a path of this machine"
     plots = [o for c in code for o in c.outputs if "image/png" in o.get("data", {})]
     assert len(plots) >= 1, "every notebook draws at least one plot"
+    committed = json.loads(path.read_text(encoding="utf-8"))
+    assert _shape(nb) == _shape(committed), f"{path.name}: committed outputs are stale; run notebooks/execute.py"
