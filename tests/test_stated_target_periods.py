@@ -42,6 +42,10 @@ def test_a_year_of_another_paragraph_does_not_carry_over() -> None:
     assert _periods("到2025年，产业体系基本建立。\n新增示范基地10个。\n") == [("10个", None)]
 
 
+def test_a_paragraph_opening_with_a_time_since_does_not_date_the_next_sentence() -> None:
+    assert _periods("2023年以来，产业体系基本建立。新增示范基地10个。") == [("10个", None)]
+
+
 def _built(title: str, body: str, date: str = "") -> dict[str, tuple[str | None, int | None]]:
     text = "\n\n".join([title, *([date] if date else []), "一、重点任务", f"（一）加强建设。{body}"]) + "\n"
     g = build_graph([extract_text(text, "doc.txt")])

@@ -555,8 +555,10 @@ def find_stated_targets(
                 for f in _sentence_targets(para, masked, s_start, s_end, paragraph_year):
                     out.append(_record(src, para, f, task_list, reported))
                 opening = _YEAR_PHRASE.match(masked[s_start:s_end])
-                year = _YEAR.search(masked, s_start, s_start + opening.end()) if opening else None
-                paragraph_year = year.group(1) if year else paragraph_year
+                # searched in the whole sentence: cut at the phrase's end, 2023年以来 would look like a date
+                year = _YEAR.search(masked, s_start, s_end) if opening else None
+                if opening and year and year.start() < s_start + opening.end():
+                    paragraph_year = year.group(1)
     return out
 
 
