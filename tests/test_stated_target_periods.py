@@ -38,6 +38,11 @@ def test_the_sentence_or_its_paragraph_gives_the_period(sentence: str, expected:
     assert _periods(sentence) == expected
 
 
+def test_a_five_year_plan_dates_the_target_and_is_not_part_of_its_name() -> None:
+    found = find_stated_targets(SourceText("“十四五”期间新建绿道50公里。"))
+    assert [(t.indicator, t.period) for t in found] == [("新建绿道", "2021-2025")]
+
+
 def test_a_year_of_another_paragraph_does_not_carry_over() -> None:
     assert _periods("到2025年，产业体系基本建立。\n新增示范基地10个。\n") == [("10个", None)]
 
@@ -85,3 +90,22 @@ def test_no_sentence_target_of_a_generated_plan_breaks_the_one_period_shape() ->
         g = build_graph([extract_text(text, "doc.txt")])
         assert sum(d["type"] == "Target" for _, d in g.nodes(data=True)) >= 5, title
         assert [v for v in validate_graph(g) if v.message == ONE_PERIOD] == [], title
+
+
+def test_policykg_validate_finds_every_sentence_target_dated(tmp_path) -> None:
+    """What the user sees: ``policykg validate`` passes (exit 0) on a plan whose targets are stated in sentences."""
+    import json
+
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+    from policykg.graph.pipeline import build
+
+    (tmp_path / "docs").mkdir()
+    body = "到2025年，产业体系基本建立。综合机械化率达到75%。“十四五”期间新建绿道50公里。新建口袋公园6个。"
+    (tmp_path / "docs" / "plan.txt").write_text(
+        f"开化县绿道建设实施方案（2023—2027年）\n\n一、重点任务\n\n（一）加强建设。{body}\n", encoding="utf-8")
+    assert build([tmp_path / "docs"], store=tmp_path / "store").ok
+    result = CliRunner().invoke(main, ["validate", "--store", str(tmp_path / "store"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert [r for r in json.loads(result.stdout) if r["path"] == "pkg:period"] == []

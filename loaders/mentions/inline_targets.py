@@ -50,6 +50,8 @@ _YEAR_PHRASE = re.compile(
     r"^(?:计划|力争|争取|确保)?(?:到|至|截至|在|于|从|自)?(?:19|20)\d{2}学?年(?:底|末|内|前|起|上半年|下半年)?(?:前|起)?,?")
 # “十四五”期间 / 十五五时期: the five-year plan's years; its 末 is its last year.
 _FIVE_YEAR = re.compile(r"(?<![一二三四五六七八九十])(十[一二三四五六七八九]|[六七八九])五”?(?:规划)?(期间|时期|内|末)")
+_FIVE_YEAR_PHRASE = re.compile(r"^(?:计划|力争|争取|确保)?(?:在|于|到)?“?(?:十[一二三四五六七八九]|[六七八九])五”?"
+                               r"(?:规划)?(?:期间|时期|内|末),?")
 _LINE_BREAK_OK = re.compile(r"[。;；:：!！?？]\s*$")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{1,3}\s*[.．、](?!\d))")
 # PDF conversion breaks lines at the page width; a shorter line ends a heading or a paragraph.
@@ -327,7 +329,7 @@ def _strip_lead(name: str) -> str:
     changed = True
     while changed and name:
         changed = False
-        m = _YEAR_PHRASE.match(name)
+        m = _YEAR_PHRASE.match(name) or _FIVE_YEAR_PHRASE.match(name)
         if m and m.end():
             name, changed = name[m.end():], True
         for w in (*words("scope"), *words("lead")):
