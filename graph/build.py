@@ -113,6 +113,38 @@ def table_value_period(period: str, meta: DocumentMeta) -> tuple[str, str, int |
     return period, "baseline" if year and first and year < int(first.group(0)) else "target", year
 
 
+def stated_period(st: StatedTarget, meta: DocumentMeta) -> tuple[str, int | None]:
+    """The one period and year of a target stated in a sentence of the document ``meta`` describes.
+
+    The sentence's year (到2025年, “十四五”期间) stands; 每年 is for the document's whole period,
+    年底前 for the year it was written; a sentence nothing dates is for what an undated table
+    column is for (:func:`table_value_period`): the period's end, or an annual document's year.
+
+    >>> from dataclasses import replace
+    >>> from policykg.loaders.model import SourceText
+    >>> st = StatedTarget("绿道长度", None, "50公里", 50.0, "=", "公里", "target", SourceText("x").span(0, 1))
+    >>> plan = DocumentMeta(doc_type="实施方案", period="2023-2027", date_written="2023-03-01")
+    >>> stated_period(st, plan), stated_period(replace(st, period="2025"), plan)
+    (('2027', 2027), ('2025', 2025))
+    >>> stated_period(replace(st, relative="period"), plan), stated_period(replace(st, relative="year"), plan)
+    (('2023-2027', None), ('2023', 2023))
+    """
+    if st.period:
+        return st.period, _single_year(st.period)
+    if st.relative == "period" and meta.period:
+        return meta.period, _single_year(meta.period)
+    written = _written_year(meta)
+    if st.relative == "year" and written:
+        return str(written), written
+    period, _, year = table_value_period("target", meta)
+    return period, year
+
+
+def _written_year(meta: DocumentMeta) -> int | None:
+    written = re.match(r"(?:19|20)\d{2}", meta.date_written or meta.date_published or "")
+    return int(written.group(0)) if written else None
+
+
 def _document_year(meta: DocumentMeta) -> int | None:
     """The year a value column without a year is for: an annual document's year, else the period's end."""
     years = [int(y) for y in re.findall(r"(?:19|20)\d{2}", meta.period or "")]
@@ -120,8 +152,7 @@ def _document_year(meta: DocumentMeta) -> int | None:
         return years[-1] if years else None  # a plan without a period does not say when
     if len(years) == 1:
         return years[0]
-    written = re.match(r"(?:19|20)\d{2}", meta.date_written or meta.date_published or "")
-    return int(written.group(0)) if written else None
+    return _written_year(meta)
 
 
 def _states_something(raw: str) -> bool:
@@ -332,9 +363,7 @@ class _Builder:
             # the document names the indicator (no table row: no number)
             self.named.add((did, iid))
             self.edge(did, iid, "CONTAINS", doc.doc_id, st.span, name=st.indicator)
-        # an undated sentence of a plan sets a target for the plan's period
-        period = st.period or doc.meta.period
-        year = _single_year(period)
+        period, year = stated_period(st, doc.meta)
         base, base_unit = base_value(st.value, st.unit)
         at = st.value_span or st.span
         tid = stable_id("target", doc.doc_id, iid, "text", str(at.start))

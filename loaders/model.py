@@ -161,7 +161,9 @@ class StatedTarget:
     ``indicator`` is the noun phrase the sentence says the value is of, white space
     removed; ``period`` the year the sentence sets ("2027"), if any; ``raw`` the words
     as written from the comparator on ("控制在1‰以下"); ``kind`` is ``target`` or
-    ``actual`` (a figure a report gives as done).  ``span`` covers the indicator's
+    ``actual`` (a figure a report gives as done).  ``relative`` says, when no year is
+    printed, that a word dates it from the document (``ontology/period_words.csv``:
+    ``period`` for 每年, ``year`` for 年底前).  ``span`` covers the indicator's
     name through the value, ``value_span`` the number with its unit, ``sentence`` the
     whole sentence.
     """
@@ -178,6 +180,7 @@ class StatedTarget:
     sentence: Span | None = None
     part: str | None = None  # the task's part when the sentence is in a task
     task_number: str | None = None
+    relative: str | None = None  # "period" | "year": dated by a word of period_words.csv
 
 
 @dataclass

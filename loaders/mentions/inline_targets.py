@@ -3,8 +3,10 @@
 Plans state many of their targets in running text rather than in tables.  This module
 finds each number that carries a unit (``ontology/target_units.csv``), the comparator
 the words around it give (``ontology/target_words.csv``: 以上 ≥, 以下 ≤, 不少于 ≥,
-超过 >, 控制在 ≤, 达到 = …), the year the sentence sets (到2027年, 2024年底 …), and the
-noun phrase the sentence says the value is of — the indicator's name.
+超过 >, 控制在 ≤, 达到 = …), the year the sentence sets (到2027年, 2024年底, “十四五”期间 …)
+or its paragraph opens with, else the word that dates it from the document (每年, 年底前:
+``ontology/period_words.csv``), and the noun phrase the sentence says the value is of — the
+indicator's name.
 
 What is *not* a target: years and dates, ordinals (第20次), numbers inside quotes and
 titles (“15分钟公共服务圈”, 《…》), formula names (1+7+N+X), ranges (0—3岁), ages and
@@ -19,8 +21,8 @@ In a report (``ontology/reporting_document_types.txt``) figures are reported val
 >>> for t in find_stated_targets(src):
 ...     print(t.indicator, t.period, t.comparator, t.value, t.unit, t.raw)
 严重致残出生缺陷发生率 2027 <= 1.0 ‰ 控制在1‰以下
-技能人才总量 None >= 16150.0 人 达到16150人以上
-技能人才占从业人员比重 None = 37.0 % 达37%
+技能人才总量 2027 >= 16150.0 人 达到16150人以上
+技能人才占从业人员比重 2027 = 37.0 % 达37%
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import bisect
 import csv
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -46,6 +48,10 @@ _LIST_JOIN = "、和及与"
 _YEAR = re.compile(r"((?:19|20)\d{2})(学?年)(?!度|以来|来)")
 _YEAR_PHRASE = re.compile(
     r"^(?:计划|力争|争取|确保)?(?:到|至|截至|在|于|从|自)?(?:19|20)\d{2}学?年(?:底|末|内|前|起|上半年|下半年)?(?:前|起)?,?")
+# “十四五”期间 / 十五五时期: the five-year plan's years; its 末 is its last year.
+_FIVE_YEAR = re.compile(r"(?<![一二三四五六七八九十])(十[一二三四五六七八九]|[六七八九])五”?(?:规划)?(期间|时期|内|末)")
+_FIVE_YEAR_PHRASE = re.compile(r"^(?:计划|力争|争取|确保)?(?:在|于|到)?“?(?:十[一二三四五六七八九]|[六七八九])五”?"
+                               r"(?:规划)?(?:期间|时期|内|末),?")
 _LINE_BREAK_OK = re.compile(r"[。;；:：!！?？]\s*$")
 _HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|\d{1,3}\s*[.．、](?!\d))")
 # PDF conversion breaks lines at the page width; a shorter line ends a heading or a paragraph.
@@ -83,6 +89,44 @@ def _words() -> dict[str, dict[str, str]]:
     for r in csv.DictReader(word_list("target_words.csv")):
         out.setdefault(r["role"], {})[r["word"]] = r["comparator"]
     return {role: dict(sorted(ws.items(), key=lambda kv: -len(kv[0]))) for role, ws in out.items()}
+
+
+@cache
+def _period_words() -> dict[str, str]:
+    """word -> what it dates by (``period`` or ``year``), from ``period_words.csv``, longest first."""
+    rows = csv.DictReader(word_list("period_words.csv"))
+    return {r["word"]: r["means"] for r in sorted(rows, key=lambda r: -len(r["word"]))}
+
+
+@cache
+def _period_word_pattern() -> re.Pattern[str]:
+    # a word right after a number (3年内, 五年内) is a duration, not a date
+    alt = "|".join(re.escape(w) for w in _period_words())
+    return re.compile(rf"(?<![\d一二三四五六七八九十两几多])(?:{alt})")
+
+
+def period_word_meaning(word: str) -> str | None:
+    """What a word of ``period_words.csv`` dates a sentence's target by: ``period`` or ``year``.
+
+    >>> period_word_meaning("每年"), period_word_meaning("年底前"), period_word_meaning("明年")
+    ('period', 'year', None)
+    """
+    return _period_words().get(word)
+
+
+def five_year_period(text: str) -> str | None:
+    """The years of the first five-year plan (十四五) ``text`` speaks of as a time, else ``None``.
+
+    The sixth plan was 1981-1985 and each since has followed the last.
+
+    >>> five_year_period("“十四五”期间新建绿道50公里"), five_year_period("十五五末"), five_year_period("二十五个")
+    ('2021-2025', '2030', None)
+    """
+    m = _FIVE_YEAR.search(text)
+    if not m:
+        return None
+    first = 1981 + 5 * ((chinese_number(m.group(1)) or 0) - 6)
+    return str(first + 4) if m.group(2) == "末" else f"{first}-{first + 4}"
 
 
 def words(role: str) -> tuple[str, ...]:
@@ -285,7 +329,7 @@ def _strip_lead(name: str) -> str:
     changed = True
     while changed and name:
         changed = False
-        m = _YEAR_PHRASE.match(name)
+        m = _YEAR_PHRASE.match(name) or _FIVE_YEAR_PHRASE.match(name)
         if m and m.end():
             name, changed = name[m.end():], True
         for w in (*words("scope"), *words("lead")):
@@ -351,19 +395,38 @@ class _Found:
     name_start: int
     sentence: tuple[int, int]
     year: str | None
+    relative: str | None = None
 
 
-def _sentence_targets(para: _Para, masked: str, s_start: int, s_end: int) -> list[_Found]:
+def _dating(para: _Para, masked: str, s_start: int, s_end: int,
+            paragraph_year: str | None) -> Callable[[int], tuple[str | None, str | None]]:
+    """(period, relative) of a value at an offset: the nearest year or five-year plan before it in
+    the sentence, else a word of ``period_words.csv`` before it, else the paragraph's year."""
+    dated = sorted([(m.start(), m.group(1)) for m in _YEAR.finditer(masked, s_start, s_end)]
+                   + [(m.start(), five_year_period(m.group())) for m in _FIVE_YEAR.finditer(para.text, s_start, s_end)])
+    words_at = [(m.start(), _period_words()[m.group()])
+                for m in _period_word_pattern().finditer(masked, s_start, s_end)]
+
+    def at(offset: int) -> tuple[str | None, str | None]:
+        year = next((y for pos, y in reversed(dated) if pos < offset), None)
+        if year:
+            return year, None
+        relative = next((r for pos, r in reversed(words_at) if pos < offset), None)
+        return (None, relative) if relative else (paragraph_year, None)
+    return at
+
+
+def _sentence_targets(para: _Para, masked: str, s_start: int, s_end: int,
+                      paragraph_year: str | None = None) -> list[_Found]:
     found: list[_Found] = []
-    year: str | None = None
-    years = [(m.start(), m.group(1)) for m in _YEAR.finditer(masked, s_start, s_end)]
+    dating = _dating(para, masked, s_start, s_end, paragraph_year)
     for c_start, c_end in _split(masked, s_start, s_end, _CLAUSE_END):
         values = _values(masked, c_start, c_end)
         seg = c_start
         pending: list[_Found] = []
         carried, carried_start = "", c_start  # a starting point's subject (从100元提升至…) is the next value's
         for i, v in enumerate(values):
-            year = next((y for pos, y in reversed(years) if pos < v.start), None)
+            year, relative = dating(v.start)
             pre_raw = para.text[seg:v.start]
             subject, comp, word = _strip_before(pre_raw)
             if comp == "baseline":
@@ -386,7 +449,8 @@ def _sentence_targets(para: _Para, masked: str, s_start: int, s_end: int) -> lis
             if not subject and not post and pending:
                 # 分别达到37%、37.2%: the next value of a list
                 prev = pending.pop(0)
-                found.append(_Found(prev.name, v, comparator, v.start, prev.name_start, (s_start, s_end), year))
+                found.append(_Found(prev.name, v, comparator, v.start, prev.name_start, (s_start, s_end), year,
+                                   relative))
                 seg = v.end
                 continue
             pending = []
@@ -404,7 +468,8 @@ def _sentence_targets(para: _Para, masked: str, s_start: int, s_end: int) -> lis
             parts = [p for p in re.split(r"[、]", subject) if p] if each else [name]
             if each and (len(parts) < 2 or any(len(p) < 3 for p in parts)):
                 parts = [name]
-            targets = [_Found(p, v, comparator, raw_start, name_start, (s_start, s_end), year) for p in parts]
+            targets = [_Found(p, v, comparator, raw_start, name_start, (s_start, s_end), year, relative)
+                       for p in parts]
             if each == "分别" and len(parts) > 1:
                 found.append(targets[0])
                 pending = targets[1:]
@@ -478,7 +543,7 @@ def find_stated_targets(
 
     >>> src = SourceText("到2024年底,100%的村(社区)建成“15分钟公共法律服务圈”。新增4个老年助餐服务点。")
     >>> [(t.indicator, t.value, t.unit, t.period) for t in find_stated_targets(src)]
-    [('村(社区)建成“15分钟公共法律服务圈”', 100.0, '%', '2024'), ('新增老年助餐服务点', 4.0, '个', None)]
+    [('村(社区)建成“15分钟公共法律服务圈”', 100.0, '%', '2024'), ('新增老年助餐服务点', 4.0, '个', '2024')]
     """
     task_list = _Tasks(tasks)
     tables = _Covering(sorted(table_ranges))
@@ -487,9 +552,15 @@ def find_stated_targets(
         in_table = tables.contains(r_start, r_end)
         for para in _paragraphs(src, r_start, r_end, join_wrapped=not in_table):
             masked = _mask(para.text)
+            paragraph_year = None  # 发展目标: 到2025年，…。…达到75%。 — the opening year holds for the paragraph
             for s_start, s_end in _split(masked, 0, len(masked), _SENTENCE_END):
-                for f in _sentence_targets(para, masked, s_start, s_end):
+                for f in _sentence_targets(para, masked, s_start, s_end, paragraph_year):
                     out.append(_record(src, para, f, task_list, reported))
+                opening = _YEAR_PHRASE.match(masked[s_start:s_end])
+                # searched in the whole sentence: cut at the phrase's end, 2023年以来 would look like a date
+                year = _YEAR.search(masked, s_start, s_end) if opening else None
+                if opening and year and year.start() < s_start + opening.end():
+                    paragraph_year = year.group(1)
     return out
 
 
@@ -509,4 +580,5 @@ def _record(src: SourceText, para: _Para, f: _Found, tasks: _Tasks, reported: bo
         sentence=para.span(src, *f.sentence),
         part=task.part if task else None,
         task_number=task.number if task else None,
+        relative=f.relative,
     )
