@@ -35,6 +35,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -529,9 +530,9 @@ def write_matrix(graph: nx.MultiDiGraph, path: str | os.PathLike[str], by: str =
     the areas of ``ontology/domains.csv`` (:func:`area`), names it does not know under ``(other)``.
     Both files carry a ``Total (tasks)`` column (the agency's load) and a totals row (distinct
     tasks per column; for ``by="task"``, agencies per task). ``.xlsx`` has one sheet per
-    jurisdiction (named after it; only ``jurisdiction``'s when given): header frozen, a cell shows
-    the tasks per role (``2L 6R``) filled in the colour of the strongest role and links to its
-    rows on the sheet ``Sources`` (:func:`assignments` with the document's title, 文号 and the
+    jurisdiction (named after it, the one with the most assignments first; only ``jurisdiction``'s
+    when given, which must hold a task): header frozen, a cell shows the tasks per role (``2L 6R``)
+    filled in the colour of the strongest role and links to its rows on the sheet ``Sources`` (:func:`assignments` with the document's title, 文号 and the
     quote), column notes, a legend, and set up to print landscape one page wide with the header
     row and agency column on every page. ``.csv`` is one table, UTF-8 with a BOM (so Excel reads
     the Chinese), with counts (0 when none). Text that a spreadsheet would run as a formula gets
@@ -549,11 +550,17 @@ def write_matrix(graph: nx.MultiDiGraph, path: str | os.PathLike[str], by: str =
         raise ValueError(f"cannot write a matrix to {target}: use a .xlsx or .csv file name")
     rolled = by == "domain" if broader is None else broader
     sources = assignments(graph, _check(roles, by), jurisdiction)
+    if jurisdiction is not None and not sources:
+        known = sorted({str(r["jurisdiction"]) for r in assignments(graph, roles) if r["jurisdiction"]})
+        raise ValueError(f"no agency of jurisdiction {jurisdiction!r} holds a task; jurisdictions: "
+                         + (", ".join(known) or "none"))
     if suffix == ".csv":
         m = _build(graph, by, roles, _EVERY if jurisdiction is None else jurisdiction, rolled, sources)
     else:
+        # the jurisdiction with the most assignments first: the one the documents are about
+        weight = Counter(r["jurisdiction"] for r in sources)
         scopes = [jurisdiction] if jurisdiction is not None else sorted(
-            {r["jurisdiction"] for r in sources}, key=lambda j: (j is None, j or ""))
+            weight, key=lambda j: (j is None, -weight[j], j or ""))
         blocks = [(scope, _build(graph, by, roles, scope, rolled, sources)) for scope in scopes or [None]]
     with atomic_path(target) as tmp:
         if suffix == ".xlsx":

@@ -220,7 +220,7 @@ def _cells(ws):
 def test_xlsx_has_a_sheet_per_jurisdiction_and_a_sources_sheet(graph, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     wb = openpyxl.load_workbook(write_matrix(graph, tmp_path / "m.xlsx"))
-    assert wb.sheetnames == ["岱山县", "嵊泗县", "Sources"]
+    assert wb.sheetnames == ["嵊泗县", "岱山县", "Sources"], "the jurisdiction with most assignments first"
     assert {r[0] for r in _cells(wb["岱山县"])[1:2]} == {"岱山县交通运输局"}
     assert "岱山县交通运输局" not in [r[0] for r in _cells(wb["嵊泗县"])]
     only = openpyxl.load_workbook(write_matrix(graph, tmp_path / "j.xlsx", jurisdiction="嵊泗县"))
@@ -350,7 +350,7 @@ def test_corpus_matrix_xlsx_opens_with_the_expected_cells(corpus_graph, tmp_path
 
     held = _corpus_held(corpus_graph)
     wb = openpyxl.load_workbook(write_matrix(corpus_graph, tmp_path / "corpus.xlsx"))
-    assert wb.sheetnames == [*sorted(held), "Sources"]
+    assert sorted(wb.sheetnames) == sorted([*held, "Sources"]) and wb.sheetnames[-1] == "Sources"
     roots_above = {d.broader for d in domains() if d.broader} & {d.name for d in domains() if not d.broader}
     areas = {area(d.name) for d in domains()} - roots_above
     for jurisdiction, agencies in held.items():
@@ -683,3 +683,31 @@ def test_the_styles_file_ships_with_the_package():
     shipped = cfg["options.package_data"].get("policykg.exports", "")
     assert STYLES_PATH.suffix[1:] in shipped.replace("*.", "").replace(",", " ").split(), (
         "add `policykg.exports = *.toml` to setup.cfg [options.package_data]")
+
+
+# -- the matrix from the command line -------------------------------------------------------------
+
+def test_cli_matrix_writes_a_sheet_per_jurisdiction(built_store, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+
+    out = tmp_path / "m.xlsx"
+    result = CliRunner().invoke(main, ["export", "matrix", "-o", str(out), "--store", str(built_store.path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"wrote {out}"
+    assert openpyxl.load_workbook(out).sheetnames == ["嵊泗县", "定海区", "Sources"]
+
+
+def test_cli_matrix_of_an_unknown_jurisdiction_says_which_there_are(built_store, tmp_path):
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+
+    out = tmp_path / "m.xlsx"
+    result = CliRunner().invoke(main, ["export", "matrix", "-o", str(out), "--jurisdiction", "岱山县",
+                                       "--store", str(built_store.path)])
+    assert result.exit_code == 2
+    assert "error: no agency of jurisdiction '岱山县' holds a task; jurisdictions: 定海区, 嵊泗县" in result.output
+    assert "Traceback" not in result.output and not out.exists()
