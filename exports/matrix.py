@@ -318,6 +318,43 @@ def _build(graph: nx.MultiDiGraph, by: str, roles_: Sequence[str], jurisdiction:
     return m
 
 
+@dataclass(frozen=True)
+class Cell:
+    """One non-empty cell of the domain matrix: an agency's tasks in one column, per role."""
+
+    agency_id: str
+    agency: str
+    jurisdiction: str | None
+    column: str
+    roles: dict[str, int]
+    tasks: int
+
+    @property
+    def mix(self) -> str:
+        """Tasks per role, reading order: ``"2L 6R"``."""
+        return " ".join(f"{self.roles[r]}{role(r).code}" for r in ROLES if r in self.roles)
+
+    @property
+    def strongest(self) -> str:
+        return next(r for r in ROLES if r in self.roles)
+
+
+def matrix_cells(graph: nx.MultiDiGraph, broader: bool = True) -> tuple[list[Cell], dict[str, str]]:
+    """The domain matrix of every jurisdiction as cells (heaviest agency first, columns in
+    document order), and the column each task falls in: what the overview view draws.
+
+    >>> cells, column_of = matrix_cells(demo_graph())
+    >>> [(c.agency, c.column, c.mix) for c in cells], column_of["t2"]
+    ([('甲县教育局', '学有优教', '1L 1L*'), ('甲县财政局', '学有优教', '1P')], '学有优教')
+    """
+    m = _build(graph, "domain", ROLES, _EVERY, broader)
+    ids = {label: agency_id for agency_id, label in m.agency_of.items()}
+    cells = [Cell(agency_id=ids[a], agency=a, jurisdiction=graph.nodes[ids[a]].get("jurisdiction"), column=c,
+                  roles=dict(m.cells[a, c]), tasks=m.held[a, c])
+             for a in m.agencies for c in m.columns if (a, c) in m.cells]
+    return cells, dict(m.column_of)
+
+
 def matrix_rows(graph: nx.MultiDiGraph, by: str = "domain", roles: Sequence[str] = ROLES,
                 jurisdiction: str | None = None, broader: bool = False) -> tuple[list[str], list[list[Any]]]:
     """The matrix without pandas: ``(header, rows)``, each row ``[agency, cell, …]``.
@@ -532,9 +569,10 @@ def write_matrix(graph: nx.MultiDiGraph, path: str | os.PathLike[str], by: str =
     tasks per column; for ``by="task"``, agencies per task). ``.xlsx`` has one sheet per
     jurisdiction (named after it, the one with the most assignments first; only ``jurisdiction``'s
     when given, which must hold a task): header frozen, a cell shows the tasks per role (``2L 6R``)
-    filled in the colour of the strongest role and links to its rows on the sheet ``Sources`` (:func:`assignments` with the document's title, 文号 and the
-    quote), column notes, a legend, and set up to print landscape one page wide with the header
-    row and agency column on every page. ``.csv`` is one table, UTF-8 with a BOM (so Excel reads
+    filled in the colour of the strongest role and links to its rows on the sheet ``Sources``
+    (:func:`assignments` with the document's title, 文号 and the quote), column notes, a legend,
+    and set up to print landscape one page wide with the header row and agency column on every
+    page. ``.csv`` is one table, UTF-8 with a BOM (so Excel reads
     the Chinese), with counts (0 when none). Text that a spreadsheet would run as a formula gets
     a leading ``'``. The file is replaced whole or not at all.
 
