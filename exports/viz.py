@@ -44,7 +44,7 @@ from scipy.ndimage import map_coordinates
 from scipy.signal import fftconvolve
 
 from policykg.exports.atomic import write_text_atomic
-from policykg.exports.styles import edge_role, edge_style, node_style, role, roles
+from policykg.exports.styles import edge_kind, edge_role, edge_style, line_style, node_style, role, roles
 
 MAX_NODES = 1500
 PHYSICS_LIMIT = 800  # above this many nodes, positions are computed beforehand and physics stays off
@@ -230,17 +230,57 @@ def _folded_lines(graph: nx.MultiDiGraph, node: str) -> list[str]:
         value = f"{d.get('period')}: {d.get('raw', d.get('value'))}" if d.get("period") else str(d.get("raw"))
         order = d.get("order") if isinstance(d.get("order"), int) else 0
         per_doc.setdefault(str(d.get("doc_id") or e.get("doc_id") or "?"), []).append((order, value))
-    return [f"{doc}: " + " · ".join(v for _, v in sorted(values)) for doc, values in sorted(per_doc.items())]
+    name = str(graph.nodes[node].get("name") or graph.nodes[node].get("label") or node)
+    return [f"{doc}: {name} " + " · ".join(v for _, v in sorted(values)) for doc, values in sorted(per_doc.items())]
 
 
-def _node_tip(node: str, d: dict[str, Any], folded: Sequence[str] = ()) -> str:
+def _node_tip(node: str, d: dict[str, Any], folded: Sequence[str] = (), indicator: str | None = None) -> str:
     lines = [str(d.get("label") or node), f"{d.get('type', '?')} · {node}"]
+    if indicator is not None:
+        lines.append(f"indicator: {indicator}")
     lines += [f"{k}: {d[k]}" for k in _TOOLTIP_FIELDS if d.get(k) not in (None, "", [])]
     if d.get("aliases"):
         lines.append("aliases: " + "、".join(map(str, d["aliases"])))
     if folded:
         lines += ["targets:", *folded]
     return "\n".join(lines)
+
+
+def _indicator(graph: nx.MultiDiGraph, node: str) -> str | None:
+    """The name of the indicator a ``Target`` node is a value of."""
+    for u, _, e in graph.in_edges(node, data=True):
+        if e.get("type") == "HAS_TARGET":
+            return str(graph.nodes[u].get("name") or graph.nodes[u].get("label") or u)
+    return None
+
+
+def _label(graph: nx.MultiDiGraph, node: str, d: dict[str, Any]) -> str:
+    """The label on the canvas, cut to ``LABEL_CHARS``; a value keeps its number and year and
+    gives up the end of its indicator's name instead."""
+    label = str(d.get("label") or d.get("name") or node)
+    if d.get("type") == "Target" and d.get("raw") is not None:
+        value = f"{d['period']}: {d['raw']}" if d.get("period") else str(d["raw"])
+        name = _indicator(graph, node) or ""
+        room = max(LABEL_CHARS - len(value) - 1, 4)
+        return (name if len(name) <= room else name[:room - 1] + "…") + " " + value
+    return _short(label)
+
+
+def _node_record(graph: nx.MultiDiGraph, n: str, number: int, seed: bool = False, folded: Sequence[str] = (),
+                 value: float | None = None, tip_lines: Sequence[str] = ()) -> dict[str, Any]:
+    """What vis-network gets for a node: escaped label and tooltip, style of its type, ``kind``."""
+    d = graph.nodes[n] if n in graph else {}
+    style = node_style(d.get("type"))
+    tip = _node_tip(n, d, folded, _indicator(graph, n) if d.get("type") == "Target" else None)
+    record = {"id": number, "label": escape(_label(graph, n, d)), "shape": style["shape"], "color": style["color"],
+              "size": style["size"] * (1.6 if seed else 1), "title": escape("\n".join([tip, *tip_lines])),
+              "font": {"size": style["font"] + (4 if seed else 0)},
+              "fullLabel": escape(str(d.get("label") or d.get("name") or n)),
+              "aliases": escape(" ".join(map(str, d.get("aliases") or []))),
+              "borderWidth": 3 if seed else 1, "kind": d.get("type") or "default"}
+    if value is not None:
+        record["value"] = value
+    return record
 
 
 def _edge_tip(g: nx.MultiDiGraph, u: str, v: str, e: dict[str, Any]) -> str:
@@ -284,23 +324,34 @@ _SVG_SHAPES = {
 }
 
 
-def _legend(types: Iterable[str]) -> str:
+def _line_order(kind: str) -> tuple[int, str]:
+    order = [r.name for r in roles()]
+    if kind in order:
+        return 0, f"{order.index(kind):03d}"
+    return (1 if kind.startswith("island:") or line_style(kind)["label"] != kind else 2), kind
+
+
+def _legend(types: Iterable[str], kinds: Iterable[str], note: str = "") -> str:
+    """The legend of what a view draws: every node type and every kind of line (:func:`edge_kind`)
+    in ``types`` and ``kinds``, each with ``data-kind`` (``node:TYPE``, ``line:KIND``) for scripts."""
     shapes = []
     for t in types:
         s = node_style(t)
         shape = _SVG_SHAPES.get(s["shape"], _SVG_SHAPES["dot"])
-        shapes.append(f'<li><svg width="14" height="14" aria-hidden="true" fill="{escape(s["color"])}" '
-                      f'stroke="#555" stroke-width="0.8">{shape}</svg>{escape(t)}</li>')
+        shapes.append(f'<li data-kind="node:{escape(t)}"><svg width="14" height="14" aria-hidden="true" '
+                      f'fill="{escape(s["color"])}" stroke="#555" stroke-width="0.8">{shape}</svg>{escape(t)}</li>')
     lines = []
-    for r in roles():
-        dash = " ".join(map(str, r.dashes)) if isinstance(r.dashes, list) else "none"
-        lines.append(f'<li><svg width="36" height="10" aria-hidden="true"><line x1="0" y1="5" x2="36" y2="5" '
-                     f'stroke="{escape(r.color)}" stroke-width="{r.width}" stroke-dasharray="{dash}"/></svg>'
-                     f'{escape(r.label)}</li>')
+    for kind in sorted(set(kinds), key=_line_order):
+        style = line_style(kind)
+        dash = " ".join(map(str, style["dashes"])) if isinstance(style["dashes"], list) else "none"
+        lines.append(f'<li data-kind="line:{escape(kind)}"><svg width="36" height="10" aria-hidden="true">'
+                     f'<line x1="0" y1="5" x2="36" y2="5" stroke="{escape(style["color"])}" '
+                     f'stroke-width="{style["width"]}" stroke-dasharray="{dash}"/></svg>{escape(style["label"])}</li>')
     return ('<div class="pkg-legend-row"><span class="pkg-legend-head">Nodes</span>'
             f'<ul class="pkg-legend-list">{"".join(shapes)}</ul></div>'
-            '<div class="pkg-legend-row"><span class="pkg-legend-head">Agency → task</span>'
-            f'<ul class="pkg-legend-list">{"".join(lines)}</ul></div>')
+            '<div class="pkg-legend-row"><span class="pkg-legend-head">Lines</span>'
+            f'<ul class="pkg-legend-list">{"".join(lines)}</ul>'
+            + (f'<span class="pkg-legend-note">{escape(note)}</span>' if note else "") + '</div>')
 
 
 _CSS = """
@@ -318,6 +369,8 @@ _CSS = """
   .pkg-legend-list { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 0.2em 1.1em; }
   .pkg-legend-list svg { vertical-align: middle; margin-right: 0.3em; }
   .pkg-tip { white-space: pre-line; max-width: 32em; }
+  .pkg-legend-note { color: #555; font-size: 0.9em; }
+  #pkg-back[hidden] { display: none; }
 </style>
 """
 
@@ -502,18 +555,11 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     # Text as UTF-8, not \u escapes: half the bytes for Chinese, and a big page is mostly text.
     net.templateEnv.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     for n in kept:
-        d = graph.nodes[n]
-        label = str(d.get("label") or d.get("name") or n)
-        style = node_style(d.get("type"))
-        extra = {"x": pos[n][0], "y": pos[n][1]} if n in pos else {}
-        if n in weight:
-            extra["value"] = weight[n]
-        tip = _node_tip(n, d, _folded_lines(graph, n) if fold else ())
-        net.add_node(number[n], label=escape(_short(label)), shape=style["shape"], color=style["color"],
-                     size=style["size"] * (1.6 if n in seeds else 1), title=escape(tip),
-                     font={"size": style["font"] + (4 if n in seeds else 0)},
-                     fullLabel=escape(label), aliases=escape(" ".join(map(str, d.get("aliases") or []))),
-                     borderWidth=3 if n in seeds else 1, **extra)
+        record = _node_record(graph, n, number[n], seed=n in seeds,
+                              folded=_folded_lines(graph, n) if fold else (), value=weight.get(n))
+        if n in pos:
+            record.update(x=pos[n][0], y=pos[n][1])
+        net.add_node(record.pop("id"), **record)
     links = list(sub.edges(data=True))
     titles, lines = _interned(escape(_edge_tip(graph, u, v, e)) for u, v, e in links)
     # The records pyvis's add_edge would make, less what every edge repeats (the arrow, the default
@@ -521,7 +567,7 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     plain = edge_style({})
     for i, (u, v, e) in enumerate(links):
         style = edge_style(e)
-        net.edges.append({"from": number[u], "to": number[v], "id": i, "title": titles[i],
+        net.edges.append({"from": number[u], "to": number[v], "id": i, "title": titles[i], "kind": edge_kind(e),
                           **(style if style != plain else {})})
     net.options = {
         "physics": {"enabled": physics, "solver": "forceAtlas2Based",
@@ -545,7 +591,8 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     if not physics:
         notes.append(f"Large view ({len(kept)} nodes): positions were computed beforehand; physics is off.")
     types = sorted({graph.nodes[n].get("type") or "default" for n in kept})
-    page = _page(net.generate_html(), _heading(focus, depth), notes, _legend(types), physics, lines)
+    legend = _legend(types, {edge_kind(e) for _, _, e in links})
+    page = _page(net.generate_html(), _heading(focus, depth), notes, legend, physics, lines)
     write_text_atomic(target, page)
     return ViewInfo(path=target, nodes=len(kept), edges=sub.number_of_edges(), left_out=left_out, physics=physics,
                     folded=folded)

@@ -512,12 +512,15 @@ def test_whole_view_folds_targets_into_their_indicator_and_focused_views_draw_th
     assert info.folded == 2 and info.nodes == g.number_of_nodes() - 2
     nodes, _ = page_data(page)
     tip = html.unescape(next(n["title"] for n in nodes if html.unescape(n["fullLabel"]) == "每千人口床位数"))
-    assert f"{DOC}: 2022: 3.2 · 2025: >4{SCRIPT}" in tip
+    assert f"{DOC}: 每千人口床位数 2022: 3.2 · 2025: >4{SCRIPT}" in tip, "the indicator next to its values"
     assert "2 yearly targets are folded into their indicators" in page
     assert not any(n["fullLabel"].startswith("每千人口床位数 20") for n in nodes)
     info, page = _view(g, tmp_path, document=DOC)
     assert info.folded == 0
-    assert sum(n["fullLabel"].startswith("每千人口床位数 20") for n in page_data(page)[0]) == 2
+    targets = [n for n in page_data(page)[0] if n["fullLabel"].startswith("每千人口床位数 20")]
+    assert len(targets) == 2
+    assert all("\nindicator: 每千人口床位数\n" in html.unescape(n["title"]) for n in targets)
+    assert html.unescape(targets[0]["label"]) == "每千人口床位数 2022: 3.2", "the label keeps the value"
     assert _view(g, tmp_path, targets=True)[0].nodes == g.number_of_nodes()
 
 
@@ -574,10 +577,32 @@ def test_view_edges_are_styled_by_role(graph, tmp_path):
     # Other relations carry no style of their own: the default is set once, in the options.
     _, page = _view(graph, tmp_path)
     edges = page_data(page)[1]
-    plain = [e for e in edges if " — " not in e["title"].split("\n")[0]]
+    plain = [e for e in edges if e["kind"] in ("CONTAINS", "IN_DOMAIN", "PART_OF", "APPLIES_TO")]
     assert plain and len(plain) < len(edges) and not any({"color", "width", "dashes"} & e.keys() for e in plain)
     options = json.loads(re.search(r"var options = (\{.*?\});\n", page).group(1))
     assert {k: options["edges"][k] for k in ("color", "width", "dashes")} == edge_style({})
+
+
+def _legend_kinds(page: str) -> set[str]:
+    return set(re.findall(r'<li data-kind="([^"]+)"', page))
+
+
+def _drawn_kinds(page: str) -> set[str]:
+    nodes, edges = page_data(page)
+    return {f"node:{n['kind']}" for n in nodes} | {f"line:{e['kind']}" for e in edges}
+
+
+def test_view_legend_lists_exactly_the_node_and_line_kinds_drawn(graph, tmp_path):
+    g = _with_targets(graph)
+    _edge(g, "t1", "t4", "SAME_WORK_AS", confidence=0.8, method="tfidf", evidence="title 1.00")
+    _, page = _view(g, tmp_path)
+    legend = _legend_kinds(page)
+    assert legend == _drawn_kinds(page)
+    assert {"line:SAME_WORK_AS", "line:island:relocation-source", "line:lead", "line:CONTAINS"} <= legend
+    assert "island: people move away" in page and "same work in another document" in page
+    _, page = _view(g, tmp_path, agency="县财政局")
+    assert _legend_kinds(page) == _drawn_kinds(page)
+    assert "line:island:relocation-source" not in _legend_kinds(page), "a kind not drawn is not listed"
 
 
 def test_view_focus_must_match_something(graph, tmp_path):
