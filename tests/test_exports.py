@@ -736,3 +736,54 @@ def test_cli_matrix_of_an_unknown_jurisdiction_says_which_there_are(built_store,
     assert result.exit_code == 2
     assert "error: no agency of jurisdiction '岱山县' holds a task; jurisdictions: 定海区, 嵊泗县" in result.output
     assert "Traceback" not in result.output and not out.exists()
+
+
+# -- the overview --------------------------------------------------------------------------------
+
+def _drills(page: str) -> dict:
+    return json.loads(re.search(r"\n  var DRILL = (\{.*?\});  //", page).group(1))
+
+
+def test_overview_draws_agencies_and_areas_with_the_matrix_cells_and_drills_down(graph, tmp_path):
+    from policykg.exports import matrix_cells
+    from policykg.exports.viz import write_overview
+
+    g = _with_annex_task(graph)
+    info = write_overview(g, tmp_path / "o.html")
+    page = (tmp_path / "o.html").read_text(encoding="utf-8")
+    nodes, edges = page_data(page)
+    cells, _ = matrix_cells(g)
+    assert {n["kind"] for n in nodes} == {"Agency", "Domain"} and not info.physics
+    areas = {html.unescape(n["fullLabel"]) for n in nodes if n["kind"] == "Domain"}
+    assert areas == {"学有优教", "病有良医", "(other)"}
+    assert len(edges) == len(cells) == info.edges
+    edu = next(e for e in edges if e["title"].startswith("嵊泗县教育局 → 学有优教"))
+    assert "3 tasks: 2L 1R" in edu["title"] and edu["kind"] == "lead" and edu["color"]["color"] == role("lead").color
+    drills = _drills(page)
+    assert set(map(int, drills)) == {n["id"] for n in nodes}
+    edu_id = next(n["id"] for n in nodes if html.unescape(n["fullLabel"]) == "嵊泗县教育局")
+    drill = drills[str(edu_id)]
+    assert drill["heading"] == "policykg — agency: 嵊泗县教育局 (its tasks)"
+    assert {n["kind"] for n in drill["nodes"]} == {"Agency", "Task", "Domain"}
+    assert sum(n["kind"] == "Task" for n in drill["nodes"]) == 4
+    drawn = {f"node:{n['kind']}" for n in nodes} | {f"line:{e['kind']}" for e in edges}
+    for d in drills.values():
+        drawn |= {f"node:{n['kind']}" for n in d["nodes"]} | {f"line:{e['kind']}" for e in d["edges"]}
+    assert _legend_kinds(page) == drawn
+
+
+def test_cli_viz_draws_the_overview_unless_asked_for_every_node(built_store, tmp_path):
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+
+    runner = CliRunner()
+    overview, whole = tmp_path / "o.html", tmp_path / "w.html"
+    result = runner.invoke(main, ["viz", "-o", str(overview), "--store", str(built_store.path)])
+    assert result.exit_code == 0 and result.output.strip() == f"wrote {overview}"
+    assert "<h1>policykg — who does what</h1>" in overview.read_text(encoding="utf-8")
+    result = runner.invoke(main, ["viz", "-o", str(whole), "--whole", "--store", str(built_store.path)])
+    assert result.exit_code == 0, result.output
+    assert "<h1>policykg — whole graph</h1>" in whole.read_text(encoding="utf-8")
+    assert len(page_data(whole.read_text(encoding="utf-8"))[0]) > 3 * len(
+        page_data(overview.read_text(encoding="utf-8"))[0])
