@@ -643,15 +643,20 @@ _JS_STUBS = r"""
 function DataSet(items) { this.items = {}; for (var i of items) { this.items[i.id] = Object.assign({}, i); } }
 DataSet.prototype.get = function () { return Object.values(this.items); };
 DataSet.prototype.update = function (list) { for (var u of list) { Object.assign(this.items[u.id], u); } };
+DataSet.prototype.clear = function () { this.items = {}; };
+DataSet.prototype.add = function (list) { for (var i of list) { this.items[i.id] = Object.assign({}, i); } };
 var inputs = {};
+var heading = {textContent: "policykg — who does what"};
 var document = {
   getElementById: function (id) { return inputs[id] = inputs[id] || {value: "", textContent: "", on: {},
                                    addEventListener: function (ev, f) { this.on[ev] = f; }}; },
-  createElement: function (tag) { return {tag: tag, textContent: null, innerHTML: "NEVER"}; }
+  createElement: function (tag) { return {tag: tag, textContent: null, innerHTML: "NEVER"}; },
+  querySelector: function () { return heading; },
+  body: {dataset: {}}
 };
 var selected = [];
 var network = {once: function () {}, setOptions: function () {}, fit: function () {}, redraw: function () {},
-               selectNodes: function (ids) { selected = ids; }};
+               on: function () {}, selectNodes: function (ids) { selected = ids; }};
 var window = globalThis;
 var dashes = [];
 function CanvasRenderingContext2D() {}
@@ -694,6 +699,43 @@ def test_view_script_shows_the_original_text_as_text_and_searches_it(graph, tmp_
     assert len(out["selected"]) == 1 and out["count"] == "1 match"
     assert out["edges"] == [html.unescape(e["title"]) for e in page_data(page)[1]], "titles joined from the table"
     assert out["dashes"] == [[8, 16]], "dashes keep their length in screen pixels at any zoom"
+
+
+def test_overview_drill_down_shows_the_tasks_as_text_and_comes_back(graph, tmp_path):
+    """pkgDrill and Back under node: the tasks' hostile titles become text, the overview returns."""
+    from policykg.exports.viz import write_overview
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    write_overview(graph, tmp_path / "o.html")
+    page = (tmp_path / "o.html").read_text(encoding="utf-8")
+    ours = re.findall(r"<script[^>]*>(.*?)</script>", page, re.S)[-1]
+    records = page_data(page, joined=False)
+    edu = next(n["id"] for n in records[0] if n["fullLabel"] == "学有优教")
+    probe = f"""
+    var opened = window.pkgDrill({edu}), missing = window.pkgDrill(9999);
+    var drilled = {{heading: heading.textContent,
+                   nodes: nodes.get().map(n => [n.label, n.title.tag, n.title.innerHTML]),
+                   edges: edges.get().map(e => e.title.textContent), back: inputs["pkg-back"].hidden}};
+    inputs["pkg-back"].on.click();
+    console.log(JSON.stringify({{opened: opened, missing: missing, drilled: drilled, heading: heading.textContent,
+                                after: nodes.get().length, back: inputs["pkg-back"].hidden}}));
+    """
+    script = (_JS_STUBS + f"var nodes = new DataSet({json.dumps(records[0])});\n"
+              f"var edges = new DataSet({json.dumps(records[1])});\n" + ours + probe)
+    (tmp_path / "probe.js").write_text(script, encoding="utf-8")
+    run = subprocess.run([node, str(tmp_path / "probe.js")], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["opened"] is True and out["missing"] is False
+    drilled = out["drilled"]
+    assert drilled["heading"] == "policykg — domain: 学有优教 (its tasks)" and drilled["back"] is False
+    labels = {label for label, *_ in drilled["nodes"]}
+    assert labels >= {"推进学校布局优化", "建设智慧教育平台", "教育局"}, "agencies without their jurisdiction"
+    assert all(tag == "div" and inner == "NEVER" for _, tag, inner in drilled["nodes"]), "tooltips are text"
+    assert any("“县财政局”" in text for text in drilled["edges"]), "role lines carry their quotes"
+    assert out["heading"] == "policykg — who does what" and out["after"] == len(records[0]) and out["back"] is True
 
 
 def test_every_node_type_of_the_schema_has_a_style():
