@@ -460,11 +460,14 @@ _SCRIPT = r"""
   window.pkgDrill = function (id) {
     var view = DRILL[id];
     if (!view) { return false; }
-    if (overview === null) { overview = {nodes: nodes.get(), edges: edges.get(), heading: heading.textContent}; }
+    if (overview === null) {
+      overview = {nodes: nodes.get(), edges: edges.get(), heading: heading.textContent, status: status.textContent};
+    }
     view = JSON.parse(JSON.stringify(view));  // prepNode and prepEdge rewrite the records they are given
     // Tooltips made text before the live network sees them: it takes no raw title lists.
     show(view.nodes.map(prepNode), view.edges.map(prepEdge));
     heading.textContent = view.heading;
+    status.textContent = nodes.length + " nodes · " + edges.length + " edges · ← overview to go back";
     back.hidden = false;
     document.body.dataset.view = view.heading;
     return true;
@@ -473,6 +476,7 @@ _SCRIPT = r"""
     if (overview === null) { return; }
     show(overview.nodes, overview.edges);
     heading.textContent = overview.heading;
+    status.textContent = overview.status;
     overview = null;
     back.hidden = true;
     delete document.body.dataset.view;
