@@ -540,12 +540,19 @@ def _write_xlsx(blocks: list[tuple[str | None, _Matrix]], rows: list[dict[str, A
     for row in ordered:
         sheet.append([_xlsx_text(row[k]) for k in _SOURCE_COLUMNS])
         sheet.cell(row=sheet.max_row, column=_SOURCE_COLUMNS.index("code") + 1).fill = fills[row["role"]]
-        sheet.cell(row=sheet.max_row, column=quote).alignment = wrap
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     for col, key in enumerate(_SOURCE_COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = _width([key, *(r[key] for r in ordered[:500])])
     _print_setup(sheet, None)
+    # On paper, the columns a reader checks (up to the quote); the ids and spans stay on screen.
+    for key in ("title", "quote"):
+        column = get_column_letter(_SOURCE_COLUMNS.index(key) + 1)
+        sheet.column_dimensions[column].width = min(sheet.column_dimensions[column].width, 40)
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=_SOURCE_COLUMNS.index(key) + 1,
+                                       max_col=_SOURCE_COLUMNS.index(key) + 1):
+            cell.alignment = wrap
+    sheet.print_area = f"A1:{get_column_letter(quote)}{sheet.max_row}"
     wb.save(tmp)
 
 

@@ -309,6 +309,9 @@ def test_xlsx_is_set_up_to_print_landscape_one_page_wide(graph, tmp_path):
         assert ws.page_setup.fitToHeight == 0, ws.title
         assert ws.print_title_rows == "$1:$1", ws.title
     assert wb["嵊泗县"].print_title_cols == "$A:$A"
+    header = [c.value for c in wb["Sources"][1]]
+    last = openpyxl.utils.get_column_letter(header.index("quote") + 1)
+    assert wb["Sources"].print_area == f"'Sources'!$A$1:${last}${wb['Sources'].max_row}", "ids stay on screen"
 
 
 def test_xlsx_neutralises_formulas_in_every_text_cell(graph, tmp_path):
