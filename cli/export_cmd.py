@@ -26,6 +26,9 @@ def export() -> None:
 def export_matrix(output: Path, by: str, roles: str, jurisdiction: str | None, store_dir: Path) -> None:
     """Agency-responsibility matrix: agencies down the side, who leads and who helps.
 
+    The .xlsx has a sheet per jurisdiction (cells like 2L 6R: tasks led, as responsible …,
+    linked to their quotes on the Sources sheet) and prints one page wide.
+
     \b
     Example:
       policykg export matrix -o matrix.xlsx --by domain --jurisdiction 嵊泗县

@@ -17,21 +17,30 @@ from policykg.cli.target import output_option
 @click.option("--island", help="Focus on one island, e.g. 大盘岛.")
 @click.option("--document", help="Focus on one document id.")
 @click.option("--depth", type=click.IntRange(1, 5), default=1, show_default=True, help="Hops around the focus.")
+@click.option("--whole", is_flag=True, help="Every node of the graph instead of the overview.")
 @store_option
 def viz(output: Path, agency: str | None, domain: str | None, island: str | None, document: str | None,
-        depth: int, store_dir: Path) -> None:
+        depth: int, whole: bool, store_dir: Path) -> None:
     """Interactive HTML view of the graph (works offline; open it in a browser).
+
+    Without a focus: the overview, who does what — agencies under the domains they hold
+    most tasks in, a line per agency and domain; double-click a node for its tasks.
 
     \b
     Examples:
       policykg viz -o graph.html
       policykg viz -o health.html --agency 县卫健局 --depth 2
+      policykg viz -o everything.html --whole
     """
-    from policykg.exports.viz import write_view
+    from policykg.exports.viz import write_overview, write_view
 
     graph = load_graph(store_dir)
+    focused = any(v is not None for v in (agency, domain, island, document))
     try:
-        write_view(graph, output, agency=agency, domain=domain, island=island, document=document, depth=depth)
+        if focused or whole:
+            write_view(graph, output, agency=agency, domain=domain, island=island, document=document, depth=depth)
+        else:
+            write_overview(graph, output)
     except ValueError as err:
         fail(str(err))
     click.echo(f"wrote {output}")

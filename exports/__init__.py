@@ -8,11 +8,12 @@
 from policykg.exports.cells import neutralise, xml_text
 from policykg.exports.demo import demo_graph
 from policykg.exports.graphfile import portable_copy, write_gexf, write_graphml, write_node_link_json, write_rdf
-from policykg.exports.matrix import area, assignments, matrix_frame, matrix_rows, write_matrix
+from policykg.exports.matrix import Cell, area, assignments, matrix_cells, matrix_frame, matrix_rows, write_matrix
 from policykg.exports.viz import ViewInfo, focus_nodes, write_view
 
 __all__ = [
-    "ViewInfo", "area", "assignments", "demo_graph", "focus_nodes", "matrix_frame", "matrix_rows", "neutralise",
+    "Cell", "ViewInfo", "area", "assignments", "demo_graph", "focus_nodes", "matrix_cells", "matrix_frame",
+    "matrix_rows", "neutralise",
     "portable_copy", "write_gexf", "write_graphml", "write_matrix", "write_node_link_json", "write_rdf",
     "write_view", "xml_text",
 ]

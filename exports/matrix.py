@@ -9,10 +9,11 @@ Only ``Agency`` nodes and ``Task`` targets count, exactly as in the canned query
 Cells, by ``by``:
 
 * ``"domain"`` — the number of distinct tasks of the domain the agency holds any of the
-  chosen roles for (an ``int``; the role breakdown is in :func:`assignments`);
+  chosen roles for (an ``int``; the ``.xlsx`` shows the tasks per role, ``2L 6R``). These
+  cells are the canned query ``responsibility-matrix``'s rows, not a second count;
 * ``"task"`` — the role codes the agency holds for that task, ``"L/P"`` when several,
   ``""`` when none; column label ``"doc_id#number title[:12]"``;
-* ``"document"`` — per-role task counts in that document, e.g. ``"L2 P1"``, ``""`` when none.
+* ``"document"`` — tasks per role in that document, e.g. ``"2L 1P"``, ``""`` when none.
 
 Rows are agencies (canonical name), heaviest load first (distinct tasks held in any
 chosen role), then by name; columns follow the documents' order.
@@ -20,7 +21,7 @@ chosen role), then by name; columns follow the documents' order.
 Documents group tasks under names of different reach: an annex's 教育 rows belong to the
 plan's 学有优教. ``broader=True`` (``by="domain"`` only) counts each domain under its
 :func:`area`, from the ``broader`` column of ``ontology/domains.csv``; by default the
-domains stay as the documents name them, and the ``.xlsx`` adds a sheet rolled up by area.
+domains stay as the documents name them; :func:`write_matrix` rolls them up unless told not to.
 
 >>> g = demo_graph()
 >>> [(a["agency"], a["code"], a["number"]) for a in assignments(g)]
@@ -33,6 +34,8 @@ from __future__ import annotations
 
 import csv
 import os
+import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,11 +98,11 @@ def assignments(graph: nx.MultiDiGraph, roles: Sequence[str] = ROLES,
                 jurisdiction: str | None = None) -> list[dict[str, Any]]:
     """Every (agency, role, task) once, with the task's facts and the quote that says so.
 
-    Keys: ``agency_id, agency, jurisdiction, role, code, task_id, doc_id, source, number,
-    title, domain, area, as_written, quote, start, end`` (``area``: :func:`area` of the
-    domain; ``start``/``end``: the quote's span in
-    the document's normalised text). When the same agency is named twice for the same task
-    and role, the first mention is kept. Sorted in document order, then by role.
+    Keys: ``agency_id, agency, jurisdiction, role, code, task_id, doc_id, source, doc_title,
+    doc_number, number, title, domain, area, as_written, quote, start, end`` (``doc_title``,
+    ``doc_number``: the document's title and 文号; ``area``: :func:`area` of the domain;
+    ``start``/``end``: the quote's span in the document's normalised text). When the same
+    agency is named twice for the same task and role, the first mention is kept. Sorted in document order, then by role.
     ``jurisdiction`` keeps agencies whose ``jurisdiction`` attribute equals it.
 
     >>> [a["role"] for a in assignments(demo_graph(), roles=("participant",))]
@@ -118,10 +121,11 @@ def assignments(graph: nx.MultiDiGraph, roles: Sequence[str] = ROLES,
             if task.get("type") != "Task" or name not in wanted:
                 continue
             doc_id = task.get("doc_id") or e.get("doc_id")
+            doc = graph.nodes[doc_id] if doc_id in graph else {}
             row = {"agency_id": a, "agency": agency.get("name") or agency.get("label") or a,
                    "jurisdiction": agency.get("jurisdiction"), "role": name, "code": role(name).code,
                    "task_id": t, "doc_id": doc_id,
-                   "source": graph.nodes[doc_id].get("source") if doc_id in graph else None,
+                   "source": doc.get("source"), "doc_title": doc.get("title"), "doc_number": doc.get("doc_number"),
                    "number": task.get("number"), "title": task.get("title") or task.get("label"),
                    "domain": task.get("domain"), "area": area(task.get("domain")),
                    "as_written": e.get("as_written"), "quote": e.get("quote"),
@@ -134,6 +138,13 @@ def assignments(graph: nx.MultiDiGraph, roles: Sequence[str] = ROLES,
                                                 _span_start(r), r["agency"]))
 
 
+# The canned query ``responsibility-matrix`` names the roles by these fields.
+_QUERY_FIELD = {"lead": "lead", "inherited": "inherited_lead", "participant": "participant",
+                "responsible": "responsible"}
+OTHER = "(other)"
+_EVERY = object()  # scope: every agency, whatever its jurisdiction
+
+
 @dataclass
 class _Matrix:
     by: str
@@ -142,17 +153,25 @@ class _Matrix:
     agencies: list[str] = field(default_factory=list)  # row labels, heaviest first
     columns: list[str] = field(default_factory=list)   # column labels, document order
     notes: dict[str, str] = field(default_factory=dict)  # column label -> where it comes from
-    cells: dict[tuple[str, str], dict[str, set[str]]] = field(default_factory=dict)  # role -> tasks
-    load: dict[str, set[str]] = field(default_factory=dict)  # agency -> tasks
+    cells: dict[tuple[str, str], dict[str, int]] = field(default_factory=dict)  # role -> tasks
+    held: dict[tuple[str, str], int] = field(default_factory=dict)  # distinct tasks in a cell
+    load: dict[str, int] = field(default_factory=dict)  # agency -> distinct tasks
     column_tasks: dict[str, set[str]] = field(default_factory=dict)
+    agency_of: dict[str, str] = field(default_factory=dict)  # agency id -> row label
+    column_of: dict[str, str] = field(default_factory=dict)  # task id -> column label
 
     def value(self, agency: str, column: str) -> int | str:
         held = self.cells.get((agency, column), {})
         if self.by == "domain":
-            return len(set().union(*held.values())) if held else 0
+            return self.held.get((agency, column), 0)
         if self.by == "task":
             return "/".join(role(r).code for r in self.roles if r in held)
-        return " ".join(f"{role(r).code}{len(held[r])}" for r in self.roles if r in held)
+        return self.mix(agency, column)
+
+    def mix(self, agency: str, column: str) -> str:
+        """The cell's role mix, tasks per role: ``"2L 6R"``; ``""`` when the agency holds none."""
+        held = self.cells.get((agency, column), {})
+        return " ".join(f"{held[r]}{role(r).code}" for r in self.roles if r in held)
 
     def strongest(self, agency: str, column: str) -> str | None:
         held = self.cells.get((agency, column), {})
@@ -169,7 +188,7 @@ class _Matrix:
         return "Total (agencies)" if self.by == "task" else LOAD
 
     def totals_row(self) -> list[Any]:
-        every = set().union(*self.load.values()) if self.load else set()
+        every = set().union(*self.column_tasks.values()) if self.column_tasks else set()
         return [self.total_label, *(self.column_total(c) for c in self.columns), len(every)]
 
 
@@ -182,14 +201,29 @@ def _unique(label: str, taken: set[str]) -> str:
     return out
 
 
+def _domain_column(domain: str | None, broader: bool) -> tuple[str, str | None]:
+    """The column a domain falls in, and a note when it is not the domain itself.
+
+    Rolled up (``broader``), the columns are one level of ``ontology/domains.csv``: a domain
+    counts under its :func:`area`; a name the ontology does not know (a section title taken
+    for a domain, a local category) goes to ``(other)`` rather than standing beside the areas.
+    """
+    from policykg.ontology.gazetteer import domain as entry
+
+    name = str(domain or NO_DOMAIN)
+    if not broader:
+        return name, None if area(name) == name else f"{name}: part of {area(name)}"
+    if entry(name) is None:
+        return OTHER, None
+    return area(name), None
+
+
 def _column(graph: nx.MultiDiGraph, task_id: str, by: str, broader: bool) -> tuple[Any, str, str | None]:
     """The column a task falls in: its key, label and note (where the column comes from)."""
     task = graph.nodes[task_id]
     if by == "domain":
-        domain = str(task.get("domain") or NO_DOMAIN)
-        if broader:
-            return area(domain), area(domain), None
-        return domain, domain, None if area(domain) == domain else f"{domain}: part of {area(domain)}"
+        label, note = _domain_column(task.get("domain"), broader)
+        return label, label, note
     if by == "task":
         title = str(task.get("title") or task.get("label") or "")
         return (task_id, f"{task.get('doc_id')}#{task.get('number')} {title[:12]}",
@@ -199,17 +233,51 @@ def _column(graph: nx.MultiDiGraph, task_id: str, by: str, broader: bool) -> tup
     return doc_id, str(doc_id), str(doc.get("title") or doc.get("source") or doc_id)
 
 
-def _build(graph: nx.MultiDiGraph, by: str, roles_: Sequence[str], jurisdiction: str | None,
-           broader: bool = False) -> _Matrix:
+def _in_scope(jurisdiction: str | None, scope: Any) -> bool:
+    return scope is _EVERY or jurisdiction == scope
+
+
+def _query_cells(graph: nx.MultiDiGraph, m: _Matrix, scope: Any) -> None:
+    """Fill a domain matrix from the canned query ``responsibility-matrix``: its rows are the
+    tasks per agency, domain and role, so the matrix and ``policykg query`` cannot disagree."""
+    from policykg.queries.runner import raw_rows
+
+    every_role = set(m.roles) == set(ROLES)
+    for row in raw_rows("responsibility-matrix", backend="networkx", graph=graph):
+        label = m.agency_of.get(row["agency_id"])
+        if label is None or not _in_scope(row["jurisdiction"], scope):
+            continue
+        counts = {r: row[_QUERY_FIELD[r]] for r in m.roles if row[_QUERY_FIELD[r]]}
+        if not counts:
+            continue
+        column, _ = _domain_column(row["domain"], m.broader)
+        cell = m.cells.setdefault((label, column), {})
+        for r, n in counts.items():
+            cell[r] = cell.get(r, 0) + n
+        # Each task has one domain, so a column's tasks add up over the domains it gathers. With
+        # some roles only, a task held in two of them counts twice (the query counts per role).
+        n = row["total"] if every_role else sum(counts.values())
+        m.held[(label, column)] = m.held.get((label, column), 0) + n
+        m.load[label] = m.load.get(label, 0) + n
+
+
+def _build(graph: nx.MultiDiGraph, by: str, roles_: Sequence[str], jurisdiction: Any,
+           broader: bool = False, sources: list[dict[str, Any]] | None = None) -> _Matrix:
+    """The matrix of the agencies of ``jurisdiction`` (``_EVERY``: all of them).
+
+    ``sources`` (:func:`assignments`) give the rows, the column order and the totals row;
+    a domain matrix's cells come from the canned query (:func:`_query_cells`).
+    """
     wanted = _check(roles_, by)
     if broader and by != "domain":
         raise ValueError(f"broader=True rolls domains up into areas: it needs by='domain', not by={by!r}")
     m = _Matrix(by=by, roles=tuple(r for r in ROLES if r in wanted), broader=broader)
-    rows = assignments(graph, wanted, jurisdiction)
+    if sources is None:
+        sources = assignments(graph, wanted)
+    rows = [r for r in sources if r["role"] in wanted and _in_scope(r["jurisdiction"], jurisdiction)]
     # Labels must be unique to serve as DataFrame axes: two agencies may share a name, and two
     # tasks a number and title prefix.
     by_key: dict[Any, str] = {}
-    column_of: dict[str, str] = {}
     taken: set[str] = set()
     merged: dict[str, list[str]] = {}
     for t in sorted({r["task_id"] for r in rows}, key=lambda t: _task_key(graph, t)):
@@ -219,24 +287,72 @@ def _build(graph: nx.MultiDiGraph, by: str, roles_: Sequence[str], jurisdiction:
             m.columns.append(by_key[key])
             if note:
                 m.notes[by_key[key]] = note
-        column_of[t] = by_key[key]
+        m.column_of[t] = by_key[key]
         domain = str(graph.nodes[t].get("domain") or NO_DOMAIN)
         if broader and domain not in merged.setdefault(by_key[key], []):
             merged[by_key[key]].append(domain)
     for col, names in merged.items():
         if names != [col]:
-            m.notes[col] = f"{col}: tasks of " + "、".join(names)
-    agency_label: dict[str, str] = {}
+            m.notes[col] = (f"{col}: tasks of " + "、".join(names) if col != OTHER else
+                            "domains not in ontology/domains.csv: " + "、".join(names))
     taken = set()
+    held: dict[tuple[str, str], set[str]] = {}
     for r in sorted(rows, key=lambda r: (r["agency"], r["agency_id"])):
-        if r["agency_id"] not in agency_label:
-            agency_label[r["agency_id"]] = _unique(r["agency"], taken)
-        a, col = agency_label[r["agency_id"]], column_of[r["task_id"]]
-        m.cells.setdefault((a, col), {}).setdefault(r["role"], set()).add(r["task_id"])
-        m.load.setdefault(a, set()).add(r["task_id"])
+        if r["agency_id"] not in m.agency_of:
+            m.agency_of[r["agency_id"]] = _unique(r["agency"], taken)
+        a, col = m.agency_of[r["agency_id"]], m.column_of[r["task_id"]]
         m.column_tasks.setdefault(col, set()).add(r["task_id"])
-    m.agencies = sorted(m.load, key=lambda a: (-len(m.load[a]), a))
+        held.setdefault((a, col), set()).add(r["task_id"])
+        if by != "domain":
+            m.cells.setdefault((a, col), {}).setdefault(r["role"], 0)
+            m.cells[(a, col)][r["role"]] += 1
+    if by == "domain":
+        _query_cells(graph, m, jurisdiction)
+    else:
+        m.held = {k: len(v) for k, v in held.items()}
+        loads: dict[str, set[str]] = {}
+        for (a, _), tasks in held.items():
+            loads.setdefault(a, set()).update(tasks)
+        m.load = {a: len(tasks) for a, tasks in loads.items()}
+    m.agencies = sorted(m.load, key=lambda a: (-m.load[a], a))
     return m
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One non-empty cell of the domain matrix: an agency's tasks in one column, per role."""
+
+    agency_id: str
+    agency: str
+    jurisdiction: str | None
+    column: str
+    roles: dict[str, int]
+    tasks: int
+
+    @property
+    def mix(self) -> str:
+        """Tasks per role, reading order: ``"2L 6R"``."""
+        return " ".join(f"{self.roles[r]}{role(r).code}" for r in ROLES if r in self.roles)
+
+    @property
+    def strongest(self) -> str:
+        return next(r for r in ROLES if r in self.roles)
+
+
+def matrix_cells(graph: nx.MultiDiGraph, broader: bool = True) -> tuple[list[Cell], dict[str, str]]:
+    """The domain matrix of every jurisdiction as cells (heaviest agency first, columns in
+    document order), and the column each task falls in: what the overview view draws.
+
+    >>> cells, column_of = matrix_cells(demo_graph())
+    >>> [(c.agency, c.column, c.mix) for c in cells], column_of["t2"]
+    ([('甲县教育局', '学有优教', '1L 1L*'), ('甲县财政局', '学有优教', '1P')], '学有优教')
+    """
+    m = _build(graph, "domain", ROLES, _EVERY, broader)
+    ids = {label: agency_id for agency_id, label in m.agency_of.items()}
+    cells = [Cell(agency_id=ids[a], agency=a, jurisdiction=graph.nodes[ids[a]].get("jurisdiction"), column=c,
+                  roles=dict(m.cells[a, c]), tasks=m.held[a, c])
+             for a in m.agencies for c in m.columns if (a, c) in m.cells]
+    return cells, dict(m.column_of)
 
 
 def matrix_rows(graph: nx.MultiDiGraph, by: str = "domain", roles: Sequence[str] = ROLES,
@@ -249,7 +365,7 @@ def matrix_rows(graph: nx.MultiDiGraph, by: str = "domain", roles: Sequence[str]
     >>> matrix_rows(demo_graph(), broader=True)[0]
     ['agency', '学有优教']
     """
-    m = _build(graph, by, roles, jurisdiction, broader)
+    m = _build(graph, by, roles, _EVERY if jurisdiction is None else jurisdiction, broader)
     return ["agency", *m.columns], [[a, *(m.value(a, c) for c in m.columns)] for a in m.agencies]
 
 
@@ -286,21 +402,39 @@ def _width(values: Iterable[Any]) -> float:
     return min(max(longest + 2, 6), 60)
 
 
-_ASSIGNMENT_COLUMNS = ("agency", "jurisdiction", "role", "code", "doc_id", "source", "number", "title",
-                       "domain", "area", "as_written", "quote", "start", "end", "task_id", "agency_id")
+SOURCES = "Sources"
+_SOURCE_COLUMNS = ("jurisdiction", "agency", "column", "role", "code", "doc_title", "doc_number", "number",
+                   "title", "quote", "domain", "area", "as_written", "doc_id", "source", "start", "end",
+                   "task_id", "agency_id")
+_NO_JURISDICTION = "(no jurisdiction)"
+_SHEET_NAME = re.compile(r"[\\/*?:\[\]]")  # characters Excel refuses in a sheet name
 
 
-_CELLS = {"domain": "number of tasks of the domain the agency holds any listed role for",
-          "area": "number of tasks of the area (a domain and the narrower ones under it) the agency holds any "
-                  "listed role for",
+_CELLS = {"domain": "tasks of the domain the agency holds per role: 2L 6R = 2 led, 6 as responsible",
+          "area": "tasks of the area (a domain of ontology/domains.csv and the narrower ones under it) the agency "
+                  "holds per role: 2L 6R = 2 led, 6 as responsible",
           "task": "role codes the agency holds for the task",
-          "document": "tasks of the document per role"}
+          "document": "tasks of the document the agency holds per role: 2L 6R = 2 led, 6 as responsible"}
 
 
-def _matrix_sheet(ws: Any, m: _Matrix, jurisdiction: str | None) -> None:
+def _print_setup(ws: Any, title_columns: str | None) -> None:
+    """Landscape, one page wide (as many pages down as it takes), header row and the agency
+    column on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # 0: as many pages down as the rows need
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    if title_columns:
+        ws.print_title_cols = title_columns
+
+
+def _matrix_sheet(ws: Any, m: _Matrix, jurisdiction: str | None, links: dict[tuple[str, str], int]) -> None:
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.hyperlink import Hyperlink
 
     fills = _fills()
     bold = Font(bold=True)
@@ -314,14 +448,16 @@ def _matrix_sheet(ws: Any, m: _Matrix, jurisdiction: str | None) -> None:
     for cell in ws[1]:
         cell.font = bold
     for a in m.agencies:
-        values = [m.value(a, c) for c in m.columns]
-        ws.append([_xlsx_text(a), *(_xlsx_text(v) if v not in (0, "") else None for v in values),
-                   len(m.load[a])])
+        values = [m.value(a, c) if m.by == "task" else m.mix(a, c) for c in m.columns]
+        ws.append([_xlsx_text(a), *(_xlsx_text(v) if v else None for v in values), m.load[a]])
         r = ws.max_row
         for col, c in enumerate(m.columns, start=2):
             strongest = m.strongest(a, c)
             if strongest:
-                ws.cell(row=r, column=col).fill = fills[strongest]
+                cell = ws.cell(row=r, column=col)
+                cell.fill = fills[strongest]
+                if (a, c) in links:
+                    cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"{SOURCES}!A{links[a, c]}")
     ws.append(m.totals_row())
     for cell in ws[ws.max_row]:
         cell.font = bold
@@ -332,6 +468,9 @@ def _matrix_sheet(ws: Any, m: _Matrix, jurisdiction: str | None) -> None:
         ws.append([r.code, r.label if r.name in m.roles else f"{r.label} — not included"])
         ws.cell(row=ws.max_row, column=1).fill = fills[r.name]
     ws.append(["Cells", _CELLS["area" if m.broader else m.by]])
+    ws.append(["Colour", "a cell takes the colour of its strongest role, the first in this list"])
+    ws.append(["Links", f"a click on a cell opens its first row on the sheet {SOURCES} (document, 文号, quote)"])
+    ws.append(["Last row", "agencies per task" if m.by == "task" else "distinct tasks per column"])
     if any(label in m.notes for label in m.columns):
         ws.append(["Notes", "a red corner on a column header carries a note: where the column comes from"])
     if jurisdiction:
@@ -343,6 +482,7 @@ def _matrix_sheet(ws: Any, m: _Matrix, jurisdiction: str | None) -> None:
     for col, label in enumerate(m.columns, start=2):
         ws.column_dimensions[get_column_letter(col)].width = min(_width([label]), 18)
     ws.column_dimensions[get_column_letter(len(m.columns) + 2)].width = 12
+    _print_setup(ws, "A:A")
 
 
 def _fills() -> dict[str, Any]:
@@ -351,32 +491,68 @@ def _fills() -> dict[str, Any]:
     return {r.name: PatternFill("solid", fgColor=r.fill.lstrip("#").upper()) for r in roles()}
 
 
-def _write_xlsx(m: _Matrix, by_area: _Matrix | None, rows: list[dict[str, Any]], tmp: Path,
-                jurisdiction: str | None) -> None:
+def _sheet_title(jurisdiction: str | None, taken: set[str]) -> str:
+    name = _SHEET_NAME.sub("_", xml_text(jurisdiction or _NO_JURISDICTION))[:28].strip("'") or _NO_JURISDICTION
+    return _unique(name, taken | {SOURCES})
+
+
+def _source_rows(blocks: list[tuple[str | None, _Matrix]], rows: list[dict[str, Any]]
+                 ) -> tuple[list[dict[str, Any]], list[dict[tuple[str, str], int]]]:
+    """The Sources rows in the order the matrices read (sheet, agency, column, document), and
+    for each matrix the sheet row its cells link to (the first of the cell's rows)."""
+    ordered: list[dict[str, Any]] = []
+    links: list[dict[tuple[str, str], int]] = []
+    for scope, m in blocks:
+        agency_rank = {a: i for i, a in enumerate(m.agencies)}
+        column_rank = {c: i for i, c in enumerate(m.columns)}
+        mine = [r for r in rows if r["role"] in m.roles and r["agency_id"] in m.agency_of
+                and _in_scope(r["jurisdiction"], scope)]
+        mine.sort(key=lambda r: (agency_rank[m.agency_of[r["agency_id"]]], column_rank[m.column_of[r["task_id"]]]))
+        first: dict[tuple[str, str], int] = {}
+        for r in mine:
+            cell = (m.agency_of[r["agency_id"]], m.column_of[r["task_id"]])
+            first.setdefault(cell, len(ordered) + 2)  # sheet row: after the header, counting from 1
+            ordered.append({**r, "agency": cell[0], "column": cell[1]})
+        links.append(first)
+    return ordered, links
+
+
+def _write_xlsx(blocks: list[tuple[str | None, _Matrix]], rows: list[dict[str, Any]], tmp: Path) -> None:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     fills = _fills()
     bold = Font(bold=True)
     wb = Workbook()
-    ws = wb.active
-    ws.title = "Matrix"
-    _matrix_sheet(ws, m, jurisdiction)
-    if by_area is not None:
-        _matrix_sheet(wb.create_sheet("Matrix by area"), by_area, jurisdiction)
+    wb.remove(wb.active)
+    ordered, links = _source_rows(blocks, rows)
+    taken: set[str] = set()
+    for (scope, m), first in zip(blocks, links, strict=True):
+        _matrix_sheet(wb.create_sheet(_sheet_title(scope, taken)), m, scope, first)
 
-    sheet = wb.create_sheet("Assignments")
-    sheet.append(list(_ASSIGNMENT_COLUMNS))
+    sheet = wb.create_sheet(SOURCES)
+    sheet.append(list(_SOURCE_COLUMNS))
     for cell in sheet[1]:
         cell.font = bold
-    for row in rows:
-        sheet.append([_xlsx_text(row[k]) for k in _ASSIGNMENT_COLUMNS])
-        sheet.cell(row=sheet.max_row, column=_ASSIGNMENT_COLUMNS.index("code") + 1).fill = fills[row["role"]]
+    wrap = Alignment(wrap_text=True, vertical="top")
+    quote = _SOURCE_COLUMNS.index("quote") + 1
+    for row in ordered:
+        sheet.append([_xlsx_text(row[k]) for k in _SOURCE_COLUMNS])
+        sheet.cell(row=sheet.max_row, column=_SOURCE_COLUMNS.index("code") + 1).fill = fills[row["role"]]
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
-    for col, key in enumerate(_ASSIGNMENT_COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(col)].width = _width([key, *(r[key] for r in rows[:500])])
+    for col, key in enumerate(_SOURCE_COLUMNS, start=1):
+        sheet.column_dimensions[get_column_letter(col)].width = _width([key, *(r[key] for r in ordered[:500])])
+    _print_setup(sheet, None)
+    # On paper, the columns a reader checks (up to the quote); the ids and spans stay on screen.
+    for key in ("title", "quote"):
+        column = get_column_letter(_SOURCE_COLUMNS.index(key) + 1)
+        sheet.column_dimensions[column].width = min(sheet.column_dimensions[column].width, 40)
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=_SOURCE_COLUMNS.index(key) + 1,
+                                       max_col=_SOURCE_COLUMNS.index(key) + 1):
+            cell.alignment = wrap
+    sheet.print_area = f"A1:{get_column_letter(quote)}{sheet.max_row}"
     wb.save(tmp)
 
 
@@ -385,41 +561,55 @@ def _write_csv(m: _Matrix, tmp: Path) -> None:
         out = csv.writer(f)
         out.writerow([neutralise(h) for h in ["agency", *m.columns, LOAD]])
         for a in m.agencies:
-            out.writerow([neutralise(a), *(neutralise(m.value(a, c)) for c in m.columns), len(m.load[a])])
+            out.writerow([neutralise(a), *(neutralise(m.value(a, c)) for c in m.columns), m.load[a]])
         out.writerow(m.totals_row())
 
 
 def write_matrix(graph: nx.MultiDiGraph, path: str | os.PathLike[str], by: str = "domain",
-                 roles: Sequence[str] = ROLES, jurisdiction: str | None = None, broader: bool = False) -> Path:
+                 roles: Sequence[str] = ROLES, jurisdiction: str | None = None,
+                 broader: bool | None = None) -> Path:
     """Write the matrix to ``.xlsx`` or ``.csv`` (chosen by suffix) and return the path.
 
-    Both carry a ``Total (tasks)`` column (the agency's load) and a totals row (distinct
-    tasks per column; for ``by="task"``, agencies per task). ``.xlsx`` has sheet ``Matrix``
-    (header frozen, cells filled by the strongest role, empty where the agency holds none,
-    column notes saying where a column comes from, a legend) and sheet ``Assignments``
-    (:func:`assignments`, with quotes); a domain matrix whose domains roll up into fewer areas
-    (:func:`area`) gets the sheet ``Matrix by area`` in between, unless ``broader`` already
-    rolled the ``Matrix`` up. ``.csv`` is UTF-8 with a BOM (so Excel reads the
-    Chinese) and writes counts of 0. Text that a spreadsheet would run as a formula gets a
-    leading ``'``. The file is replaced whole or not at all.
+    A domain matrix is rolled up (``broader``, the default for ``by="domain"``): its columns are
+    the areas of ``ontology/domains.csv`` (:func:`area`), names it does not know under ``(other)``.
+    Both files carry a ``Total (tasks)`` column (the agency's load) and a totals row (distinct
+    tasks per column; for ``by="task"``, agencies per task). ``.xlsx`` has one sheet per
+    jurisdiction (named after it, the one with the most assignments first; only ``jurisdiction``'s
+    when given, which must hold a task): header frozen, a cell shows the tasks per role (``2L 6R``)
+    filled in the colour of the strongest role and links to its rows on the sheet ``Sources``
+    (:func:`assignments` with the document's title, 文号 and the quote), column notes, a legend,
+    and set up to print landscape one page wide with the header row and agency column on every
+    page. ``.csv`` is one table, UTF-8 with a BOM (so Excel reads
+    the Chinese), with counts (0 when none). Text that a spreadsheet would run as a formula gets
+    a leading ``'``. The file is replaced whole or not at all.
 
     >>> import tempfile, pathlib
     >>> with tempfile.TemporaryDirectory() as d:
     ...     p = write_matrix(demo_graph(), pathlib.Path(d, "m.csv"))
     ...     p.read_text(encoding="utf-8-sig").splitlines()[:2]
-    ['agency,教育,Total (tasks)', '甲县教育局,2,2']
+    ['agency,学有优教,Total (tasks)', '甲县教育局,2,2']
     """
     target = Path(path)
     suffix = target.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
         raise ValueError(f"cannot write a matrix to {target}: use a .xlsx or .csv file name")
-    m = _build(graph, by, roles, jurisdiction, broader)
-    by_area = _build(graph, by, roles, jurisdiction, True) if by == "domain" and not broader else None
-    if by_area is not None and by_area.columns == m.columns:
-        by_area = None  # nothing rolls up: the sheet would repeat the matrix
+    rolled = by == "domain" if broader is None else broader
+    sources = assignments(graph, _check(roles, by), jurisdiction)
+    if jurisdiction is not None and not sources:
+        known = sorted({str(r["jurisdiction"]) for r in assignments(graph, roles) if r["jurisdiction"]})
+        raise ValueError(f"no agency of jurisdiction {jurisdiction!r} holds a task; jurisdictions: "
+                         + (", ".join(known) or "none"))
+    if suffix == ".csv":
+        m = _build(graph, by, roles, _EVERY if jurisdiction is None else jurisdiction, rolled, sources)
+    else:
+        # the jurisdiction with the most assignments first: the one the documents are about
+        weight = Counter(r["jurisdiction"] for r in sources)
+        scopes = [jurisdiction] if jurisdiction is not None else sorted(
+            weight, key=lambda j: (j is None, -weight[j], j or ""))
+        blocks = [(scope, _build(graph, by, roles, scope, rolled, sources)) for scope in scopes or [None]]
     with atomic_path(target) as tmp:
         if suffix == ".xlsx":
-            _write_xlsx(m, by_area, assignments(graph, roles, jurisdiction), tmp, jurisdiction)
+            _write_xlsx(blocks, sources, tmp)
         else:
             _write_csv(m, tmp)
     return target

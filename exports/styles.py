@@ -99,14 +99,43 @@ def node_types() -> list[str]:
     return [t for t in _styles()["node_types"] if t != "default"]
 
 
+def edge_kind(edge: dict[str, Any]) -> str:
+    """The kind of line an edge is drawn as, which the view's legend lists: its role (``lead`` …),
+    ``island:ROLE`` for a clause giving an island a role, else its relation type.
+
+    >>> edge_kind({"type": "LEADS", "via": "s"}), edge_kind({"type": "MENTIONS", "role": "core"})
+    ('inherited', 'island:core')
+    >>> edge_kind({"type": "SAME_WORK_AS"}), edge_kind({"type": "MENTIONS"})
+    ('SAME_WORK_AS', 'MENTIONS')
+    """
+    name = edge_role(edge)
+    if name is not None:
+        return name
+    if edge.get("type") == "MENTIONS" and edge.get("role") in _styles()["island_roles"]:
+        return f"island:{edge['role']}"
+    return str(edge.get("type") or "?")
+
+
+def line_style(kind: str) -> dict[str, Any]:
+    """``color``, ``width``, ``dashes`` and the legend's ``label`` for a kind of line (:func:`edge_kind`).
+
+    >>> line_style("participant")["label"], line_style("CONTAINS")["label"]
+    ('participant (配合单位)', 'CONTAINS')
+    """
+    table = _styles()
+    if kind in {r.name for r in roles()}:
+        r = role(kind)
+        return {"color": r.color, "width": r.width, "dashes": r.dashes, "label": r.label}
+    if kind.startswith("island:") and kind[7:] in table["island_roles"]:
+        return dict(table["island_roles"][kind[7:]])
+    return {"label": kind, **table["relations"].get(kind, table["relations"]["default"])}
+
+
 def edge_style(edge: dict[str, Any]) -> dict[str, Any]:
-    """``color``, ``width`` and ``dashes`` for an edge: its role's style, else the default.
+    """``color``, ``width`` and ``dashes`` for an edge: the style of its kind (:func:`edge_kind`).
 
     >>> edge_style({"type": "RESPONSIBLE_FOR"})["dashes"]
     [2, 4]
     """
-    name = edge_role(edge)
-    if name is None:
-        return dict(_styles()["relations"]["default"])
-    r = role(name)
-    return {"color": r.color, "width": r.width, "dashes": r.dashes}
+    style = line_style(edge_kind(edge))
+    return {k: style[k] for k in ("color", "width", "dashes")}

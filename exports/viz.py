@@ -44,7 +44,7 @@ from scipy.ndimage import map_coordinates
 from scipy.signal import fftconvolve
 
 from policykg.exports.atomic import write_text_atomic
-from policykg.exports.styles import edge_role, edge_style, node_style, role, roles
+from policykg.exports.styles import edge_kind, edge_role, edge_style, line_style, node_style, role, roles
 
 MAX_NODES = 1500
 PHYSICS_LIMIT = 800  # above this many nodes, positions are computed beforehand and physics stays off
@@ -230,17 +230,57 @@ def _folded_lines(graph: nx.MultiDiGraph, node: str) -> list[str]:
         value = f"{d.get('period')}: {d.get('raw', d.get('value'))}" if d.get("period") else str(d.get("raw"))
         order = d.get("order") if isinstance(d.get("order"), int) else 0
         per_doc.setdefault(str(d.get("doc_id") or e.get("doc_id") or "?"), []).append((order, value))
-    return [f"{doc}: " + " · ".join(v for _, v in sorted(values)) for doc, values in sorted(per_doc.items())]
+    name = str(graph.nodes[node].get("name") or graph.nodes[node].get("label") or node)
+    return [f"{doc}: {name} " + " · ".join(v for _, v in sorted(values)) for doc, values in sorted(per_doc.items())]
 
 
-def _node_tip(node: str, d: dict[str, Any], folded: Sequence[str] = ()) -> str:
+def _node_tip(node: str, d: dict[str, Any], folded: Sequence[str] = (), indicator: str | None = None) -> str:
     lines = [str(d.get("label") or node), f"{d.get('type', '?')} · {node}"]
+    if indicator is not None:
+        lines.append(f"indicator: {indicator}")
     lines += [f"{k}: {d[k]}" for k in _TOOLTIP_FIELDS if d.get(k) not in (None, "", [])]
     if d.get("aliases"):
         lines.append("aliases: " + "、".join(map(str, d["aliases"])))
     if folded:
         lines += ["targets:", *folded]
     return "\n".join(lines)
+
+
+def _indicator(graph: nx.MultiDiGraph, node: str) -> str | None:
+    """The name of the indicator a ``Target`` node is a value of."""
+    for u, _, e in graph.in_edges(node, data=True):
+        if e.get("type") == "HAS_TARGET":
+            return str(graph.nodes[u].get("name") or graph.nodes[u].get("label") or u)
+    return None
+
+
+def _label(graph: nx.MultiDiGraph, node: str, d: dict[str, Any]) -> str:
+    """The label on the canvas, cut to ``LABEL_CHARS``; a value keeps its number and year and
+    gives up the end of its indicator's name instead."""
+    label = str(d.get("label") or d.get("name") or node)
+    if d.get("type") == "Target" and d.get("raw") is not None:
+        value = f"{d['period']}: {d['raw']}" if d.get("period") else str(d["raw"])
+        name = _indicator(graph, node) or ""
+        room = max(LABEL_CHARS - len(value) - 1, 4)
+        return (name if len(name) <= room else name[:room - 1] + "…") + " " + value
+    return _short(label)
+
+
+def _node_record(graph: nx.MultiDiGraph, n: str, number: int, seed: bool = False, folded: Sequence[str] = (),
+                 value: float | None = None, tip_lines: Sequence[str] = ()) -> dict[str, Any]:
+    """What vis-network gets for a node: escaped label and tooltip, style of its type, ``kind``."""
+    d = graph.nodes[n] if n in graph else {}
+    style = node_style(d.get("type"))
+    tip = _node_tip(n, d, folded, _indicator(graph, n) if d.get("type") == "Target" else None)
+    record = {"id": number, "label": escape(_label(graph, n, d)), "shape": style["shape"], "color": style["color"],
+              "size": style["size"] * (1.6 if seed else 1), "title": escape("\n".join([tip, *tip_lines])),
+              "font": {"size": style["font"] + (4 if seed else 0)},
+              "fullLabel": escape(str(d.get("label") or d.get("name") or n)),
+              "aliases": escape(" ".join(map(str, d.get("aliases") or []))),
+              "borderWidth": 3 if seed else 1, "kind": d.get("type") or "default"}
+    if value is not None:
+        record["value"] = value
+    return record
 
 
 def _edge_tip(g: nx.MultiDiGraph, u: str, v: str, e: dict[str, Any]) -> str:
@@ -284,23 +324,34 @@ _SVG_SHAPES = {
 }
 
 
-def _legend(types: Iterable[str]) -> str:
+def _line_order(kind: str) -> tuple[int, str]:
+    order = [r.name for r in roles()]
+    if kind in order:
+        return 0, f"{order.index(kind):03d}"
+    return (1 if kind.startswith("island:") or line_style(kind)["label"] != kind else 2), kind
+
+
+def _legend(types: Iterable[str], kinds: Iterable[str], note: str = "") -> str:
+    """The legend of what a view draws: every node type and every kind of line (:func:`edge_kind`)
+    in ``types`` and ``kinds``, each with ``data-kind`` (``node:TYPE``, ``line:KIND``) for scripts."""
     shapes = []
     for t in types:
         s = node_style(t)
         shape = _SVG_SHAPES.get(s["shape"], _SVG_SHAPES["dot"])
-        shapes.append(f'<li><svg width="14" height="14" aria-hidden="true" fill="{escape(s["color"])}" '
-                      f'stroke="#555" stroke-width="0.8">{shape}</svg>{escape(t)}</li>')
+        shapes.append(f'<li data-kind="node:{escape(t)}"><svg width="14" height="14" aria-hidden="true" '
+                      f'fill="{escape(s["color"])}" stroke="#555" stroke-width="0.8">{shape}</svg>{escape(t)}</li>')
     lines = []
-    for r in roles():
-        dash = " ".join(map(str, r.dashes)) if isinstance(r.dashes, list) else "none"
-        lines.append(f'<li><svg width="36" height="10" aria-hidden="true"><line x1="0" y1="5" x2="36" y2="5" '
-                     f'stroke="{escape(r.color)}" stroke-width="{r.width}" stroke-dasharray="{dash}"/></svg>'
-                     f'{escape(r.label)}</li>')
+    for kind in sorted(set(kinds), key=_line_order):
+        style = line_style(kind)
+        dash = " ".join(map(str, style["dashes"])) if isinstance(style["dashes"], list) else "none"
+        lines.append(f'<li data-kind="line:{escape(kind)}"><svg width="36" height="10" aria-hidden="true">'
+                     f'<line x1="0" y1="5" x2="36" y2="5" stroke="{escape(style["color"])}" '
+                     f'stroke-width="{style["width"]}" stroke-dasharray="{dash}"/></svg>{escape(style["label"])}</li>')
     return ('<div class="pkg-legend-row"><span class="pkg-legend-head">Nodes</span>'
             f'<ul class="pkg-legend-list">{"".join(shapes)}</ul></div>'
-            '<div class="pkg-legend-row"><span class="pkg-legend-head">Agency → task</span>'
-            f'<ul class="pkg-legend-list">{"".join(lines)}</ul></div>')
+            '<div class="pkg-legend-row"><span class="pkg-legend-head">Lines</span>'
+            f'<ul class="pkg-legend-list">{"".join(lines)}</ul>'
+            + (f'<span class="pkg-legend-note">{escape(note)}</span>' if note else "") + '</div>')
 
 
 _CSS = """
@@ -318,6 +369,8 @@ _CSS = """
   .pkg-legend-list { list-style: none; padding: 0; margin: 0; display: flex; flex-wrap: wrap; gap: 0.2em 1.1em; }
   .pkg-legend-list svg { vertical-align: middle; margin-right: 0.3em; }
   .pkg-tip { white-space: pre-line; max-width: 32em; }
+  .pkg-legend-note { color: #555; font-size: 0.9em; }
+  #pkg-back[hidden] { display: none; }
 </style>
 """
 
@@ -330,6 +383,7 @@ _SCRIPT = r"""
   "use strict";
   var PHYSICS = __PHYSICS__;
   var LINES = __LINES__;  // edge tooltips: each edge's title lists its lines' indices here
+  var DRILL = __DRILL__;  // the overview: node id -> the focused view a double-click on it opens
   var ENTITY = {amp: "&", lt: "<", gt: ">", quot: '"'};
   // Undo html.escape: what we escaped for pyvis's sake is shown as text, never parsed as HTML.
   function plain(s) {
@@ -353,15 +407,23 @@ _SCRIPT = r"""
     setLineDash.call(this, pattern.map(function (d) { return d / zoom; }));
   };
   var original = {};
+  function prepNode(n) {
+    original[n.id] = {color: n.color, size: (n.font || {}).size};
+    n.searchText = (plain(n.fullLabel) + "\n" + plain(n.aliases || "")).toLowerCase();
+    n.label = plain(n.label);
+    n.title = tip(n.title);
+    return n;
+  }
+  function prepEdge(e) {
+    e.title = tip(e.title.map(function (i) { return LINES[i]; }).join("\n"));
+    return e;
+  }
   window.pkgPrepare = function (nodes, edges) {
     nodes.update(nodes.get().map(function (n) {
-      original[n.id] = {color: n.color, size: (n.font || {}).size};
-      n.searchText = (plain(n.fullLabel) + "\n" + plain(n.aliases || "")).toLowerCase();
-      return {id: n.id, label: plain(n.label), title: tip(n.title), searchText: n.searchText};
+      prepNode(n);
+      return {id: n.id, label: n.label, title: n.title, searchText: n.searchText};
     }));
-    edges.update(edges.get().map(function (e) {
-      return {id: e.id, title: tip(e.title.map(function (i) { return LINES[i]; }).join("\n"))};
-    }));
+    edges.update(edges.get().map(function (e) { return {id: e.id, title: prepEdge(e).title}; }));
   };
   drawGraph();
   var status = document.getElementById("pkg-status");
@@ -385,6 +447,41 @@ _SCRIPT = r"""
   } else {
     network.once("afterDrawing", drawn);  // the first draw, already asked for: another one would cost seconds
   }
+  var back = document.getElementById("pkg-back"), heading = document.querySelector("#pkg-header h1");
+  var overview = null;
+  function show(ns, es) {
+    nodes.clear();
+    edges.clear();
+    nodes.add(ns);
+    edges.add(es);
+    network.fit();
+  }
+  // Open the focused view of an overview node in place; false when the node has none.
+  window.pkgDrill = function (id) {
+    var view = DRILL[id];
+    if (!view) { return false; }
+    if (overview === null) {
+      overview = {nodes: nodes.get(), edges: edges.get(), heading: heading.textContent, status: status.textContent};
+    }
+    view = JSON.parse(JSON.stringify(view));  // prepNode and prepEdge rewrite the records they are given
+    // Tooltips made text before the live network sees them: it takes no raw title lists.
+    show(view.nodes.map(prepNode), view.edges.map(prepEdge));
+    heading.textContent = view.heading;
+    status.textContent = nodes.length + " nodes · " + edges.length + " edges · ← overview to go back";
+    back.hidden = false;
+    document.body.dataset.view = view.heading;
+    return true;
+  };
+  back.addEventListener("click", function () {
+    if (overview === null) { return; }
+    show(overview.nodes, overview.edges);
+    heading.textContent = overview.heading;
+    status.textContent = overview.status;
+    overview = null;
+    back.hidden = true;
+    delete document.body.dataset.view;
+  });
+  network.on("doubleClick", function (p) { if (p.nodes.length) { window.pkgDrill(p.nodes[0]); } });
   var box = document.getElementById("pkg-search");
   var count = document.getElementById("pkg-search-count");
   function search(fit) {
@@ -421,14 +518,16 @@ def _script_json(value: Any) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("'", "\\u0027")
 
 
-def _page(raw: str, heading: str, notes: list[str], legend: str, physics: bool, lines: list[str]) -> str:
+def _page(raw: str, heading: str, notes: list[str], legend: str, physics: bool, lines: list[str],
+          drill: dict[int, Any] | None = None) -> str:
     page, removed = _REMOTE_TAG.subn("", raw)
     page = re.sub(r"<center>\s*<h1>\s*</h1>\s*</center>", "", page)
     header = (f'<div id="pkg-header"><h1>{escape(heading)}</h1>'
               + "".join(f'<p class="pkg-note">{escape(n)}</p>' for n in notes)
               + '<div id="pkg-tools"><label for="pkg-search">Search</label>'
               + '<input id="pkg-search" type="search" placeholder="name or alias, Enter to zoom" autocomplete="off">'
-              + '<span id="pkg-search-count"></span><span id="pkg-status">laying out…</span></div>'
+              + '<span id="pkg-search-count"></span><button id="pkg-back" type="button" hidden>← overview</button>'
+              + '<span id="pkg-status">laying out…</span></div>'
               + f'<div id="pkg-legend">{legend}</div></div>')
     page = page.replace('<meta charset="utf-8">', f'<meta charset="utf-8">\n<title>{escape(heading)}</title>', 1)
     page = page.replace("</head>", _CSS + "</head>", 1)
@@ -438,7 +537,7 @@ def _page(raw: str, heading: str, notes: list[str], legend: str, physics: bool, 
     head, hooked, tail = page.rpartition(_PYVIS_NETWORK)
     page = head + "pkgPrepare(nodes, edges);\n" + hooked + tail
     script = _SCRIPT.replace("__PHYSICS__", "true" if physics else "false", 1).replace(
-        "__LINES__", _script_json(lines), 1)
+        "__LINES__", _script_json(lines), 1).replace("__DRILL__", _script_json(drill or {}), 1)
     head, sep, tail = page.rpartition("</body>")
     page = head + script + sep + tail
     if _REMOTE_TAG.search(page) or not removed or "pkg-header" not in page or moved != 1 or not hooked:
@@ -502,18 +601,11 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     # Text as UTF-8, not \u escapes: half the bytes for Chinese, and a big page is mostly text.
     net.templateEnv.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     for n in kept:
-        d = graph.nodes[n]
-        label = str(d.get("label") or d.get("name") or n)
-        style = node_style(d.get("type"))
-        extra = {"x": pos[n][0], "y": pos[n][1]} if n in pos else {}
-        if n in weight:
-            extra["value"] = weight[n]
-        tip = _node_tip(n, d, _folded_lines(graph, n) if fold else ())
-        net.add_node(number[n], label=escape(_short(label)), shape=style["shape"], color=style["color"],
-                     size=style["size"] * (1.6 if n in seeds else 1), title=escape(tip),
-                     font={"size": style["font"] + (4 if n in seeds else 0)},
-                     fullLabel=escape(label), aliases=escape(" ".join(map(str, d.get("aliases") or []))),
-                     borderWidth=3 if n in seeds else 1, **extra)
+        record = _node_record(graph, n, number[n], seed=n in seeds,
+                              folded=_folded_lines(graph, n) if fold else (), value=weight.get(n))
+        if n in pos:
+            record.update(x=pos[n][0], y=pos[n][1])
+        net.add_node(record.pop("id"), **record)
     links = list(sub.edges(data=True))
     titles, lines = _interned(escape(_edge_tip(graph, u, v, e)) for u, v, e in links)
     # The records pyvis's add_edge would make, less what every edge repeats (the arrow, the default
@@ -521,7 +613,7 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     plain = edge_style({})
     for i, (u, v, e) in enumerate(links):
         style = edge_style(e)
-        net.edges.append({"from": number[u], "to": number[v], "id": i, "title": titles[i],
+        net.edges.append({"from": number[u], "to": number[v], "id": i, "title": titles[i], "kind": edge_kind(e),
                           **(style if style != plain else {})})
     net.options = {
         "physics": {"enabled": physics, "solver": "forceAtlas2Based",
@@ -545,7 +637,8 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     if not physics:
         notes.append(f"Large view ({len(kept)} nodes): positions were computed beforehand; physics is off.")
     types = sorted({graph.nodes[n].get("type") or "default" for n in kept})
-    page = _page(net.generate_html(), _heading(focus, depth), notes, _legend(types), physics, lines)
+    legend = _legend(types, {edge_kind(e) for _, _, e in links})
+    page = _page(net.generate_html(), _heading(focus, depth), notes, legend, physics, lines)
     write_text_atomic(target, page)
     return ViewInfo(path=target, nodes=len(kept), edges=sub.number_of_edges(), left_out=left_out, physics=physics,
                     folded=folded)
@@ -573,3 +666,219 @@ def page_data(page: str, joined: bool = True) -> tuple[list[dict[str, Any]], lis
         lines = json.loads(table[0])
         edges = [{**e, "title": "\n".join(lines[i] for i in e["title"])} for e in edges]
     return nodes, edges
+
+
+# -- the overview: who does what ------------------------------------------------------------------
+OVERVIEW_FONT = 14  # agency labels; areas get 18
+_GAP = 48  # pixels between two columns of labels, and below a label
+
+
+def _text_px(text: str, font: int) -> float:
+    """About how wide a label is drawn: a CJK character is as wide as the font is high, others half."""
+    return sum(font if ord(ch) > 0x2E80 else font * 0.6 for ch in text)
+
+
+def _agency_labels(graph: nx.MultiDiGraph, agency_ids: Sequence[str]) -> dict[str, str]:
+    """Agency names without their jurisdiction (卫生健康局), unless two would then read the same."""
+    full = {a: str(graph.nodes[a].get("name") or a) for a in agency_ids}
+    short = {a: str(graph.nodes[a].get("short") or full[a]) for a in agency_ids}
+    clash = {s for s in short.values() if list(short.values()).count(s) > 1}
+    return {a: _short(full[a] if short[a] in clash else short[a]) for a in agency_ids}
+
+
+@dataclass
+class _Overview:
+    """The overview's drawing: nodes (area ``area:NAME`` or agency id) with their place and size,
+    the agency → area lines, and for each node the tasks its drill-down shows."""
+
+    cells: list[Any]
+    column_of: dict[str, str]
+    areas: list[str]
+    agencies: list[str]
+    pos: dict[str, tuple[float, float]]
+    size: dict[str, float]
+    tasks: dict[str, set[str]]  # overview node -> its tasks
+
+
+def _overview(graph: nx.MultiDiGraph) -> _Overview:
+    from policykg.exports.matrix import matrix_cells
+
+    cells, column_of = matrix_cells(graph)
+    areas = list(dict.fromkeys(c.column for c in sorted(cells, key=lambda c: -c.tasks)))
+    load: dict[str, int] = {}
+    main: dict[str, str] = {}
+    for c in cells:  # heaviest cell of an agency first: it stands under that area
+        load[c.agency_id] = load.get(c.agency_id, 0) + c.tasks
+        main.setdefault(c.agency_id, max((x for x in cells if x.agency_id == c.agency_id),
+                                         key=lambda x: (x.tasks, -areas.index(x.column))).column)
+    agencies = list(load)
+    labels = _agency_labels(graph, agencies)
+    tasks: dict[str, set[str]] = {}
+    for r in _assignment_rows(graph):
+        tasks.setdefault(r["agency_id"], set()).add(r["task_id"])
+        tasks.setdefault(f"area:{column_of[r['task_id']]}", set()).add(r["task_id"])
+    column_tasks = {a: len(tasks.get(f"area:{a}", ())) for a in areas}
+    top_load, top_area = max(load.values(), default=1), max(column_tasks.values(), default=1)
+    size = {a: 8 + 14 * (load[a] / top_load) ** 0.5 for a in agencies}
+    size.update({f"area:{a}": 14 + 18 * (column_tasks[a] / top_area) ** 0.5 for a in areas})
+    # Areas in a row, each agency stacked under the area it holds most tasks in: every label has
+    # its own column and row, so none overlaps another at any zoom.
+    pos: dict[str, tuple[float, float]] = {}
+    x = 0.0
+    row = 2 * max(size[a] for a in agencies) + OVERVIEW_FONT + _GAP if agencies else 0
+    for area in areas:
+        stack = sorted((a for a in agencies if main[a] == area), key=lambda a: (-load[a], labels[a]))
+        width = max([_text_px(area, 18), *(_text_px(labels[a], OVERVIEW_FONT) for a in stack)]) + _GAP
+        pos[f"area:{area}"] = (x + width / 2, 0.0)
+        for i, a in enumerate(stack):
+            pos[a] = (x + width / 2, 2 * size[f"area:{area}"] + 18 + _GAP + row * (i + 0.5))
+        x += width
+    return _Overview(cells, column_of, areas, agencies, pos, size, tasks)
+
+
+def _assignment_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    from policykg.exports.matrix import assignments
+
+    return assignments(graph)
+
+
+def _area_tip(graph: nx.MultiDiGraph, area: str, cells: Sequence[Any]) -> str:
+    from policykg.ontology.gazetteer import domain
+
+    entry = domain(area)
+    lines = [area, "Domain · " + (entry.id if entry is not None else "names the ontology does not know")]
+    if entry is not None and entry.label_en:
+        lines.append(entry.label_en)
+    held = sorted((c for c in cells if c.column == area), key=lambda c: -c.tasks)
+    lines += [f"{c.agency}: {c.mix}" for c in held[:12]] + ([f"… {len(held) - 12} more agencies"]
+                                                             if len(held) > 12 else [])
+    return "\n".join(lines)
+
+
+def _drill(graph: nx.MultiDiGraph, ov: _Overview, node: str, ids: dict[str, int]) -> dict[str, Any]:
+    """The focused view one double-click opens: the node, its tasks, and on the tasks' other side
+    the agencies (for an area) or areas (for an agency), each line a role edge with its quote."""
+    tasks = ov.tasks.get(node, set())
+    is_area = node.startswith("area:")
+    role_edges = [(a, t, e) for t in tasks for a, _, e in graph.in_edges(t, data=True)
+                  if edge_role(e) and ((is_area and a in ov.pos) or a == node)]
+    agencies = sorted({a for a, _, _ in role_edges}, key=lambda a: ov.agencies.index(a))
+    areas = sorted({f"area:{ov.column_of[t]}" for t in tasks}, key=lambda a: ov.areas.index(a[5:]))
+    ordered = sorted(tasks, key=lambda t: (ov.areas.index(ov.column_of[t]), str(graph.nodes[t].get("doc_id")),
+                                            graph.nodes[t].get("start") or 0, t))
+    row = 40.0
+    pos = {t: (420.0, row * i) for i, t in enumerate(ordered)}
+    for column, members in ((0.0, agencies), (840.0, areas)):
+        spacing = row * max(len(ordered), 1) / max(len(members), 1)
+        pos.update({m: (column, spacing * (i + 0.5) - row / 2) for i, m in enumerate(members)})
+    records = []
+    for n, (x, y) in pos.items():
+        rec = _overview_node(graph, ov, n, ids[n]) if n in ov.pos else _node_record(graph, n, ids[n])
+        rec.update(x=x, y=y, borderWidth=3 if n == node else rec["borderWidth"])
+        records.append(rec)
+    edges = [(ids[a], ids[t], e) for a, t, e in role_edges]
+    edges += [(ids[t], ids[f"area:{ov.column_of[t]}"], {"type": "IN_DOMAIN"}) for t in ordered]
+    name = node[5:] if is_area else str(graph.nodes[node].get("name") or node)
+    return {"heading": f"policykg — {'domain' if is_area else 'agency'}: {name} (its tasks)",
+            "nodes": records, "edges": edges}
+
+
+def _overview_node(graph: nx.MultiDiGraph, ov: _Overview, n: str, number: int) -> dict[str, Any]:
+    if n.startswith("area:"):
+        area = n[5:]
+        style = node_style("Domain")
+        return {"id": number, "label": escape(_short(area)), "shape": style["shape"], "color": style["color"],
+                "size": ov.size[n], "title": escape(_area_tip(graph, area, ov.cells)
+                                                    + f"\ntasks: {len(ov.tasks.get(n, ()))}\ndouble-click: its tasks"),
+                # the label above the diamond: the agencies' lines come in from below
+                "font": {"size": 18, "vadjust": -(2 * ov.size[n] + 26)}, "fullLabel": escape(area), "aliases": "",
+                "borderWidth": 1, "kind": "Domain"}
+    held = sorted((c for c in ov.cells if c.agency_id == n), key=lambda c: -c.tasks)
+    lines = [f"tasks: {len(ov.tasks.get(n, ()))}", *(f"{c.column}: {c.mix}" for c in held), "double-click: its tasks"]
+    record = _node_record(graph, n, number, tip_lines=lines)
+    record.update(label=escape(_agency_labels(graph, ov.agencies)[n]), size=ov.size[n],
+                  font={"size": OVERVIEW_FONT})
+    return record
+
+
+def write_overview(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> ViewInfo:
+    """Write the overview: who does what. Agencies (sized by their tasks) stand under the area
+    of ``ontology/domains.csv`` they hold most tasks in, with a line to every area they hold tasks
+    in — as thick as the tasks and coloured by the strongest role, the responsibility matrix's
+    cells (:func:`~policykg.exports.matrix.matrix_cells`). Double-click an agency or an area for
+    its tasks, with the roles and quotes; ``Back`` returns. Positions are fixed: no label overlaps
+    another.
+
+    >>> import tempfile, pathlib
+    >>> from policykg.exports.demo import demo_graph
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     info = write_overview(demo_graph(), pathlib.Path(d, "o.html"))
+    >>> info.nodes, info.edges, info.physics
+    (3, 2, False)
+    """
+    from pyvis.network import Network
+
+    target = Path(path)
+    if target.suffix.lower() not in (".html", ".htm"):
+        raise ValueError(f"cannot write a view to {target}: use a .html file name")
+    ov = _overview(graph)
+    shown = [f"area:{a}" for a in ov.areas] + ov.agencies
+    ids = {n: i for i, n in enumerate(shown)}
+    for t in sorted({t for ts in ov.tasks.values() for t in ts}):
+        ids[t] = len(ids)
+    net = Network(height="78vh", width="100%", directed=True, cdn_resources="in_line", heading="")
+    net.templateEnv.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    for n in shown:
+        record = _overview_node(graph, ov, n, ids[n])
+        record.update(x=ov.pos[n][0], y=ov.pos[n][1])
+        net.add_node(record.pop("id"), **record)
+    lines_of: list[str] = []
+    kinds: set[str] = set()
+    for i, c in enumerate(ov.cells):
+        style = line_style(c.strongest)
+        kinds.add(c.strongest)
+        lines_of.append(escape("\n".join([f"{c.agency} → {c.column}", f"{c.tasks} tasks: {c.mix}",
+                                          *(f"{role(r).label}: {n}" for r, n in c.roles.items())])))
+        net.edges.append({"from": ids[c.agency_id], "to": ids[f"area:{c.column}"], "id": i, "kind": c.strongest,
+                          "color": {"color": style["color"], "opacity": 0.7}, "dashes": style["dashes"],
+                          "width": 1 + 1.5 * c.tasks ** 0.5,
+                          "arrows": {"to": {"enabled": False}}})
+    drills = {ids[n]: _drill(graph, ov, n, ids) for n in shown}
+    drill_tips = [escape(_edge_tip(graph, u, v, e) if v in graph else
+                         f"IN_DOMAIN\n{graph.nodes[u].get('label', u)} → {v[5:]}")
+                  for d in drills.values() for u, v, e in _drill_edges(d, ids)]
+    titles, table = _interned([*lines_of, *drill_tips])
+    for i, edge in enumerate(net.edges):
+        edge["title"] = titles[i]
+    k = len(net.edges)
+    drill_json: dict[int, Any] = {}
+    for number, d in drills.items():
+        edges = []
+        for j, (u, v, e) in enumerate(d["edges"]):
+            edges.append({"from": u, "to": v, "id": j, "title": titles[k], "kind": edge_kind(e), **edge_style(e)})
+            k += 1
+        drill_json[number] = {"heading": d["heading"], "nodes": d["nodes"], "edges": edges}
+    net.options = {
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False},
+        "interaction": {"hover": True, "tooltipDelay": 150, "zoomView": True},
+        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}}, "smooth": {"enabled": False},
+                  **edge_style({})},
+        "nodes": {"scaling": {"label": {"enabled": False, "drawThreshold": LABEL_MIN_PX + 1}}},
+    }
+    drawn_kinds = kinds | {e["kind"] for d in drill_json.values() for e in d["edges"]}
+    legend = _legend(["Agency", "Domain", *(["Task"] if drill_json else [])], drawn_kinds,
+                     note="Overview: a line per agency and area, as thick as the agency's tasks there, in the "
+                          "colour of its strongest role. Double-click a node for its tasks.")
+    notes = [f"{len(ov.agencies)} agencies in {len(ov.areas)} areas of ontology/domains.csv; "
+             "`policykg viz --whole` draws every node."]
+    page = _page(net.generate_html(), "policykg — who does what", notes, legend, False, table,
+                 drill=drill_json)
+    write_text_atomic(target, page)
+    return ViewInfo(path=target, nodes=len(shown), edges=len(ov.cells), left_out=0, physics=False)
+
+
+def _drill_edges(d: dict[str, Any], ids: dict[str, int]) -> list[tuple[str, str, dict[str, Any]]]:
+    """A drill-down's edges as (graph node, graph node, edge data), for their tooltips."""
+    node_of = {v: k for k, v in ids.items()}
+    return [(node_of[u], node_of[v], e) for u, v, e in d["edges"]]

@@ -147,8 +147,8 @@ def test_task_matrix_cells_carry_role_codes(graph):
 
 def test_document_matrix_counts_tasks_per_role(graph):
     frame = matrix_frame(graph, by="document")
-    assert frame.loc["嵊泗县教育局", DOC] == "L2 L*1"
-    assert frame.loc["嵊泗县财政局", DOC] == "P2"
+    assert frame.loc["嵊泗县教育局", DOC] == "2L 1L*", "the role mix the issue asks for: tasks, then role"
+    assert frame.loc["嵊泗县财政局", DOC] == "2P"
 
 
 def test_unknown_axis_is_refused(graph):
@@ -171,6 +171,21 @@ def test_domain_matrix_agrees_with_the_canned_query(graph):
     assert ours == from_query
 
 
+def test_domain_matrix_is_the_canned_querys_answer_not_a_second_count(graph, monkeypatch):
+    """The matrix reuses the query's rows: change what the query answers and the matrix follows."""
+    from policykg.queries import nx_queries
+
+    real = nx_queries.IMPLEMENTATIONS["responsibility-matrix"]
+
+    def doubled(g):
+        return [{**r, **{k: 2 * r[k] for k in ("lead", "inherited_lead", "participant", "responsible", "total")}}
+                for r in real(g)]
+
+    monkeypatch.setitem(nx_queries.IMPLEMENTATIONS, "responsibility-matrix", doubled)
+    rows = matrix_rows(graph, by="domain")[1]
+    assert rows[0] == ["嵊泗县教育局", 4, 0, 2]
+
+
 def _with_annex_task(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """An annex row grouped under 教育, a narrower name for the plan's 学有优教."""
     g.add_node("dom-jiaoyu", id="dom-jiaoyu", type="Domain", label="教育", name="教育")
@@ -188,7 +203,7 @@ def test_broader_rolls_narrower_domains_into_their_area_only_when_asked(graph):
     header, rows = matrix_rows(g)
     assert "教育" in header and "学有优教" in header, "by default domains stay as the documents name them"
     header, rows = matrix_rows(g, broader=True)
-    assert header == ["agency", "学有优教", "病有良医", f"-负面{SCRIPT}"]
+    assert header == ["agency", "学有优教", "病有良医", "(other)"], "a name the ontology lacks is no column"
     assert rows[0] == ["嵊泗县教育局", 3, 0, 1]
     assert next(r for r in rows if r[0] == "嵊泗县财政局") == ["嵊泗县财政局", 2, 1, 0]
     assert {r["area"] for r in assignments(g) if r["task_id"] == "t5"} == {"学有优教"}
@@ -202,12 +217,21 @@ def _cells(ws):
     return [[c.value for c in row] for row in ws.iter_rows()]
 
 
+def test_xlsx_has_a_sheet_per_jurisdiction_and_a_sources_sheet(graph, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.load_workbook(write_matrix(graph, tmp_path / "m.xlsx"))
+    assert wb.sheetnames == ["嵊泗县", "岱山县", "Sources"], "the jurisdiction with most assignments first"
+    assert {r[0] for r in _cells(wb["岱山县"])[1:2]} == {"岱山县交通运输局"}
+    assert "岱山县交通运输局" not in [r[0] for r in _cells(wb["嵊泗县"])]
+    only = openpyxl.load_workbook(write_matrix(graph, tmp_path / "j.xlsx", jurisdiction="嵊泗县"))
+    assert only.sheetnames == ["嵊泗县", "Sources"]
+
+
 def test_xlsx_has_frozen_header_role_fills_totals_and_a_legend(graph, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     path = write_matrix(graph, tmp_path / "m.xlsx", by="task")
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Matrix", "Assignments"]
-    ws = wb["Matrix"]
+    ws = wb["嵊泗县"]
     assert ws.freeze_panes == "B2"
     header = [c.value for c in ws[1]]
     assert header[0] == "agency" and header[-1] == "Total (tasks)"
@@ -227,9 +251,72 @@ def test_xlsx_has_frozen_header_role_fills_totals_and_a_legend(graph, tmp_path):
     assert "L*" in rows and "Legend" in rows
 
 
+def test_xlsx_cells_show_the_role_mix_coloured_by_the_strongest_role(graph, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    g = _with_annex_task(graph)
+    _role(g, "a-health", "t5", "PARTICIPATES_IN", 640, "县卫健局")
+    ws = openpyxl.load_workbook(write_matrix(g, tmp_path / "m.xlsx"))["嵊泗县"]
+    header = [c.value for c in ws[1]]
+    assert header == ["agency", "学有优教", "病有良医", "(other)", "Total (tasks)"], "one level: areas"
+    rows = {r[0]: i for i, r in enumerate(_cells(ws), start=1)}
+    edu = ws.cell(row=rows["嵊泗县教育局"], column=2)
+    assert edu.value == "2L 1R", "t1 and t4 led, the annex's 教育 row t5 as responsible"
+    assert edu.fill.fgColor.rgb.endswith(role("lead").fill.lstrip("#").upper())
+    health = ws.cell(row=rows["嵊泗县卫生健康局"], column=2)
+    assert health.value == "1P" and health.fill.fgColor.rgb.endswith(role("participant").fill.lstrip("#").upper())
+    assert ws.cell(row=rows["嵊泗县教育局"], column=5).value == 4
+    assert "学有优教、教育" in ws.cell(row=1, column=2).comment.text
+    assert f"-负面{SCRIPT}" in ws.cell(row=1, column=4).comment.text
+    legend = {r[0]: r[1] for r in _cells(ws)[rows["Legend"]:]}
+    assert "2L 6R" in legend["Cells"] and "strongest" in legend["Colour"]
+
+
+def test_xlsx_cells_link_to_their_rows_on_the_sources_sheet(graph, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.load_workbook(write_matrix(graph, tmp_path / "m.xlsx"))
+    ws, sources = wb["嵊泗县"], wb["Sources"]
+    header = [c.value for c in sources[1]]
+    assert header[:7] == ["jurisdiction", "agency", "column", "role", "code", "doc_title", "doc_number"]
+    assert "quote" in header
+    col = {name: i for i, name in enumerate(header)}
+    body = _cells(sources)[1:]
+    linked = 0
+    agency_rows = [row for row in ws.iter_rows(min_row=2) if row[0].value != "Total (tasks)"]
+    for row in agency_rows[:agency_rows.index(next(r for r in agency_rows if r[0].value is None))]:
+        for cell in row[1:-1]:
+            if not cell.value:
+                continue
+            link = cell.hyperlink
+            assert link is not None and link.location.startswith("Sources!A"), cell.coordinate
+            first = int(link.location.rsplit("A", 1)[1])
+            agency, column = row[0].value, ws.cell(row=1, column=cell.column).value
+            mine = [r for r in body if r[col["agency"]] == agency and r[col["column"]] == column
+                    and r[col["jurisdiction"]] == "嵊泗县"]
+            assert body[first - 2] == mine[0], "the link opens the cell's first row"
+            assert cell.value == " ".join(f"{sum(1 for r in mine if r[col['code']] == c)}{c}"
+                                          for c in ("L", "L*", "P", "R") if any(r[col["code"]] == c for r in mine))
+            linked += 1
+    assert linked == 6
+    assert all(r[col["quote"]] and r[col["doc_title"]] for r in body)
+
+
+def test_xlsx_is_set_up_to_print_landscape_one_page_wide(graph, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.load_workbook(write_matrix(graph, tmp_path / "m.xlsx"))
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape", ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1, ws.title
+        assert ws.page_setup.fitToHeight == 0, ws.title
+        assert ws.print_title_rows == "$1:$1", ws.title
+    assert wb["嵊泗县"].print_title_cols == "$A:$A"
+    header = [c.value for c in wb["Sources"][1]]
+    last = openpyxl.utils.get_column_letter(header.index("quote") + 1)
+    assert wb["Sources"].print_area == f"'Sources'!$A$1:${last}${wb['Sources'].max_row}", "ids stay on screen"
+
+
 def test_xlsx_neutralises_formulas_in_every_text_cell(graph, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
-    path = write_matrix(graph, tmp_path / "m.xlsx", by="domain")
+    path = write_matrix(graph, tmp_path / "m.xlsx", by="domain", broader=False)
     wb = openpyxl.load_workbook(path)
     texts = []
     for ws in wb.worksheets:
@@ -242,64 +329,76 @@ def test_xlsx_neutralises_formulas_in_every_text_cell(graph, tmp_path):
     assert f"'-负面{SCRIPT}" in texts
     assert "'" + FORMULA in texts
     assert not [t for t in texts if t[0] in "=+-@"]
-    sheet = _cells(wb["Assignments"])
-    assert sheet[0][:4] == ["agency", "jurisdiction", "role", "code"]
-    assert len(sheet) == 1 + len(assignments(graph))
+    assert len(_cells(wb["Sources"])) == 1 + len(assignments(graph))
 
 
-def test_xlsx_adds_a_sheet_by_area_when_domains_roll_up(graph, tmp_path):
-    openpyxl = pytest.importorskip("openpyxl")
-    plain = openpyxl.load_workbook(write_matrix(graph, tmp_path / "plain.xlsx"))
-    assert plain.sheetnames == ["Matrix", "Assignments"], "nothing rolls up: no repeated sheet"
-    wb = openpyxl.load_workbook(write_matrix(_with_annex_task(graph), tmp_path / "m.xlsx"))
-    assert wb.sheetnames == ["Matrix", "Matrix by area", "Assignments"]
-    header = [c.value for c in wb["Matrix"][1]]
-    note = wb["Matrix"].cell(row=1, column=header.index("教育") + 1).comment
-    assert note is not None and "part of 学有优教" in note.text
-    area = wb["Matrix by area"]
-    assert area.freeze_panes == "B2"
-    header = [c.value for c in area[1]]
-    assert "教育" not in header
-    column = header.index("学有优教") + 1
-    assert "学有优教、教育" in area.cell(row=1, column=column).comment.text
-    assert area.cell(row=2, column=1).value == "嵊泗县教育局" and area.cell(row=2, column=column).value == 3
-    assigned = [[c.value for c in row] for row in wb["Assignments"].iter_rows()]
-    assert assigned[0][8:10] == ["domain", "area"]
-    assert ["教育", "学有优教"] in [row[8:10] for row in assigned[1:]]
+def _corpus_held(corpus_graph: nx.MultiDiGraph) -> dict[str | None, dict[str, set[str]]]:
+    """jurisdiction -> agency -> tasks, recounted from the edges."""
+    from policykg.exports.styles import edge_role
+
+    held: dict[str | None, dict[str, set[str]]] = {}
+    for a, t, e in corpus_graph.edges(data=True):
+        agency = corpus_graph.nodes[a]
+        if agency.get("type") == "Agency" and corpus_graph.nodes[t].get("type") == "Task" and edge_role(e):
+            held.setdefault(agency.get("jurisdiction"), {}).setdefault(agency["name"], set()).add(t)
+    return held
 
 
 def test_corpus_matrix_xlsx_opens_with_the_expected_cells(corpus_graph, tmp_path):
-    """On the real corpus: every agency's load and every domain total, recounted from the edges."""
+    """On the real corpus: every agency's load per jurisdiction, recounted from the edges, and
+    columns on one level of the ontology's domains."""
     openpyxl = pytest.importorskip("openpyxl")
-    from policykg.exports.styles import edge_role
+    from policykg.exports import area
+    from policykg.ontology.gazetteer import domains
 
-    held: dict[str, set[str]] = {}
-    per_domain: dict[str, set[str]] = {}
-    for a, t, e in corpus_graph.edges(data=True):
-        if corpus_graph.nodes[a].get("type") == "Agency" and corpus_graph.nodes[t].get("type") == "Task" \
-                and edge_role(e):
-            held.setdefault(corpus_graph.nodes[a]["name"], set()).add(t)
-            per_domain.setdefault(corpus_graph.nodes[t].get("domain") or "(no domain)", set()).add(t)
+    held = _corpus_held(corpus_graph)
     wb = openpyxl.load_workbook(write_matrix(corpus_graph, tmp_path / "corpus.xlsx"))
-    ws = wb["Matrix"]
-    rows = [[c.value for c in row] for row in ws.iter_rows()]
-    header = rows[0]
-    assert header[0] == "agency" and header[-1] == "Total (tasks)" and ws.freeze_panes == "B2"
-    body = rows[1:1 + len(held)]
-    assert {r[0]: r[-1] for r in body} == {name: len(tasks) for name, tasks in held.items()}
-    loads = [r[-1] for r in body]
-    assert loads == sorted(loads, reverse=True) and loads[0] >= 20, "the busiest agency first"
-    totals = rows[1 + len(held)]
-    assert totals[0] == "Total (tasks)"
-    assert dict(zip(header[1:-1], totals[1:-1], strict=True)) == {d: len(t) for d, t in per_domain.items()}
-    assert totals[-1] == len(set().union(*held.values()))
-    area = [[c.value for c in row] for row in wb["Matrix by area"].iter_rows()]
-    assert len(area[0]) < len(header) and "学有优教" in area[0] and "教育" not in area[0]
-    assert wb["Assignments"].max_row == 1 + len(assignments(corpus_graph))
+    assert sorted(wb.sheetnames) == sorted([*held, "Sources"]) and wb.sheetnames[-1] == "Sources"
+    roots_above = {d.broader for d in domains() if d.broader} & {d.name for d in domains() if not d.broader}
+    areas = {area(d.name) for d in domains()} - roots_above
+    for jurisdiction, agencies in held.items():
+        rows = _cells(wb[jurisdiction])
+        header = rows[0]
+        assert header[0] == "agency" and header[-1] == "Total (tasks)"
+        assert set(header[1:-1]) <= areas | {"(other)"}, "no 七优享 with 教育, no section titles"
+        body = rows[1:1 + len(agencies)]
+        assert {r[0]: r[-1] for r in body} == {name: len(tasks) for name, tasks in agencies.items()}
+        loads = [r[-1] for r in body]
+        assert loads == sorted(loads, reverse=True)
+        assert rows[1 + len(agencies)][-1] == len(set().union(*agencies.values()))
+    assert max(len(a) for a in held["嵊泗县"].values()) >= 20, "the busiest agency"
+    assert wb["Sources"].max_row == 1 + len(assignments(corpus_graph))
+
+
+@pytest.mark.slow
+def test_corpus_matrix_prints_within_a_page_width_in_libreoffice(corpus_graph, tmp_path):
+    """LibreOffice prints each jurisdiction's matrix one page wide: landscape, every column of
+    the header on the first page, the header row and agency column again on the next pages."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    from policykg.loaders.reading.office import convert, find_soffice
+
+    if find_soffice() is None:
+        pytest.skip("LibreOffice is not installed (scripts/debian-packages.txt)")
+    held = _corpus_held(corpus_graph)
+    for jurisdiction in held:
+        xlsx = write_matrix(corpus_graph, tmp_path / f"{jurisdiction}.xlsx", jurisdiction=jurisdiction)
+        openpyxl = pytest.importorskip("openpyxl")
+        header = [c.value for c in openpyxl.load_workbook(xlsx)[jurisdiction][1]]
+        busiest = max(held[jurisdiction], key=lambda a: len(held[jurisdiction][a]))
+        (pdf,) = convert([xlsx], "pdf", tmp_path / "pdf", timeout=300)
+        with pdfplumber.open(pdf) as doc:
+            first = doc.pages[0]
+            assert first.width > first.height, "landscape"
+            text = first.extract_text().replace("\n", "").replace(" ", "")
+            for label in [*header, busiest]:
+                assert label.replace(" ", "") in text, f"{jurisdiction}: {label} not on the first page"
+            matrix_pages = [p for p in doc.pages if "Total(tasks)" in (p.extract_text() or "").replace(" ", "")]
+            for page in matrix_pages:
+                assert "agency" in page.extract_text(), "the header row repeats on every page"
 
 
 def test_csv_is_utf8_with_bom_reads_back_and_is_neutralised(graph, tmp_path):
-    path = write_matrix(graph, tmp_path / "m.csv")
+    path = write_matrix(graph, tmp_path / "m.csv", broader=False)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     with path.open(encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
@@ -307,6 +406,8 @@ def test_csv_is_utf8_with_bom_reads_back_and_is_neutralised(graph, tmp_path):
     assert rows[1] == ["嵊泗县教育局", "2", "0", "1", "3"]
     assert [f"'+1 {SCRIPT}", "0", "0", "1", "1"] in rows
     assert rows[-1][0] == "Total (tasks)" and rows[-1][-1] == "4"
+    with write_matrix(graph, tmp_path / "rolled.csv").open(encoding="utf-8-sig", newline="") as f:
+        assert next(csv.reader(f)) == ["agency", "学有优教", "病有良医", "(other)", "Total (tasks)"]
 
 
 def test_other_suffixes_are_refused_by_name_and_nothing_is_written(graph, tmp_path):
@@ -414,12 +515,15 @@ def test_whole_view_folds_targets_into_their_indicator_and_focused_views_draw_th
     assert info.folded == 2 and info.nodes == g.number_of_nodes() - 2
     nodes, _ = page_data(page)
     tip = html.unescape(next(n["title"] for n in nodes if html.unescape(n["fullLabel"]) == "每千人口床位数"))
-    assert f"{DOC}: 2022: 3.2 · 2025: >4{SCRIPT}" in tip
+    assert f"{DOC}: 每千人口床位数 2022: 3.2 · 2025: >4{SCRIPT}" in tip, "the indicator next to its values"
     assert "2 yearly targets are folded into their indicators" in page
     assert not any(n["fullLabel"].startswith("每千人口床位数 20") for n in nodes)
     info, page = _view(g, tmp_path, document=DOC)
     assert info.folded == 0
-    assert sum(n["fullLabel"].startswith("每千人口床位数 20") for n in page_data(page)[0]) == 2
+    targets = [n for n in page_data(page)[0] if n["fullLabel"].startswith("每千人口床位数 20")]
+    assert len(targets) == 2
+    assert all("\nindicator: 每千人口床位数\n" in html.unescape(n["title"]) for n in targets)
+    assert html.unescape(targets[0]["label"]) == "每千人口床位数 2022: 3.2", "the label keeps the value"
     assert _view(g, tmp_path, targets=True)[0].nodes == g.number_of_nodes()
 
 
@@ -476,10 +580,32 @@ def test_view_edges_are_styled_by_role(graph, tmp_path):
     # Other relations carry no style of their own: the default is set once, in the options.
     _, page = _view(graph, tmp_path)
     edges = page_data(page)[1]
-    plain = [e for e in edges if " — " not in e["title"].split("\n")[0]]
+    plain = [e for e in edges if e["kind"] in ("CONTAINS", "IN_DOMAIN", "PART_OF", "APPLIES_TO")]
     assert plain and len(plain) < len(edges) and not any({"color", "width", "dashes"} & e.keys() for e in plain)
     options = json.loads(re.search(r"var options = (\{.*?\});\n", page).group(1))
     assert {k: options["edges"][k] for k in ("color", "width", "dashes")} == edge_style({})
+
+
+def _legend_kinds(page: str) -> set[str]:
+    return set(re.findall(r'<li data-kind="([^"]+)"', page))
+
+
+def _drawn_kinds(page: str) -> set[str]:
+    nodes, edges = page_data(page)
+    return {f"node:{n['kind']}" for n in nodes} | {f"line:{e['kind']}" for e in edges}
+
+
+def test_view_legend_lists_exactly_the_node_and_line_kinds_drawn(graph, tmp_path):
+    g = _with_targets(graph)
+    _edge(g, "t1", "t4", "SAME_WORK_AS", confidence=0.8, method="tfidf", evidence="title 1.00")
+    _, page = _view(g, tmp_path)
+    legend = _legend_kinds(page)
+    assert legend == _drawn_kinds(page)
+    assert {"line:SAME_WORK_AS", "line:island:relocation-source", "line:lead", "line:CONTAINS"} <= legend
+    assert "island: people move away" in page and "same work in another document" in page
+    _, page = _view(g, tmp_path, agency="县财政局")
+    assert _legend_kinds(page) == _drawn_kinds(page)
+    assert "line:island:relocation-source" not in _legend_kinds(page), "a kind not drawn is not listed"
 
 
 def test_view_focus_must_match_something(graph, tmp_path):
@@ -520,15 +646,20 @@ _JS_STUBS = r"""
 function DataSet(items) { this.items = {}; for (var i of items) { this.items[i.id] = Object.assign({}, i); } }
 DataSet.prototype.get = function () { return Object.values(this.items); };
 DataSet.prototype.update = function (list) { for (var u of list) { Object.assign(this.items[u.id], u); } };
+DataSet.prototype.clear = function () { this.items = {}; };
+DataSet.prototype.add = function (list) { for (var i of list) { this.items[i.id] = Object.assign({}, i); } };
 var inputs = {};
+var heading = {textContent: "policykg — who does what"};
 var document = {
   getElementById: function (id) { return inputs[id] = inputs[id] || {value: "", textContent: "", on: {},
                                    addEventListener: function (ev, f) { this.on[ev] = f; }}; },
-  createElement: function (tag) { return {tag: tag, textContent: null, innerHTML: "NEVER"}; }
+  createElement: function (tag) { return {tag: tag, textContent: null, innerHTML: "NEVER"}; },
+  querySelector: function () { return heading; },
+  body: {dataset: {}}
 };
 var selected = [];
 var network = {once: function () {}, setOptions: function () {}, fit: function () {}, redraw: function () {},
-               selectNodes: function (ids) { selected = ids; }};
+               on: function () {}, selectNodes: function (ids) { selected = ids; }};
 var window = globalThis;
 var dashes = [];
 function CanvasRenderingContext2D() {}
@@ -573,6 +704,43 @@ def test_view_script_shows_the_original_text_as_text_and_searches_it(graph, tmp_
     assert out["dashes"] == [[8, 16]], "dashes keep their length in screen pixels at any zoom"
 
 
+def test_overview_drill_down_shows_the_tasks_as_text_and_comes_back(graph, tmp_path):
+    """pkgDrill and Back under node: the tasks' hostile titles become text, the overview returns."""
+    from policykg.exports.viz import write_overview
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    write_overview(graph, tmp_path / "o.html")
+    page = (tmp_path / "o.html").read_text(encoding="utf-8")
+    ours = re.findall(r"<script[^>]*>(.*?)</script>", page, re.S)[-1]
+    records = page_data(page, joined=False)
+    edu = next(n["id"] for n in records[0] if n["fullLabel"] == "学有优教")
+    probe = f"""
+    var opened = window.pkgDrill({edu}), missing = window.pkgDrill(9999);
+    var drilled = {{heading: heading.textContent,
+                   nodes: nodes.get().map(n => [n.label, n.title.tag, n.title.innerHTML]),
+                   edges: edges.get().map(e => e.title.textContent), back: inputs["pkg-back"].hidden}};
+    inputs["pkg-back"].on.click();
+    console.log(JSON.stringify({{opened: opened, missing: missing, drilled: drilled, heading: heading.textContent,
+                                after: nodes.get().length, back: inputs["pkg-back"].hidden}}));
+    """
+    script = (_JS_STUBS + f"var nodes = new DataSet({json.dumps(records[0])});\n"
+              f"var edges = new DataSet({json.dumps(records[1])});\n" + ours + probe)
+    (tmp_path / "probe.js").write_text(script, encoding="utf-8")
+    run = subprocess.run([node, str(tmp_path / "probe.js")], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    out = json.loads(run.stdout)
+    assert out["opened"] is True and out["missing"] is False
+    drilled = out["drilled"]
+    assert drilled["heading"] == "policykg — domain: 学有优教 (its tasks)" and drilled["back"] is False
+    labels = {label for label, *_ in drilled["nodes"]}
+    assert labels >= {"推进学校布局优化", "建设智慧教育平台", "教育局"}, "agencies without their jurisdiction"
+    assert all(tag == "div" and inner == "NEVER" for _, tag, inner in drilled["nodes"]), "tooltips are text"
+    assert any("“县财政局”" in text for text in drilled["edges"]), "role lines carry their quotes"
+    assert out["heading"] == "policykg — who does what" and out["after"] == len(records[0]) and out["back"] is True
+
+
 def test_every_node_type_of_the_schema_has_a_style():
     from policykg.graph.build import NODE_TYPES
 
@@ -585,3 +753,82 @@ def test_the_styles_file_ships_with_the_package():
     shipped = cfg["options.package_data"].get("policykg.exports", "")
     assert STYLES_PATH.suffix[1:] in shipped.replace("*.", "").replace(",", " ").split(), (
         "add `policykg.exports = *.toml` to setup.cfg [options.package_data]")
+
+
+# -- the matrix from the command line -------------------------------------------------------------
+
+def test_cli_matrix_writes_a_sheet_per_jurisdiction(built_store, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+
+    out = tmp_path / "m.xlsx"
+    result = CliRunner().invoke(main, ["export", "matrix", "-o", str(out), "--store", str(built_store.path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == f"wrote {out}"
+    assert openpyxl.load_workbook(out).sheetnames == ["嵊泗县", "定海区", "Sources"]
+
+
+def test_cli_matrix_of_an_unknown_jurisdiction_says_which_there_are(built_store, tmp_path):
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+
+    out = tmp_path / "m.xlsx"
+    result = CliRunner().invoke(main, ["export", "matrix", "-o", str(out), "--jurisdiction", "岱山县",
+                                       "--store", str(built_store.path)])
+    assert result.exit_code == 2
+    assert "error: no agency of jurisdiction '岱山县' holds a task; jurisdictions: 定海区, 嵊泗县" in result.output
+    assert "Traceback" not in result.output and not out.exists()
+
+
+# -- the overview --------------------------------------------------------------------------------
+
+def _drills(page: str) -> dict:
+    return json.loads(re.search(r"\n  var DRILL = (\{.*?\});  //", page).group(1))
+
+
+def test_overview_draws_agencies_and_areas_with_the_matrix_cells_and_drills_down(graph, tmp_path):
+    from policykg.exports import matrix_cells
+    from policykg.exports.viz import write_overview
+
+    g = _with_annex_task(graph)
+    info = write_overview(g, tmp_path / "o.html")
+    page = (tmp_path / "o.html").read_text(encoding="utf-8")
+    nodes, edges = page_data(page)
+    cells, _ = matrix_cells(g)
+    assert {n["kind"] for n in nodes} == {"Agency", "Domain"} and not info.physics
+    areas = {html.unescape(n["fullLabel"]) for n in nodes if n["kind"] == "Domain"}
+    assert areas == {"学有优教", "病有良医", "(other)"}
+    assert len(edges) == len(cells) == info.edges
+    edu = next(e for e in edges if e["title"].startswith("嵊泗县教育局 → 学有优教"))
+    assert "3 tasks: 2L 1R" in edu["title"] and edu["kind"] == "lead" and edu["color"]["color"] == role("lead").color
+    drills = _drills(page)
+    assert set(map(int, drills)) == {n["id"] for n in nodes}
+    edu_id = next(n["id"] for n in nodes if html.unescape(n["fullLabel"]) == "嵊泗县教育局")
+    drill = drills[str(edu_id)]
+    assert drill["heading"] == "policykg — agency: 嵊泗县教育局 (its tasks)"
+    assert {n["kind"] for n in drill["nodes"]} == {"Agency", "Task", "Domain"}
+    assert sum(n["kind"] == "Task" for n in drill["nodes"]) == 4
+    drawn = {f"node:{n['kind']}" for n in nodes} | {f"line:{e['kind']}" for e in edges}
+    for d in drills.values():
+        drawn |= {f"node:{n['kind']}" for n in d["nodes"]} | {f"line:{e['kind']}" for e in d["edges"]}
+    assert _legend_kinds(page) == drawn
+
+
+def test_cli_viz_draws_the_overview_unless_asked_for_every_node(built_store, tmp_path):
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+
+    runner = CliRunner()
+    overview, whole = tmp_path / "o.html", tmp_path / "w.html"
+    result = runner.invoke(main, ["viz", "-o", str(overview), "--store", str(built_store.path)])
+    assert result.exit_code == 0 and result.output.strip() == f"wrote {overview}"
+    assert "<h1>policykg — who does what</h1>" in overview.read_text(encoding="utf-8")
+    result = runner.invoke(main, ["viz", "-o", str(whole), "--whole", "--store", str(built_store.path)])
+    assert result.exit_code == 0, result.output
+    assert "<h1>policykg — whole graph</h1>" in whole.read_text(encoding="utf-8")
+    assert len(page_data(whole.read_text(encoding="utf-8"))[0]) > 3 * len(
+        page_data(overview.read_text(encoding="utf-8"))[0])

@@ -292,5 +292,6 @@ def test_the_xlsx_matrix_follows_the_same_xml_policy(hostile_store, tmp_path) ->
     out = tmp_path / "m.xlsx"
     result = run("export", "matrix", "-o", str(out), "--store", str(hostile_store))
     assert result.exit_code == 0, result.output
-    titles = [row[7] for row in openpyxl.load_workbook(out)["Assignments"].iter_rows(values_only=True)]
+    rows = list(openpyxl.load_workbook(out)["Sources"].iter_rows(values_only=True))
+    titles = [row[rows[0].index("title")] for row in rows]
     assert "'" + xml_text(HOSTILE_TITLE) in titles

@@ -202,7 +202,7 @@ def test_whole_corpus_view_draws_every_node_and_runs_no_document_script(chromium
     assert len(hostile) >= 5, "the hostile document should give a title, a domain, tasks and agencies"
     drawn = graph.subgraph([n for n, d in graph.nodes(data=True) if d.get("type") != "Target"])
     page = tmp_path / "page.html"
-    _viz(hostile_store, page)
+    _viz(hostile_store, page, "--whole")
 
     seen, dom = _probe(chromium, page)
     _assert_drawn(seen, drawn.number_of_nodes(), drawn.number_of_edges())
@@ -234,3 +234,118 @@ def test_large_view_with_fixed_positions_draws_without_physics(chromium, corpus_
     seen, _ = _probe(chromium, page)
     _assert_drawn(seen, info.nodes, info.edges)
     assert seen["tooltips"] == [] and not seen["pwned"]
+
+
+OVERVIEW_PROBE = r"""
+<script>
+(function () {
+  "use strict";
+  var out = {};
+  function report() {
+    var pre = document.createElement("pre");
+    pre.id = "probe-result";
+    pre.textContent = JSON.stringify(out);
+    document.body.appendChild(pre);
+  }
+  function kinds(into) {
+    nodes.get().forEach(function (n) { into["node:" + n.kind] = 1; });
+    edges.get().forEach(function (e) { into["line:" + e.kind] = 1; });
+  }
+  function labels() {
+    // Every label as vis-network drew it at the current zoom: its box in canvas units, and whether
+    // it is big enough to be drawn at all.
+    return network.body.nodeIndices.map(function (id) {
+      var l = network.body.nodes[id].labelModule;
+      return {id: id, text: nodes.get(id).fullLabel, visible: l.visible(),
+              box: [l.size.left, l.size.top, l.size.width, l.size.height]};
+    });
+  }
+  var tries = 0;
+  (function wait() {
+    if (document.body.dataset.ready !== "1") {
+      if ((tries += 1) > 400) { out.timeout = true; report(); return; }
+      setTimeout(wait, 50);
+      return;
+    }
+    out.nodes = nodes.length;
+    out.edges = edges.length;
+    out.labels = labels();
+    out.legend = Array.prototype.map.call(document.querySelectorAll("#pkg-legend li"),
+                                          function (li) { return li.dataset.kind; });
+    out.drawn = {};
+    kinds(out.drawn);
+    var overviewKinds = JSON.parse(JSON.stringify(out.drawn));
+    out.overviewKinds = Object.keys(overviewKinds);
+    // Drill into every node, then come back.
+    out.drills = [];
+    var ids = nodes.getIds();
+    ids.forEach(function (id) {
+      var label = nodes.get(id).fullLabel;
+      var opened = window.pkgDrill(id);
+      out.drills.push({label: label, opened: opened, nodes: nodes.length, edges: edges.length,
+                       heading: document.querySelector("#pkg-header h1").textContent,
+                       titlesAreElements: nodes.get().concat(edges.get()).every(function (x) {
+                         return x.title instanceof Element; })});
+      kinds(out.drawn);
+      document.getElementById("pkg-back").click();
+    });
+    out.back = {nodes: nodes.length, edges: edges.length, hidden: document.getElementById("pkg-back").hidden,
+                heading: document.querySelector("#pkg-header h1").textContent};
+    out.drawn = Object.keys(out.drawn);
+    out.pwned = typeof window.__pwned !== "undefined";
+    report();
+  })();
+})();
+</script>
+"""
+
+
+def _overlaps(labels: list[dict]) -> list[tuple[str, str]]:
+    shown = [label for label in labels if label["visible"]]
+    pairs = []
+    for i, a in enumerate(shown):
+        ax, ay, aw, ah = a["box"]
+        for b in shown[i + 1:]:
+            bx, by, bw, bh = b["box"]
+            if ax < bx + bw and bx < ax + aw and ay < by + bh and by < ay + ah:
+                pairs.append((a["text"], b["text"]))
+    return pairs
+
+
+def test_overview_answers_who_does_what_legibly_and_drills_down(chromium, hostile_store, tmp_path):
+    """The default view: agencies and areas only, every label drawn and none over another at the
+    default zoom, a legend of exactly the kinds drawn (drill-downs included), and a drill-down per
+    node that shows its tasks as text, never as markup."""
+    from policykg.exports.matrix import matrix_cells
+
+    graph = Store(hostile_store).load_graph()
+    cells, _ = matrix_cells(graph)
+    page = tmp_path / "overview.html"
+    _viz(hostile_store, page)
+    text = page.read_text(encoding="utf-8")
+    head, sep, tail = text.rpartition("</body>")
+    probed = page.with_name("overview.probe.html")
+    probed.write_text(head + OVERVIEW_PROBE + sep + tail, encoding="utf-8")
+    dom = _browse(chromium, probed, "--dump-dom")
+    found = re.search(r'<pre id="probe-result">(.*?)</pre>', dom, re.S)
+    assert found, "the probe never reported\n" + dom[-2000:]
+    seen = json.loads(html.unescape(found.group(1)))
+
+    assert not seen.get("timeout") and not seen["pwned"]
+    agencies, areas = {c.agency_id for c in cells}, {c.column for c in cells}
+    assert (seen["nodes"], seen["edges"]) == (len(agencies) + len(areas), len(cells)), "agencies × areas only"
+    assert set(seen["overviewKinds"]) <= {"node:Agency", "node:Domain", "line:lead", "line:inherited",
+                                          "line:participant", "line:responsible"}
+    hidden = [label["text"] for label in seen["labels"] if not label["visible"]]
+    assert not hidden, f"labels too small to draw at the default zoom: {hidden[:5]}"
+    assert _overlaps(seen["labels"]) == [], "labels overlap at the default zoom"
+    assert sorted(seen["legend"]) == sorted(seen["drawn"]), "the legend lists exactly what is drawn"
+    assert all(d["opened"] and d["titlesAreElements"] for d in seen["drills"])
+    busiest = max(agencies, key=lambda a: sum(c.tasks for c in cells if c.agency_id == a))
+    drill = next(d for d in seen["drills"] if html.unescape(d["label"]) == graph.nodes[busiest]["name"])
+    tasks = {c.column: c.tasks for c in cells if c.agency_id == busiest}
+    assert drill["nodes"] == 1 + sum(tasks.values()) + len(tasks), "the agency, its tasks, their areas"
+    assert drill["heading"] == f"policykg — agency: {graph.nodes[busiest]['name']} (its tasks)"
+    assert seen["back"] == {"nodes": seen["nodes"], "edges": seen["edges"], "hidden": True,
+                            "heading": "policykg — who does what"}
+    _screenshot(chromium, page)
