@@ -100,16 +100,16 @@ class Match:
     found: tuple[Candidate, ...]
 
     def notice(self) -> str | None:
-        """A line telling the user which name was taken, when it was not written exactly.
+        """A line telling the user which name was taken, when it was not one of the entity's own names.
 
         >>> Match("agency", "卫健局", "canonical", (Candidate("a", "甲县卫生健康局", (), "甲县"),)).notice()
         'agency "卫健局" taken as 甲县卫生健康局 (canonical form)'
         >>> Match("agency", "甲局", "name", (Candidate("a", "甲局"),)).notice() is None
         True
         """
-        if self.step in ("id", "name"):
+        if self.step in ("id", "name", "alias"):
             return None
-        label = {"alias": "as written", "canonical": "canonical form", "contained": "part of the name",
+        label = {"canonical": "canonical form", "contained": "part of the name",
                  "fuzzy": "closest name"}[self.step]
         return f'{self.kind} "{self.wanted}" taken as {", ".join(_label(c) for c in self.found)} ({label})'
 
@@ -136,8 +136,12 @@ class AmbiguousName(QueryError):
         else:
             head = f'{kind} "{wanted}" matches {len(candidates)} {plural}; pass one of these names:'
         ranked = sorted(candidates, key=lambda c: (-c.count, c.jurisdiction or "", c.name or "", c.id))
-        lines = [f"  {c.name or c.id} ({', '.join(filter(None, (c.jurisdiction, f'{c.count} {counted}')))})"
-                 for c in ranked[:LISTED]]
+        repeated = {c.name for c in candidates if sum(o.name == c.name for o in candidates) > 1}
+        # the id too where names repeat (a title of two documents): the user can pass it
+        lines = []
+        for c in ranked[:LISTED]:
+            details = [c.jurisdiction, f"{c.count} {counted}", c.id if c.name in repeated else None]
+            lines.append(f"  {_label(c)} ({', '.join(d for d in details if d)})")
         if len(ranked) > LISTED:
             lines.append(f"  … and {len(ranked) - LISTED} more")
         super().__init__("\n".join([head, *lines]))
@@ -281,7 +285,7 @@ def resolve_name(kind: str, wanted: str, index: list[Candidate], jurisdiction: s
 
     ``jurisdiction`` (a full name) keeps only that jurisdiction's entities, and those of none.
     Raises :class:`AmbiguousName` when the step finds entities of several jurisdictions, or
-    several entities by a loose step (contained, fuzzy); :class:`NoSuchName` when none finds any.
+    entities of several names by a loose step (contained, fuzzy); :class:`NoSuchName` when none finds any.
 
     >>> try:
     ...     resolve_name("indicator", "没有", [Candidate("i1", "登记失业率")])
@@ -294,7 +298,8 @@ def resolve_name(kind: str, wanted: str, index: list[Candidate], jurisdiction: s
         found = find(kind, wanted, pool)
         if not found:
             continue
-        loose = step in ("contained", "fuzzy") and len(found) > 1
+        # a loose step may find several names; entities of one name (a title two documents share) are one answer
+        loose = step in ("contained", "fuzzy") and len({c.name for c in found}) > 1
         if loose or len({c.jurisdiction for c in found}) > 1:
             raise AmbiguousName(kind, wanted, found)
         return Match(kind, wanted, step, tuple(found))
