@@ -36,6 +36,7 @@ agency "卫生健康局" matches agencies in 2 jurisdictions; pass --jurisdictio
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -338,6 +339,7 @@ def index_from_rows(rows: Iterable[dict[str, Any]]) -> list[Candidate]:
 
 def _graph_rows(g: nx.MultiDiGraph, kind: str) -> Iterable[dict[str, Any]]:
     nodes = g.nodes
+    tasks_of: Counter[str] = Counter(d.get("doc_id") for _, d in nodes(data=True) if d.get("type") == "Task")
     for n, d in nodes(data=True):
         t = d.get("type")
         if kind == "agency" and t in ("Agency", "AgencyGroup"):
@@ -349,9 +351,8 @@ def _graph_rows(g: nx.MultiDiGraph, kind: str) -> Iterable[dict[str, Any]]:
             targets = {v for _, v, e in g.out_edges(n, data=True) if e["type"] == "HAS_TARGET"}
             yield {"id": n, "name": d.get("name"), "aliases": d.get("aliases"), "count": len(targets)}
         elif kind == "document" and t == "Document":
-            tasks = [v for v, vd in nodes(data=True) if vd.get("type") == "Task" and vd.get("doc_id") == n]
             yield {"id": n, "name": d.get("title"), "aliases": [d.get("doc_number"), d.get("source")],
-                   "jurisdiction": d.get("jurisdiction"), "count": len(tasks)}
+                   "jurisdiction": d.get("jurisdiction"), "count": tasks_of[n]}
         elif kind == "task" and t == "Task":
             same = {v for _, v, e in g.out_edges(n, data=True) if e["type"] == "SAME_WORK_AS"}
             same |= {u for u, _, e in g.in_edges(n, data=True) if e["type"] == "SAME_WORK_AS"}
