@@ -188,7 +188,7 @@ def _prefer_written_level(wanted: str, found: list[Candidate]) -> list[Candidate
     asking for 县卫生局 without a document means a county's, unless only a district's exists.
     """
     level = wanted[:1]
-    if level not in "县区市省" or not level:
+    if not level or level not in "县区市省":
         return found
     same = [c for c in found if (c.jurisdiction or "").endswith(level)]
     return same or found

@@ -13,12 +13,21 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import GOLD
 
 from policykg.cli import main
 from policykg.graph.pipeline import build
 from policykg.graph.resolve import resolve_agency
 from policykg.graph.store import Store
-from policykg.queries.names import KINDS, AmbiguousName, NoSuchName, graph_index, index_from_rows, index_query
+from policykg.queries.names import (
+    KINDS,
+    AmbiguousName,
+    NoSuchName,
+    graph_index,
+    index_from_rows,
+    index_query,
+    resolve_name,
+)
 from policykg.queries.runner import run_query, sparql_rows
 
 BACKENDS = ["sparql", "networkx"]
@@ -217,3 +226,23 @@ def test_the_python_api_raises_what_the_command_line_says(two_counties: Path) ->
     rows = run_query("agency-tasks", {"agency": "卫健委"}, store=store, jurisdiction="岱山", notice=notices.append)
     assert {r["agency"]["name"] for r in rows} == {"岱山县卫生健康局"}
     assert notices == ['agency "卫健委" taken as 岱山县卫生健康局 (canonical form)']
+
+
+def test_short_forms_of_the_gold_leads_find_their_agency_in_their_jurisdiction(corpus_graph) -> None:
+    """A yardstick, not a lookup table: every lead and participant the annotators read with a level
+    prefix (县卫健局, 区教育局), asked for without it (卫健局) in its document's jurisdiction."""
+    index = graph_index(corpus_graph, "agency")
+    outcomes: list[bool] = []
+    for path in sorted(GOLD.glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        jurisdiction = gold["document"]["jurisdiction"]
+        units = {u for t in gold["tasks"] for u in (*t["lead"], *t.get("participants", []))}
+        for unit in sorted(u for u in units if u[0] in "县区市"):
+            wanted = resolve_agency(unit, jurisdiction).id
+            try:
+                found = resolve_name("agency", unit[1:], index, jurisdiction).found
+            except (AmbiguousName, NoSuchName):
+                found = ()
+            outcomes.append([c.id for c in found] == [wanted])
+    assert len(outcomes) >= 30
+    assert sum(outcomes) / len(outcomes) >= 0.95, f"{sum(outcomes)} of {len(outcomes)}"
