@@ -272,19 +272,27 @@ def suggestions(wanted: str, index: list[Candidate], limit: int = SUGGESTIONS) -
     return list(dict.fromkeys(_label(c) for c in ranked if c.id in scores))[:limit]
 
 
-STEPS: tuple[tuple[str, Callable[[str, str, list[Candidate]], list[Candidate]]], ...] = (
+Step = tuple[str, Callable[[str, str, list[Candidate]], list[Candidate]]]
+STEPS: tuple[Step, ...] = (
     ("id", by_id), ("name", by_name), ("alias", by_alias), ("canonical", by_canonical),
     ("contained", by_containment), ("fuzzy", by_fuzzy))
+
+
+# The steps a name taken exactly passes: an index lookup with the name bound answers them alone
+# (``queries/names/KIND-exact.rq``), without reading every name of the kind.
+EXACT_STEPS = STEPS[:3]
 
 
 def _jurisdictions(index: Iterable[Candidate]) -> list[str]:
     return sorted({c.jurisdiction for c in index if c.jurisdiction})
 
 
-def resolve_name(kind: str, wanted: str, index: list[Candidate], jurisdiction: str | None = None) -> Match:
+def resolve_name(kind: str, wanted: str, index: list[Candidate], jurisdiction: str | None = None,
+                 steps: tuple[Step, ...] = STEPS) -> Match:
     """What ``wanted`` stands for among ``index``, by the first step that finds something.
 
-    ``jurisdiction`` (a full name) keeps only that jurisdiction's entities, and those of none.
+    ``jurisdiction`` (a full name) keeps only that jurisdiction's entities, and those of none;
+    ``steps`` may be fewer (:data:`EXACT_STEPS` on the rows of an exact lookup).
     Raises :class:`AmbiguousName` when the step finds entities of several jurisdictions, or
     entities of several names by a loose step (contained, fuzzy); :class:`NoSuchName` when none finds any.
 
@@ -295,7 +303,7 @@ def resolve_name(kind: str, wanted: str, index: list[Candidate], jurisdiction: s
     no indicator named "没有"; did you mean: 登记失业率?
     """
     pool = [c for c in index if jurisdiction is None or c.jurisdiction in (None, jurisdiction)]
-    for step, find in STEPS:
+    for step, find in steps:
         found = find(kind, wanted, pool)
         if not found:
             continue

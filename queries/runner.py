@@ -33,8 +33,11 @@ from policykg.graph.store import Store
 from policykg.graph.uris import redact
 from policykg.queries.errors import QueryError
 from policykg.queries.names import (
+    EXACT_STEPS,
     KINDS,
     Candidate,
+    Match,
+    NoSuchName,
     graph_index,
     index_from_rows,
     index_query,
@@ -229,6 +232,23 @@ class _Backend:
             self.graph = (self.store or Store()).load_graph()
         return self.graph
 
+    def exact(self, kind: str, wanted: str, jurisdiction: str | None) -> Match | None:
+        """What ``wanted`` stands for by the exact steps, looked up with the name bound; ``None`` if nothing.
+
+        Only SPARQL backends: reading a kind's whole name index there costs seconds at a million
+        triples (docs/performance.md), a bound look-up milliseconds. The candidates are the
+        index's own rows, so the answer is the one the whole index gives.
+        """
+        if self.kind not in ("sparql", "sparql-endpoint") or kind == "jurisdiction":
+            return None
+        text, params = index_query(f"{kind}-exact", "rq"), {"wanted": wanted}
+        rows = (sparql_rows((self.store or Store()).rdf(), text, params) if self.kind == "sparql"
+                else endpoint_rows(self.endpoint, text, params))
+        try:
+            return resolve_name(kind, wanted, index_from_rows(rows), jurisdiction, steps=EXACT_STEPS)
+        except NoSuchName:
+            return None
+
     def index(self, kind: str) -> list[Candidate]:
         """The name index of ``kind`` (see :mod:`policykg.queries.names`), read once per call."""
         if kind not in self._indexes:
@@ -265,7 +285,7 @@ def _resolve(query: CannedQuery, params: dict[str, str], backend: _Backend, juri
         if kind is None:
             choices.append([(param, value)])
             continue
-        match = resolve_name(kind, value, backend.index(kind), jurisdiction)
+        match = backend.exact(kind, value, jurisdiction) or resolve_name(kind, value, backend.index(kind), jurisdiction)
         if notice is not None and match.notice():
             notice(match.notice())
         choices.append([(param, c.id) for c in match.found])

@@ -246,3 +246,16 @@ def test_short_forms_of_the_gold_leads_find_their_agency_in_their_jurisdiction(c
             outcomes.append([c.id for c in found] == [wanted])
     assert len(outcomes) >= 30
     assert sum(outcomes) / len(outcomes) >= 0.95, f"{sum(outcomes)} of {len(outcomes)}"
+
+
+@pytest.mark.parametrize("kind", sorted(set(KINDS) - {"jurisdiction"}))
+def test_the_exact_lookup_finds_what_the_whole_index_finds_by_id_name_or_alias(two_counties: Path,
+                                                                               kind: str) -> None:
+    store = Store(two_counties)
+    index = graph_index(store.load_graph(), kind)
+    # a few entities of each kind, asked for by id, by name and by each alias
+    asked = [w for c in index[::max(1, len(index) // 5)] for w in (c.id, *c.names)]
+    assert asked
+    for wanted in asked:
+        exact = index_from_rows(sparql_rows(store.rdf(), index_query(f"{kind}-exact", "rq"), {"wanted": wanted}))
+        assert exact == [c for c in index if wanted == c.id or wanted in c.names], wanted
