@@ -42,10 +42,14 @@ def queries_cmd(fmt: str, columns: str | None, wide: bool) -> None:
                    "sparql-endpoint runs NAME.rq on the triplestore at --endpoint "
                    "(fill it with `policykg sparql-push`).")
 @click.option("--limit", type=click.IntRange(min=1), default=None, help="Print only the first N rows.")
+@click.option("--jurisdiction", metavar="NAME", default=None,
+              help="Only this jurisdiction (嵊泗 or 嵊泗县): narrows a name that several jurisdictions share, "
+                   "and keeps the rows of that jurisdiction.")
 @neo4j_options
 @endpoint_options
 def query(name: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: str, backend: str,
-          columns: str | None, wide: bool, limit: int | None, uri: str | None, user: str, database: str | None,
+          columns: str | None, wide: bool, limit: int | None, jurisdiction: str | None, uri: str | None, user: str,
+          database: str | None,
           endpoint: str | None, update_url: str | None, graph_store: str | None, endpoint_user: str | None) -> None:
     """Answer canned question NAME (see `policykg queries`).
 
@@ -53,6 +57,7 @@ def query(name: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: 
     Examples:
       policykg query top-lead-agencies --limit 10
       policykg query agency-tasks -p agency 嵊泗县卫生健康局 --format csv
+      policykg query agency-tasks -p agency 卫健局 --jurisdiction 嵊泗
       policykg query relocation-islands --format json
       policykg query top-lead-agencies --backend neo4j --uri bolt://127.0.0.1:7687
       policykg query top-lead-agencies --backend sparql-endpoint --endpoint http://127.0.0.1:8890/sparql
@@ -60,8 +65,10 @@ def query(name: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: 
     driver = open_driver(uri, user) if backend == "neo4j" else None
     remote = open_endpoint(endpoint, update_url, graph_store, endpoint_user) if backend == "sparql-endpoint" else None
     try:
+        # Which entity a forgiving name was taken as goes to stderr: the rows on stdout stay data.
         rows = run_query(name, dict(params), backend=backend, store=Store(store_dir), driver=driver,
-                         database=database, endpoint=remote)
+                         database=database, endpoint=remote, jurisdiction=jurisdiction,
+                         notice=lambda line: click.echo(line, err=True))
     except (QueryError, StoreError, EndpointError) as err:
         fail(str(err))
         return

@@ -280,8 +280,12 @@ def resolve_person(name: str, jurisdiction: str | None) -> str:
     return stable_id("person", canonical_jurisdiction(jurisdiction) or "", squeeze(name))
 
 
-def _fold(text: str) -> str:
-    """Fold width, brackets, dashes and spaces; “” quotes are kept (NFKC leaves them)."""
+def fold_name(text: str) -> str:
+    """Fold width, brackets, dashes and spaces; “” quotes are kept (NFKC leaves them).
+
+    >>> fold_name("（城镇）登记 失业率") == fold_name("(城镇)登记失业率")
+    True
+    """
     return normalise_name(unicodedata.normalize("NFKC", text))
 
 
@@ -296,7 +300,7 @@ def resolve_domain(name: str) -> ResolvedDomain:
     d = domain(name)
     if d is not None:
         return ResolvedDomain(d.id, d.name, d.label_en, d.broader)
-    key = _fold(name).strip("“”\"'")
+    key = fold_name(name).strip("“”\"'")
     return ResolvedDomain(stable_id("domain", key), key)
 
 
@@ -319,7 +323,7 @@ def indicator_key(name: str) -> str:
     >>> indicator_key("安薪指数")
     '安薪指数'
     """
-    key = _NAME_DOTS.sub("·", _fold(name))
+    key = _NAME_DOTS.sub("·", fold_name(name))
     for word in stated_words("scope"):
         if key.startswith(word) and len(key) > len(word) + 1:
             key = key[len(word):]

@@ -9,6 +9,7 @@ from gold import gold_stems, load_gold
 
 from policykg.graph.lineage import issuer_of, number_jurisdiction
 from policykg.graph.resolve import resolve_indicator
+from policykg.queries.names import AmbiguousName
 from policykg.queries.runner import run_query
 
 PLAN, WORK_POINTS, ACTION = ("shengsi-2023-qiyouxiang-plan", "shengsi-2024-qiyouxiang-workpoints",
@@ -189,10 +190,14 @@ def test_same_work_never_crosses_jurisdictions_and_carries_its_evidence(corpus_g
 
 
 def test_task_history_follows_a_plan_task_into_the_next_years_work_points(built_store) -> None:
-    rows = run_query("task-history", {"task": "大力发展普惠托育服务体系"}, store=built_store)
-    assert {r["task"]["doc_id"] for r in rows} == {PLAN, WORK_POINTS, DINGHAI}
+    # the title names tasks of two counties: asked for without a jurisdiction, they are listed, not mixed
+    with pytest.raises(AmbiguousName, match="matches tasks in 2 jurisdictions"):
+        run_query("task-history", {"task": "大力发展普惠托育服务体系"}, store=built_store)
+    rows = run_query("task-history", {"task": "大力发展普惠托育服务体系"}, store=built_store, jurisdiction="嵊泗县")
+    assert {r["task"]["doc_id"] for r in rows} == {PLAN, WORK_POINTS}
     # 定海区's task of the same title is another county's work: no link reaches it
-    assert all(r["to_id"] is None for r in rows if r["task"]["doc_id"] == DINGHAI)
+    other = run_query("task-history", {"task": "大力发展普惠托育服务体系"}, store=built_store, jurisdiction="定海区")
+    assert {r["task"]["doc_id"] for r in other} == {DINGHAI} and all(r["to_id"] is None for r in other)
     links = {(r["from_doc_id"], r["from_title"], r["to_doc_id"], r["to_title"]) for r in rows}
     assert (PLAN, "大力发展普惠托育服务体系", WORK_POINTS, "大力发展普惠托育服务体系") in links
     lonely = run_query("task-history", {"task": "深化校外培训环境清朗行动"}, store=built_store)
