@@ -372,3 +372,36 @@ def task_history(g: nx.MultiDiGraph, task: str) -> list[Row]:
         if not links:  # the task alone: every link column empty, as the other backends give it
             rows.append({**base, **{k: None for k in _LINK_COLUMNS}})
     return rows
+
+
+# -- who owns which target; what changed between two documents ------------------------------
+_TASK_OWNERS = {"LEADS": "task_lead", "RESPONSIBLE_FOR": "task_responsible"}
+
+
+def _owned(g: nx.MultiDiGraph, agency: str, derived: str, edge: dict[str, Any], t: str,
+           task: str | None = None) -> Row:
+    d = g.nodes[t]
+    indicator = next(i for i, _ in _in(g, t, "HAS_TARGET"))
+    return {"agency_id": agency, "agency_name": g.nodes[agency].get("name"), "derived": derived,
+            "indicator_id": indicator, "indicator_name": g.nodes[indicator].get("name"), "target_id": t,
+            "task_id": task, "as_written": edge.get("as_written"), "jurisdiction": d.get("jurisdiction"),
+            "year": d.get("year"), "period": d.get("period"), "quote": d.get("evidence"),
+            **{k: d.get(k) for k in _TARGET_FIELDS}}
+
+
+@canned("agency-targets")
+def agency_targets(g: nx.MultiDiGraph, agency: str) -> list[Row]:
+    rows: list[Row] = []
+    for a, d in g.nodes(data=True):
+        if d.get("type") not in ("Agency", "AgencyGroup") or not _matches(a, d, agency):
+            continue
+        for o, e in ((o, e) for _, o, e in g.out_edges(a, data=True)):
+            kind = g.nodes[o].get("type")
+            if kind == "Indicator" and e["type"] == "LEADS":
+                # the table row the lead column belongs to: same document, same row number
+                rows += [_owned(g, a, "table_lead", e, t) for t, td in _dated_targets(g, o)
+                         if td["doc_id"] == e["doc_id"] and td.get("number") == e.get("number")]
+            elif kind == "Task" and e["type"] in _TASK_OWNERS:
+                derived = "inherited_lead" if e.get("via") else _TASK_OWNERS[e["type"]]
+                rows += [_owned(g, a, derived, e, t, o) for t, _ in _out(g, o, "SETS_TARGET")]
+    return rows
