@@ -22,6 +22,10 @@ PARAMS = {
                                                  "城镇住房保障受益覆盖率", "没有这个指标")],
     "lineage": [{"document": d} for d in ("shengsi-2023-qiyouxiang-plan", "shengsi-2024-qiyouxiang-workpoints",
                                           "浙政办发〔2023〕4号", "jiangshan-2025-integration-report", "没有")],
+    "document-diff": [{"from": "shengsi-2023-qiyouxiang-plan", "to": "shengsi-2024-qiyouxiang-workpoints"},
+                      {"from": "嵊政办发〔2023〕23号", "to": "dinghai-2023-qiyouxiang-plan"},
+                      {"from": "shengsi-2024-integration-action-plan", "to": "shengsi-2024-integration-action-plan"},
+                      {"from": "没有", "to": "shengsi-2024-qiyouxiang-workpoints"}],
     "task-history": [{"task": t} for t in ("加快发展婴育数字服务", "推进城乡公交一体化", "没有这个任务")],
 }
 
