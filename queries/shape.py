@@ -100,9 +100,9 @@ def shape_rows(rows: Iterable[dict[str, Any]], spec: dict[str, Any]) -> list[dic
     """Group long rows into JSON rows according to a query's ``spec`` (see the module docstring).
 
     ``spec`` keys: ``step`` (a Python step of :data:`STEPS` the flat rows go through
-    first, for what the query languages cannot say alike), ``key`` (columns identifying one output row; absent for already-flat
-    results), ``lists`` (field → item kind), ``singles`` (list fields that hold at most
-    one item: the item or ``None``), ``objects`` (name → {field: column}) and ``sort``
+    first, for what the query languages cannot say alike), ``key`` (columns identifying one
+    output row; absent for already-flat results), ``lists`` (field → item kind), ``singles``
+    (list fields that hold at most one item: the item or ``None``), ``objects`` (name → {field: column}) and ``sort``
     (columns, ``-`` prefix for descending), ``columns`` (output column order) and ``drop``
     (columns used only for sorting).
     """
