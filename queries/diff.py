@@ -1,11 +1,11 @@
 """What changed between two documents — one step shared by every backend.
 
 ``document-diff``'s SPARQL, Cypher and networkx implementations return the same *facts*
-of the two documents (``side`` is ``from`` or ``to``): each task (``fact = "task"``), the
-agencies leading it (``lead``), its links to tasks that are the same work (``link``, the
-graph's ``SAME_WORK_AS`` with its confidence) and each dated target the document states
-(``target``, with the task that states it if any).  :func:`diff_documents` compares them,
-so the backends only have to agree on facts.
+of the two documents (``side`` is ``from`` or ``to``): the document itself (``fact =
+"document"``), each task (``task``), the agencies leading it (``lead``), its links to
+tasks that are the same work (``link``, the graph's ``SAME_WORK_AS`` with its confidence)
+and each dated target the document states (``target``, with the task that states it if
+any).  :func:`diff_documents` compares them, so the backends only have to agree on facts.
 
 Tasks are matched
 
@@ -24,6 +24,7 @@ compared as in target-conflicts), or a matched pair stating an indicator for dif
 years and none in common (``changed = "year"``).
 
 >>> facts = [
+...     {"fact": "document", "side": "from", "doc_id": "a"}, {"fact": "document", "side": "to", "doc_id": "b"},
 ...     {"fact": "task", "side": "from", "doc_id": "a", "task_id": "a1", "title": "推进养老服务设施建设"},
 ...     {"fact": "task", "side": "to", "doc_id": "b", "task_id": "b1", "title": "推进养老服务设施建设"},
 ...     {"fact": "task", "side": "to", "doc_id": "b", "task_id": "b2", "title": "打造15分钟公共服务圈"},
@@ -39,6 +40,7 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
+from policykg.queries.errors import QueryError
 from policykg.queries.nx_queries import values_disagree
 
 Row = dict[str, Any]
@@ -103,9 +105,12 @@ def diff_documents(rows: Iterable[Row]) -> list[Row]:
     leads: dict[str, dict[str, str | None]] = {}
     targets: dict[str, list[Row]] = {"from": [], "to": []}
     link_facts: list[Row] = []
+    documents: dict[str, set[str]] = {"from": set(), "to": set()}
     for r in rows:
         fact, side = r.get("fact"), r.get("side")
-        if fact == "task":
+        if fact == "document":
+            documents[side].add(r["doc_id"])
+        elif fact == "task":
             tasks[side][r["task_id"]] = r
         elif fact == "lead":
             leads.setdefault(r["task_id"], {})[r["agency_id"]] = r.get("agency_name")
@@ -113,6 +118,11 @@ def diff_documents(rows: Iterable[Row]) -> list[Row]:
             targets[side].append(r)
         elif fact == "link":
             link_facts.append(r)
+    for side, found in documents.items():
+        # without it every task of the other document would look new, or dropped
+        if not found:
+            raise QueryError(f"document-diff: -p {side} names no document (an id, title, 文号 or file name; "
+                             "see `policykg query documents`)")
     links: dict[tuple[str, str], tuple[float, str]] = {}
     for r in link_facts:
         for f, t in ((r["task_id"], r["other_task_id"]), (r["other_task_id"], r["task_id"])):

@@ -1,10 +1,13 @@
 // The facts of two documents that document-diff compares (queries/diff.py, one step shared
 // by every backend): each task, the agencies leading it, its same-work links and the dated
-// targets the document states. Parameters $from and $to: id, title, 文号 or file name.
+// targets the document states; and the document itself, so a name naming none is an error.
+// Parameters $from and $to: id, title, 文号 or file name.
 UNWIND [['from', $from], ['to', $to]] AS wanted
 MATCH (d:Document)
 WHERE wanted[1] IN [d.id, d.title, d.doc_number, d.source]
 CALL (d) {
+  RETURN 'document' AS fact, NULL AS task_id, {} AS m
+  UNION ALL
   MATCH (t:Task {doc_id: d.id})
   RETURN 'task' AS fact, t.id AS task_id, {part: t.part, number: t.number, title: t.title, domain: t.domain,
          start: t.start} AS m

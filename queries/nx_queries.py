@@ -424,6 +424,7 @@ def document_diff(g: nx.MultiDiGraph, **params: str) -> list[Row]:
     for side in _SIDES:
         for doc, _ in _documents_named(g, params[side]):
             base = {"side": side, "doc_id": doc}
+            rows.append({**base, "fact": "document"})
             doc_tasks = [(t, d) for t, d in _nodes(g, "Task") if d["doc_id"] == doc]
             for t, d in doc_tasks:
                 rows.append({**base, "fact": "task", "task_id": t, "start": d.get("start"),

@@ -29,15 +29,12 @@ from policykg.graph.endpoint import Endpoint, EndpointError, bind_values
 from policykg.graph.neo4j import connect
 from policykg.graph.store import Store
 from policykg.graph.uris import redact
+from policykg.queries.errors import QueryError
 from policykg.queries.nx_queries import IMPLEMENTATIONS
 from policykg.queries.shape import shape_rows
 
 HERE = Path(__file__).resolve().parent
 BACKENDS = ("sparql", "networkx", "neo4j", "sparql-endpoint")
-
-
-class QueryError(Exception):
-    """A canned query was asked for wrongly: unknown name, missing or unknown parameter."""
 
 
 @dataclass(frozen=True)

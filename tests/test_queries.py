@@ -25,7 +25,7 @@ PARAMS = {
     "document-diff": [{"from": "shengsi-2023-qiyouxiang-plan", "to": "shengsi-2024-qiyouxiang-workpoints"},
                       {"from": "嵊政办发〔2023〕23号", "to": "dinghai-2023-qiyouxiang-plan"},
                       {"from": "shengsi-2024-integration-action-plan", "to": "shengsi-2024-integration-action-plan"},
-                      {"from": "没有", "to": "shengsi-2024-qiyouxiang-workpoints"}],
+                      {"from": "jiangshan-2025-integration-report", "to": "shengsi-2024-qiyouxiang-workpoints"}],
     "task-history": [{"task": t} for t in ("加快发展婴育数字服务", "推进城乡公交一体化", "没有这个任务")],
 }
 
@@ -163,3 +163,82 @@ def test_agency_targets_says_how_each_target_is_owned(built_store) -> None:
         role = {"task_lead": "lead", "task_responsible": "responsible", "inherited_lead": "inherited_lead"}
         named = tasks[r["task_id"]][role[r["derived"]]]
         assert "嵊泗县卫生健康局" in {a["name"] for a in named}, r
+
+
+PLAN, POINTS = "shengsi-2023-qiyouxiang-plan", "shengsi-2024-qiyouxiang-workpoints"
+
+
+def test_document_diff_matches_the_plan_to_next_years_work_points(built_store) -> None:
+    rows = run_query("document-diff", {"from": PLAN, "to": POINTS}, store=built_store)
+    by_change: dict[str, list[dict]] = {}
+    for r in rows:
+        by_change.setdefault(r["change"], []).append(r)
+    matched = {(r["from_title"], r["to_title"]): r for r in by_change["matched"]}
+    # tasks carried over word for word are matched with high confidence
+    for title in ("加快发展婴育数字服务", "深化医养康养结合", "推动多层次社会保障体系发展"):
+        assert matched[(title, title)]["confidence"] >= 0.8
+    assert ("强化海岛全民健康促进", "强化全民健康促进") in matched
+    # the work points' new section (融合推进…) has no counterpart in the plan
+    new = {r["to_title"] for r in by_change["new"]}
+    assert "打造“15分钟公共服务圈”" in new
+    # every task of either document is accounted for: matched, or new / dropped — never both
+    tasks = {t["task_id"]: t["doc_id"] for t in run_query("tasks", store=built_store)}
+    seen_to = {r["to_task_id"] for r in by_change["matched"]} | {r["to_task_id"] for r in by_change["new"]}
+    seen_from = {r["from_task_id"] for r in by_change["matched"]} | {r["from_task_id"] for r in by_change["dropped"]}
+    assert seen_to == {t for t, d in tasks.items() if d == POINTS}
+    assert seen_from == {t for t, d in tasks.items() if d == PLAN}
+    assert not {r["to_task_id"] for r in by_change["new"]} & {r["to_task_id"] for r in by_change["matched"]}
+    # a changed target quotes both documents and names what changed
+    changed = by_change["target_changed"]
+    assert changed and {r["changed"] for r in changed} <= {"value", "year"}
+    for r in changed:
+        assert r["from_doc_id"] == PLAN and r["to_doc_id"] == POINTS
+        assert r["from_raw"] != r["to_raw"] or r["from_year"] != r["to_year"]
+        assert r["from_raw"] in r["from_quote"].replace(" ", "") and r["to_raw"] in r["to_quote"].replace(" ", "")
+    托位 = [r for r in changed if r["indicator"]["name"] == "每千人口拥有3岁以下婴幼儿托位数"]
+    assert [(r["from_year"], r["from_raw"], r["to_raw"]) for r in 托位] == [(2024, "4.0", "2.6")]
+    assert [r["change"] for r in rows] == sorted((r["change"] for r in rows), key=CHANGE_ORDER.index)
+
+
+CHANGE_ORDER = ["matched", "lead_changed", "target_changed", "new", "dropped"]
+
+
+def _facts(side: str, doc: str, *tasks: tuple[str, str, list[str]]) -> list[dict]:
+    rows = [{"fact": "document", "side": side, "doc_id": doc}]
+    for task_id, title, leads in tasks:
+        rows.append({"fact": "task", "side": side, "doc_id": doc, "task_id": task_id, "title": title})
+        rows += [{"fact": "lead", "side": side, "doc_id": doc, "task_id": task_id, "agency_id": a, "agency_name": a}
+                 for a in leads]
+    return rows
+
+
+def _target(side: str, doc: str, task: str | None, year: int, raw: str, value: float) -> dict:
+    return {"fact": "target", "side": side, "doc_id": doc, "task_id": task, "target_id": f"{doc}-{year}-{raw}",
+            "indicator_id": "i", "indicator_name": "托位数", "kind": "target", "year": year, "raw": raw,
+            "value": value, "base_value": value, "base_unit": "个", "quote": raw}
+
+
+def test_document_diff_step_pairs_titles_across_jurisdictions_and_reports_changes() -> None:
+    from policykg.queries.diff import TITLE_METHOD, diff_documents
+
+    facts = _facts("from", "a", ("a1", "推进养老服务设施建设", ["甲县民政局"]), ("a2", "加快健全生育服务体系", []))
+    facts += _facts("to", "b", ("b1", "推进养老服务设施建设提升", ["乙区民政局"]), ("b2", "打造15分钟公共服务圈", []))
+    facts += [_target("from", "a", "a1", 2025, "5", 5.0), _target("to", "b", "b1", 2026, "5", 5.0),
+              _target("from", "a", None, 2024, "4.0", 4.0), _target("to", "b", None, 2024, "2.6", 2.6)]
+    rows = diff_documents(facts)
+    changes = sorted((r["change"], r["changed"], r["from_task_id"], r["to_task_id"]) for r in rows)
+    assert changes == [("dropped", None, "a2", None), ("lead_changed", None, "a1", "b1"),
+                       ("matched", None, "a1", "b1"), ("new", None, None, "b2"),
+                       ("target_changed", "value", None, None), ("target_changed", "year", "a1", "b1")]
+    match = next(r for r in rows if r["change"] == "matched")
+    assert match["method"] == TITLE_METHOD and 0.6 <= match["confidence"] < 1
+    lead = next(r for r in rows if r["change"] == "lead_changed")
+    assert [x["name"] for x in lead["from_lead"]] == ["甲县民政局"]
+    assert [x["name"] for x in lead["to_lead"]] == ["乙区民政局"]
+
+
+def test_document_diff_refuses_a_name_that_names_no_document(built_store) -> None:
+    with pytest.raises(QueryError, match="-p from names no document"):
+        run_query("document-diff", {"from": "没有这个文件", "to": POINTS}, store=built_store)
+    with pytest.raises(QueryError, match="needs -p to"):
+        run_query("document-diff", {"from": PLAN}, store=built_store)
