@@ -40,6 +40,7 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
+from policykg.loaders.mentions.inline_targets import base_value
 from policykg.queries.errors import QueryError
 from policykg.queries.nx_queries import values_disagree
 
@@ -115,7 +116,10 @@ def diff_documents(rows: Iterable[Row]) -> list[Row]:
         elif fact == "lead":
             leads.setdefault(r["task_id"], {})[r["agency_id"]] = r.get("agency_name")
         elif fact == "target":
-            targets[side].append(r)
+            # in base units, as the graph compares them (0.94万人 = 9400人); computed here rather
+            # than read, since Virtuoso 7.2 drops some optional values of a long OPTIONAL chain
+            base, unit = base_value(r.get("value"), r.get("unit"))
+            targets[side].append({**r, "base_value": base, "base_unit": unit})
         elif fact == "link":
             link_facts.append(r)
     for side, found in documents.items():

@@ -26,12 +26,11 @@ CALL (d) {
   OPTIONAL MATCH (t:Task)-[:SETS_TARGET]->(g)
   RETURN 'target' AS fact, t.id AS task_id, {target_id: g.id, indicator_id: i.id, indicator_name: i.name,
          year: g.year, kind: g.kind, value: g.value, comparator: g.comparator, unit: g.unit, raw: g.raw,
-         origin: g.origin, base_value: g.base_value, base_unit: g.base_unit, quote: g.evidence} AS m
+         origin: g.origin, quote: g.evidence} AS m
 }
 RETURN fact, wanted[0] AS side, d.id AS doc_id, task_id, m.part AS part, m.number AS number, m.title AS title,
        m.domain AS domain, m.start AS start, m.agency_id AS agency_id, m.agency_name AS agency_name,
        m.other_task_id AS other_task_id, m.other_doc_id AS other_doc_id, m.confidence AS confidence,
        m.method AS method, m.target_id AS target_id, m.indicator_id AS indicator_id,
        m.indicator_name AS indicator_name, m.year AS year, m.kind AS kind, m.value AS value,
-       m.comparator AS comparator, m.unit AS unit, m.raw AS raw, m.origin AS origin, m.base_value AS base_value,
-       m.base_unit AS base_unit, m.quote AS quote
+       m.comparator AS comparator, m.unit AS unit, m.raw AS raw, m.origin AS origin, m.quote AS quote

@@ -414,7 +414,7 @@ def agency_targets(g: nx.MultiDiGraph, agency: str) -> list[Row]:
 
 
 _SIDES = ("from", "to")
-_DIFF_TARGET_FIELDS = ("kind", "value", "comparator", "unit", "raw", "origin", "base_value", "base_unit")
+_DIFF_TARGET_FIELDS = ("kind", "value", "comparator", "unit", "raw", "origin")
 
 
 @canned("document-diff")
