@@ -183,9 +183,14 @@ def _query_params(graph: Any) -> dict[str, dict[str, str]]:
     indicator = top("HAS_TARGET", 0, "Indicator")
     document = top("CITES", 0, "Document") or next(n for n, d in graph.nodes(data=True) if d["type"] == "Document")
     task = top("SAME_WORK_AS", 0, "Task") or next(n for n, d in graph.nodes(data=True) if d["type"] == "Task")
-    return {"agency-tasks": {"agency": graph.nodes[agency]["name"]} if agency else {"agency": "none"},
+    # two documents that share the most work, else one document against itself
+    shared = max(((d.get("shared_tasks", 0), u, v) for u, v, d in graph.edges(data=True)
+                  if d.get("type") == "SHARES_TASKS_WITH"), default=(0, document, document))[1:]
+    agency_param = {"agency": graph.nodes[agency]["name"]} if agency else {"agency": "none"}
+    return {"agency-tasks": agency_param, "agency-targets": agency_param,
             "target-series": {"indicator": graph.nodes[indicator]["name"]} if indicator else {"indicator": "none"},
-            "lineage": {"document": document}, "task-history": {"task": task}}
+            "lineage": {"document": document}, "task-history": {"task": task},
+            "document-diff": {"from": shared[0], "to": shared[1]}}
 
 
 def _within(fn: Any, repeat: int, limit_s: float) -> tuple[float, bool]:

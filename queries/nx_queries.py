@@ -254,8 +254,14 @@ def _target_row(g: nx.MultiDiGraph, indicator: str, t: str, d: dict[str, Any]) -
     return row
 
 
-def _disagree(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    """Two statements of one indicator's value disagree (see catalog.toml, target-conflicts)."""
+def values_disagree(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Two statements of one indicator's value disagree (see catalog.toml, target-conflicts).
+
+    >>> values_disagree({"base_value": 9400.0, "base_unit": "人"}, {"base_value": 9400.0, "base_unit": "人"})
+    False
+    >>> values_disagree({"raw": "全覆盖"}, {"raw": "基本覆盖"})
+    True
+    """
     av, bv = a.get("base_value"), b.get("base_value")
     if av is not None and bv is not None:
         units = (a.get("base_unit"), b.get("base_unit"))
@@ -279,7 +285,7 @@ def target_conflicts(g: nx.MultiDiGraph) -> list[Row]:
                 if (a.get("jurisdiction") is None or (a.get("jurisdiction"), a["year"], a.get("kind"))
                         != (b.get("jurisdiction"), b["year"], b.get("kind"))):
                     continue
-                if _in_order(a, b) and _disagree(a, b):
+                if _in_order(a, b) and values_disagree(a, b):
                     row = {"indicator_id": i, "indicator_name": d.get("name"), "jurisdiction": a["jurisdiction"],
                            "year": a["year"], "kind": a.get("kind"), "a_target_id": ta, "b_target_id": tb,
                            "a_quote": a.get("evidence"), "b_quote": b.get("evidence")}
@@ -371,4 +377,72 @@ def task_history(g: nx.MultiDiGraph, task: str) -> list[Row]:
                   "method": e.get("method"), "evidence": e.get("evidence")} for f, t, e in links]
         if not links:  # the task alone: every link column empty, as the other backends give it
             rows.append({**base, **{k: None for k in _LINK_COLUMNS}})
+    return rows
+
+
+# -- who owns which target; what changed between two documents ------------------------------
+_TASK_OWNERS = {"LEADS": "task_lead", "RESPONSIBLE_FOR": "task_responsible"}
+
+
+def _owned(g: nx.MultiDiGraph, agency: str, derived: str, edge: dict[str, Any], t: str,
+           task: str | None = None) -> Row:
+    d = g.nodes[t]
+    indicator = next(i for i, _ in _in(g, t, "HAS_TARGET"))
+    return {"agency_id": agency, "agency_name": g.nodes[agency].get("name"), "derived": derived,
+            "indicator_id": indicator, "indicator_name": g.nodes[indicator].get("name"), "target_id": t,
+            "task_id": task, "as_written": edge.get("as_written"), "jurisdiction": d.get("jurisdiction"),
+            "year": d.get("year"), "period": d.get("period"), "quote": d.get("evidence"),
+            **{k: d.get(k) for k in _TARGET_FIELDS}}
+
+
+@canned("agency-targets")
+def agency_targets(g: nx.MultiDiGraph, agency: str) -> list[Row]:
+    rows: list[Row] = []
+    for a, d in g.nodes(data=True):
+        if d.get("type") not in ("Agency", "AgencyGroup") or not _matches(a, d, agency):
+            continue
+        for o, e in ((o, e) for _, o, e in g.out_edges(a, data=True)):
+            kind = g.nodes[o].get("type")
+            if kind == "Indicator" and e["type"] == "LEADS":
+                # the table row the lead column belongs to: same document, same row number
+                rows += [_owned(g, a, "table_lead", e, t) for t, td in _dated_targets(g, o)
+                         if td["doc_id"] == e["doc_id"] and td.get("number") == e.get("number")]
+            elif kind == "Task" and e["type"] in _TASK_OWNERS:
+                derived = "inherited_lead" if e.get("via") else _TASK_OWNERS[e["type"]]
+                rows += [_owned(g, a, derived, e, t, o) for t, _ in _out(g, o, "SETS_TARGET")]
+    return rows
+
+
+_SIDES = ("from", "to")
+_DIFF_TARGET_FIELDS = ("kind", "value", "comparator", "unit", "raw", "origin")
+
+
+@canned("document-diff")
+def document_diff(g: nx.MultiDiGraph, **params: str) -> list[Row]:
+    """The facts of the two documents; :mod:`policykg.queries.diff` compares them."""
+    rows: list[Row] = []
+    for side in _SIDES:
+        for doc, _ in _documents_named(g, params[side]):
+            base = {"side": side, "doc_id": doc}
+            rows.append({**base, "fact": "document"})
+            doc_tasks = [(t, d) for t, d in _nodes(g, "Task") if d["doc_id"] == doc]
+            for t, d in doc_tasks:
+                rows.append({**base, "fact": "task", "task_id": t, "start": d.get("start"),
+                             **{k: d.get(k) for k in ("part", "number", "title", "domain")}})
+                # who leads, named or inherited: one fact per agency, as the direct triple is one
+                rows += [{**base, "fact": "lead", "task_id": t, "agency_id": a, "agency_name": g.nodes[a].get("name")}
+                         for a in dict.fromkeys(a for a, _ in _in(g, t, "LEADS"))]
+                links = [(o, e) for _, o, e in g.out_edges(t, data=True) if e["type"] == "SAME_WORK_AS"]
+                links += [(o, e) for o, e in _in(g, t, "SAME_WORK_AS")]
+                rows += [{**base, "fact": "link", "task_id": t, "other_task_id": o,
+                          "other_doc_id": g.nodes[o]["doc_id"], "confidence": e.get("confidence"),
+                          "method": e.get("method")} for o, e in links]
+            for tg, d in _nodes(g, "Target"):
+                if d["doc_id"] != doc or d.get("year") is None:
+                    continue
+                i = next(i for i, _ in _in(g, tg, "HAS_TARGET"))
+                task = next((t for t, _ in _in(g, tg, "SETS_TARGET")), None)
+                rows.append({**base, "fact": "target", "task_id": task, "target_id": tg, "indicator_id": i,
+                             "indicator_name": g.nodes[i].get("name"), "year": d["year"], "quote": d.get("evidence"),
+                             **{k: d.get(k) for k in _DIFF_TARGET_FIELDS}})
     return rows

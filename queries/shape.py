@@ -31,8 +31,14 @@ map       the list becomes a dict ``{item_key: item_name}``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from policykg.queries.diff import diff_documents
+
+#: Steps a query's flat rows go through before grouping (catalog.toml ``step``): every
+#: backend's rows take the same step, so their answers stay the same.
+STEPS: dict[str, Callable[[Iterable[dict[str, Any]]], list[dict[str, Any]]]] = {"document-diff": diff_documents}
 
 ITEM_COLUMNS = ("field", "item_id", "item_name", "item_as_written", "item_role", "item_order", "item_key",
                 "item_doc", "item_quote")
@@ -93,12 +99,15 @@ def _order(row: dict[str, Any], columns: list[str]) -> dict[str, Any]:
 def shape_rows(rows: Iterable[dict[str, Any]], spec: dict[str, Any]) -> list[dict[str, Any]]:
     """Group long rows into JSON rows according to a query's ``spec`` (see the module docstring).
 
-    ``spec`` keys: ``key`` (columns identifying one output row; absent for already-flat
-    results), ``lists`` (field → item kind), ``singles`` (list fields that hold at most
-    one item: the item or ``None``), ``objects`` (name → {field: column}) and ``sort``
+    ``spec`` keys: ``step`` (a Python step of :data:`STEPS` the flat rows go through
+    first, for what the query languages cannot say alike), ``key`` (columns identifying one
+    output row; absent for already-flat results), ``lists`` (field → item kind), ``singles``
+    (list fields that hold at most one item: the item or ``None``), ``objects`` (name → {field: column}) and ``sort``
     (columns, ``-`` prefix for descending), ``columns`` (output column order) and ``drop``
     (columns used only for sorting).
     """
+    if "step" in spec:
+        rows = STEPS[spec["step"]](rows)
     lists: dict[str, str] = spec.get("lists", {})
     key_cols: list[str] = spec.get("key", [])
     grouped: dict[tuple, dict[str, Any]] = {}

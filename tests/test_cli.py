@@ -98,3 +98,27 @@ def test_viz_and_matrix_exports_write_files(cli_store: Path, tmp_path: Path) -> 
         result = run("export", fmt, "-o", str(out), "--store", str(cli_store))
         assert result.exit_code == 0, result.output
         assert out.stat().st_size > 0
+
+
+def test_query_agency_targets_shows_how_each_target_is_owned(cli_store: Path) -> None:
+    result = run("query", "agency-targets", "-p", "agency", "县卫健局", "--store", str(cli_store), "--format", "json")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert {r["agency"]["name"] for r in rows} == {"嵊泗县卫生健康局"}
+    assert {"table_lead", "inherited_lead"} <= {r["derived"] for r in rows}
+    assert all(r["quote"] for r in rows)
+    table = run("query", "agency-targets", "-p", "agency", "县卫健局", "--store", str(cli_store))
+    assert table.exit_code == 0 and "table_lead" in table.output
+
+
+def test_query_document_diff_lists_what_changed(cli_store: Path) -> None:
+    result = run("query", "document-diff", "-p", "from", "shengsi-2023-qiyouxiang-plan", "-p", "to",
+                 "shengsi-2024-qiyouxiang-workpoints", "--store", str(cli_store), "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0].startswith("change,confidence,method,from_doc_id")
+    changes = {line.split(",")[0] for line in result.output.splitlines()}
+    assert {"matched", "new", "dropped", "target_changed"} <= changes
+    wrong = run("query", "document-diff", "-p", "from", "没有这个文件", "-p", "to",
+                "shengsi-2024-qiyouxiang-workpoints", "--store", str(cli_store))
+    assert wrong.exit_code == 2 and 'no document named "没有这个文件"' in wrong.output
+    assert "Traceback" not in wrong.output

@@ -55,8 +55,11 @@ def _params(name: str, graph: nx.MultiDiGraph) -> list[dict[str, str]]:
     params = get_query(name).params
     if not params:
         return [{}]
-    if name == "agency-tasks":
+    if name in ("agency-tasks", "agency-targets"):
         return [{"agency": a} for a in AGENCY_PARAMS]
+    if name == "document-diff":
+        docs = [d for d, data in of("Document") if data.get("source")]  # read, not only cited
+        return [{"from": a, "to": b} for a in docs for b in docs]  # a name naming none: test_queries
     if name == "target-series":
         names = [x for i, d in of("Indicator")[::5] for x in (i, d.get("name"))]
         return [{"indicator": x} for x in names if x] + [{"indicator": "没有这个指标"}]

@@ -18,10 +18,15 @@ AGENCY_PARAMS = ["县卫健局", "嵊泗县民政局", "各乡镇", "区教育�
 
 PARAMS = {
     "agency-tasks": [{"agency": a} for a in AGENCY_PARAMS],
+    "agency-targets": [{"agency": a} for a in (*AGENCY_PARAMS, "县人社局", "县发改局")],
     "target-series": [{"indicator": i} for i in ("每万老年人口拥有持证养老护理员数", "重大慢病过早死亡率",
                                                  "城镇住房保障受益覆盖率", "没有这个指标")],
     "lineage": [{"document": d} for d in ("shengsi-2023-qiyouxiang-plan", "shengsi-2024-qiyouxiang-workpoints",
                                           "浙政办发〔2023〕4号", "jiangshan-2025-integration-report", "没有")],
+    "document-diff": [{"from": "shengsi-2023-qiyouxiang-plan", "to": "shengsi-2024-qiyouxiang-workpoints"},
+                      {"from": "嵊政办发〔2023〕23号", "to": "dinghai-2023-qiyouxiang-plan"},
+                      {"from": "shengsi-2024-integration-action-plan", "to": "shengsi-2024-integration-action-plan"},
+                      {"from": "jiangshan-2025-integration-report", "to": "shengsi-2024-qiyouxiang-workpoints"}],
     "task-history": [{"task": t} for t in ("加快发展婴育数字服务", "推进城乡公交一体化", "没有这个任务")],
 }
 
@@ -135,3 +140,121 @@ def test_a_parameter_with_sparql_syntax_is_data_not_code(built_store) -> None:
     with pytest.raises(NoSuchName, match='no agency named "" } ; DROP ALL ; #"'):
         run_query("agency-tasks", {"agency": '" } ; DROP ALL ; #'}, store=built_store)
     assert run_query("documents", store=built_store)
+
+
+def test_agency_targets_has_each_lead_column_value_of_the_gold_tables(built_store) -> None:
+    """Yardstick: the hand-annotated 牵头 column and its cells, against the table_lead rows."""
+    for path in sorted(GOLD.glob("*.json")):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        jurisdiction, doc_id = gold["document"]["jurisdiction"], path.stem
+        expected = {(resolve_agency(i["lead"], jurisdiction).name, i["name"], raw)
+                    for i in gold["indicators"] if i.get("lead")
+                    for raw in i["values"].values() if raw not in ("/", "", None)}
+        if not expected:
+            continue
+        found = set()
+        for agency in {a for a, _, _ in expected}:
+            found |= {(r["agency"]["name"], r["indicator"]["name"], r["raw"])
+                      for r in run_query("agency-targets", {"agency": agency}, store=built_store)
+                      if r["derived"] == "table_lead" and r["doc_id"] == doc_id}
+        hits = len(expected & found)
+        assert hits / len(expected) >= 0.9, (doc_id, sorted(expected - found)[:5])
+        assert hits / len(found) >= 0.9, (doc_id, sorted(found - expected)[:5])
+
+
+def test_agency_targets_says_how_each_target_is_owned(built_store) -> None:
+    rows = run_query("agency-targets", {"agency": "县卫健局"}, store=built_store)
+    assert {r["agency"]["name"] for r in rows} == {"嵊泗县卫生健康局"}
+    assert {r["derived"] for r in rows} == {"table_lead", "task_lead", "task_responsible", "inherited_lead"}
+    tasks = {t["task_id"]: t for t in run_query("tasks", store=built_store)}
+    for r in rows:
+        assert r["quote"] and r["raw"] and r["raw"] in r["quote"].replace(" ", ""), r
+        if r["derived"] == "table_lead":
+            assert r["task_id"] is None and r["origin"] == "table" and r["year"] is not None
+            continue
+        # the task that states the target names the agency in the role the row says
+        role = {"task_lead": "lead", "task_responsible": "responsible", "inherited_lead": "inherited_lead"}
+        named = tasks[r["task_id"]][role[r["derived"]]]
+        assert "嵊泗县卫生健康局" in {a["name"] for a in named}, r
+
+
+PLAN, POINTS = "shengsi-2023-qiyouxiang-plan", "shengsi-2024-qiyouxiang-workpoints"
+
+
+def test_document_diff_matches_the_plan_to_next_years_work_points(built_store) -> None:
+    rows = run_query("document-diff", {"from": PLAN, "to": POINTS}, store=built_store)
+    by_change: dict[str, list[dict]] = {}
+    for r in rows:
+        by_change.setdefault(r["change"], []).append(r)
+    matched = {(r["from_title"], r["to_title"]): r for r in by_change["matched"]}
+    # tasks carried over word for word are matched with high confidence
+    for title in ("加快发展婴育数字服务", "深化医养康养结合", "推动多层次社会保障体系发展"):
+        assert matched[(title, title)]["confidence"] >= 0.8
+    assert ("强化海岛全民健康促进", "强化全民健康促进") in matched
+    # the work points' new section (融合推进…) has no counterpart in the plan
+    new = {r["to_title"] for r in by_change["new"]}
+    assert "打造“15分钟公共服务圈”" in new
+    # every task of either document is accounted for: matched, or new / dropped — never both
+    tasks = {t["task_id"]: t["doc_id"] for t in run_query("tasks", store=built_store)}
+    seen_to = {r["to_task_id"] for r in by_change["matched"]} | {r["to_task_id"] for r in by_change["new"]}
+    seen_from = {r["from_task_id"] for r in by_change["matched"]} | {r["from_task_id"] for r in by_change["dropped"]}
+    assert seen_to == {t for t, d in tasks.items() if d == POINTS}
+    assert seen_from == {t for t, d in tasks.items() if d == PLAN}
+    assert not {r["to_task_id"] for r in by_change["new"]} & {r["to_task_id"] for r in by_change["matched"]}
+    # a changed target quotes both documents and names what changed
+    changed = by_change["target_changed"]
+    assert changed and {r["changed"] for r in changed} <= {"value", "year"}
+    for r in changed:
+        assert r["from_doc_id"] == PLAN and r["to_doc_id"] == POINTS
+        assert r["from_raw"] != r["to_raw"] or r["from_year"] != r["to_year"]
+        assert r["from_raw"] in r["from_quote"].replace(" ", "") and r["to_raw"] in r["to_quote"].replace(" ", "")
+    托位 = [r for r in changed if r["indicator"]["name"] == "每千人口拥有3岁以下婴幼儿托位数"]
+    assert [(r["from_year"], r["from_raw"], r["to_raw"]) for r in 托位] == [(2024, "4.0", "2.6")]
+    assert [r["change"] for r in rows] == sorted((r["change"] for r in rows), key=CHANGE_ORDER.index)
+
+
+CHANGE_ORDER = ["matched", "lead_changed", "target_changed", "new", "dropped"]
+
+
+def _facts(side: str, doc: str, *tasks: tuple[str, str, list[str]]) -> list[dict]:
+    rows = [{"fact": "document", "side": side, "doc_id": doc}]
+    for task_id, title, leads in tasks:
+        rows.append({"fact": "task", "side": side, "doc_id": doc, "task_id": task_id, "title": title})
+        rows += [{"fact": "lead", "side": side, "doc_id": doc, "task_id": task_id, "agency_id": a, "agency_name": a}
+                 for a in leads]
+    return rows
+
+
+def _target(side: str, doc: str, task: str | None, year: int, raw: str, value: float) -> dict:
+    return {"fact": "target", "side": side, "doc_id": doc, "task_id": task, "target_id": f"{doc}-{year}-{raw}",
+            "indicator_id": "i", "indicator_name": "托位数", "kind": "target", "year": year, "raw": raw,
+            "value": value, "base_value": value, "base_unit": "个", "quote": raw}
+
+
+def test_document_diff_step_pairs_titles_across_jurisdictions_and_reports_changes() -> None:
+    from policykg.queries.diff import TITLE_METHOD, diff_documents
+
+    facts = _facts("from", "a", ("a1", "推进养老服务设施建设", ["甲县民政局"]), ("a2", "加快健全生育服务体系", []))
+    facts += _facts("to", "b", ("b1", "推进养老服务设施建设提升", ["乙区民政局"]), ("b2", "打造15分钟公共服务圈", []))
+    facts += [_target("from", "a", "a1", 2025, "5", 5.0), _target("to", "b", "b1", 2026, "5", 5.0),
+              _target("from", "a", None, 2024, "4.0", 4.0), _target("to", "b", None, 2024, "2.6", 2.6)]
+    rows = diff_documents(facts)
+    changes = sorted((r["change"], r["changed"], r["from_task_id"], r["to_task_id"]) for r in rows)
+    assert changes == [("dropped", None, "a2", None), ("lead_changed", None, "a1", "b1"),
+                       ("matched", None, "a1", "b1"), ("new", None, None, "b2"),
+                       ("target_changed", "value", None, None), ("target_changed", "year", "a1", "b1")]
+    match = next(r for r in rows if r["change"] == "matched")
+    assert match["method"] == TITLE_METHOD and 0.6 <= match["confidence"] < 1
+    lead = next(r for r in rows if r["change"] == "lead_changed")
+    assert [x["name"] for x in lead["from_lead"]] == ["甲县民政局"]
+    assert [x["name"] for x in lead["to_lead"]] == ["乙区民政局"]
+
+
+def test_document_diff_refuses_a_name_that_names_no_document(built_store) -> None:
+    # the name is looked up before the query runs (queries/names.py), as every document parameter is
+    with pytest.raises(NoSuchName, match='no document named "没有这个文件"'):
+        run_query("document-diff", {"from": "没有这个文件", "to": POINTS}, store=built_store)
+    rows = run_query("document-diff", {"from": PLAN + ".txt", "to": POINTS}, store=built_store)
+    assert {r["from_doc_id"] for r in rows} - {None} == {PLAN}
+    with pytest.raises(QueryError, match="needs -p to"):
+        run_query("document-diff", {"from": PLAN}, store=built_store)

@@ -146,12 +146,17 @@ def test_too_many_columns_for_the_width_print_one_block_per_row(store: Path) -> 
         assert any(re.fullmatch(rf"doc_id +{re.escape(row['doc_id'])}", line) for line in lines), row["doc_id"]
 
 
-def test_sparql_and_validate_tables_fit_too(store: Path) -> None:
+def test_sparql_and_validate_tables_fit_too(store: Path, tmp_path: Path) -> None:
     query = "SELECT ?title WHERE { ?t pkg:title ?title } LIMIT 20"
     result = in_terminal(40, "sparql", query, "--store", str(store))
     assert result.exit_code == 0, result.output
     assert max(cells(line) for line in result.stdout.splitlines()) <= 40
-    validate = in_terminal(60, "validate", "--store", str(store), "--columns", "severity,message")
+    # a plan that prints no year: its target column stays undated, which validate warns of
+    (tmp_path / "plan.txt").write_text("某县托育服务提升实施方案\n\n一、主要指标\n\n序号\t指标\t目标值\t牵头单位\n"
+                                       "1\t托位数(个)\t4.5\t县卫健局\n", encoding="utf-8")
+    undated = tmp_path / "undated"
+    assert CliRunner().invoke(main, ["build", str(tmp_path / "plan.txt"), "--store", str(undated)]).exit_code == 0
+    validate = in_terminal(60, "validate", "--store", str(undated), "--columns", "severity,message")
     assert validate.stdout.splitlines()[0].split() == ["severity", "message"]
     assert max(cells(line) for line in validate.stdout.splitlines()) <= 60
 
