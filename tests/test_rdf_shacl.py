@@ -144,3 +144,25 @@ def test_validate_command_without_a_store_says_so(tmp_path) -> None:
 def test_every_required_class_has_a_shape(kind: str) -> None:
     targeted = set(shapes().subjects(SH.targetClass, PKG[kind]))
     assert any(shapes().value(shape, SH.minCount) for shape in targeted), kind
+
+
+ONE_AREA = "a target has one area"
+
+
+@pytest.mark.parametrize("issuer", ["国务院办公厅", "国务院", "国家发展改革委、工业和信息化部"])
+def test_a_national_document_s_targets_have_the_country_as_their_one_area(issuer: str) -> None:
+    """A document of the State Council or a ministry governs the whole country (全国): its
+    targets' area is 中华人民共和国, a place of the graph, not nothing (SHACL "one area")."""
+    from policykg.graph.build import build_graph
+    from policykg.graph.validate import validate_graph
+    from policykg.loaders.extract import extract_text
+
+    text = (f"{issuer}关于加快发展绿色农业的指导意见\n\n{issuer}\n\n一、主要目标\n\n"
+            "到2025年，全国农作物耕种收综合机械化率达到75%，新建示范基地10个。\n")
+    g = build_graph([extract_text(text, "doc.txt")])
+    targets = [n for n, d in g.nodes(data=True) if d["type"] == "Target"]
+    assert targets, "the generated document states targets"
+    assert [v for v in validate_graph(g) if v.message.startswith(ONE_AREA)] == []
+    data = to_rdflib(g)
+    areas = {data.value(ID[t], PKG.refArea) for t in targets}
+    assert {data.value(a, SKOS.prefLabel).toPython() for a in areas} == {"中华人民共和国"}

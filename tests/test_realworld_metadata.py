@@ -208,3 +208,25 @@ def test_a_header_names_the_notice_and_the_body_opens_with_an_other_title_like_l
                  "专栏1 重点工作方案\n某县数字乡村行动方案\n一、总体要求\n")
     assert meta.title == "某县数字乡村行动方案"
     assert meta.notice_title == "关于印发《某县数字乡村行动方案》的通知"
+
+
+@pytest.mark.parametrize(("notice", "first", "period"), [
+    # two documents issued together: the first prints no years, the plan issued with it does
+    ("某省人民政府办公厅关于印发支持数字经济发展若干政策和某省数字经济行动计划（2021—2023年）的通知",
+     "支持数字经济发展若干政策", "2021-2023"),
+    ("某市人民政府关于转发《某省养老服务体系建设规划（2024-2026年）》的通知", "某省养老服务体系建设规划", "2024-2026"),
+    ("某县人民政府办公室关于印发2024年某县优化营商环境工作要点的通知", "某县优化营商环境工作要点", "2024"),
+])
+def test_a_notice_gives_the_document_it_issues_the_period_it_prints(notice: str, first: str, period: str) -> None:
+    """印发/转发《X（2021—2023年）》的通知: a body without years of its own is dated by the notice's title."""
+    meta = _read(f"{notice}\n各有关单位：\n现将《{first}》印发给你们，请认真贯彻执行。\n某某办公室\n"
+                 f"2024年3月1日\n{first}\n一、总体要求\n")
+    assert (meta.title, meta.period) == (first, period)
+    assert meta.spans["period"].quote == meta.notice_title
+
+
+def test_a_notice_does_not_date_a_document_that_prints_its_own_years() -> None:
+    meta = _read("某市人民政府办公室关于印发某市数字经济行动计划（2021—2023年）的通知\n各有关单位：\n"
+                 "现将《某市数字经济行动计划（2022—2025年）》印发给你们。\n某市人民政府办公室\n2022年3月1日\n"
+                 "某市数字经济行动计划（2022—2025年）\n一、总体要求\n")
+    assert meta.period == "2022-2025"

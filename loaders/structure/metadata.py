@@ -551,6 +551,13 @@ def read_metadata(src: SourceText) -> DocumentMeta:
     meta.doc_type = document_class(document_type(meta.title))
     if meta.title:
         meta.period = period_of(meta.title)
+    if meta.period is None and meta.notice_title:
+        # 关于印发X和Y（2021—2023年）的通知: what the notice issues is dated by its title
+        # when the body's own title prints no years (two documents issued together)
+        issued = _ISSUED.search(meta.notice_title)
+        meta.period = period_of(issued.group(1)) if issued else None
+        if meta.period:
+            spans["period"] = spans["notice_title"]
     if meta.doc_type is None and is_report(src.text):
         meta.doc_type = "工作报告"
         # "今年以来" in a report speaks of the year it was written in
