@@ -12,8 +12,11 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 from conftest import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
 
 from policykg.cli import main
+from policykg.graph.rdf import literal
 from policykg.graph.store import Store
 from policykg.graph.vocab import ONTOLOGY_GRAPH, SHARED_GRAPH, document_graph
 
@@ -123,3 +126,13 @@ def test_json_ld_keeps_doubles_typed_for_pyld_and_jena(exported: dict[str, Path]
                           capture_output=True, text=True, timeout=600)
     assert jena.returncode == 0, jena.stderr
     assert _doubles(jena.stdout) == want
+
+
+@given(st.floats())
+def test_a_double_is_written_as_the_store_keeps_it(value: float) -> None:
+    """literal() writes each double in the form Oxigraph keeps, for any float (NaN and infinities too)."""
+    written = literal(value)
+    store = ox.Store()
+    node = ox.NamedNode("urn:x")
+    store.add(ox.Quad(node, node, ox.Literal(str(written), datatype=ox.NamedNode(str(written.datatype)))))
+    assert next(iter(store)).object.value == str(written)
