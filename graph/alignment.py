@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 import networkx as nx
@@ -114,7 +115,12 @@ def is_report(data: dict[str, Any]) -> bool:
     from policykg.loaders.structure.metadata import document_class, document_type
 
     kind = data.get("doc_type") or document_class(document_type(data.get("title")))
-    return kind in word_list("reporting_document_types.txt")
+    return kind in _reporting_kinds()
+
+
+@cache
+def _reporting_kinds() -> frozenset[str]:
+    return frozenset(word_list("reporting_document_types.txt"))
 
 
 class Context:

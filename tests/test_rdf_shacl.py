@@ -8,7 +8,7 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import ORG, PROV, SH, SKOS
+from rdflib.namespace import ORG, PROV, SDO, SH, SKOS
 
 from policykg.cli import main
 from policykg.graph.rdf import to_rdflib
@@ -88,6 +88,16 @@ def test_deliberately_broken_graphs_are_caught(corpus_graph: nx.MultiDiGraph) ->
     document = ID[doc]
     data.add((document, ELI.date_document, Literal("2023-04-31x")))
     broken(document, "eli:date_document")
+    data.add((document, ELI.title, Literal("方案", lang="zh")))  # ELI's title is an expression's
+    broken(document, "eli:title")
+    report = ID["shengsi-2024-qiyouxiang-workpoints"]  # legislation and a report at once
+    for kind in (ELI.LegalResource, SDO.Report, PKG.Document):
+        data.add((report, RDF.type, kind))
+    data.add((report, RDFS.label, Literal("工作要点", lang="zh")))
+    data.add((report, PKG.nodeId, Literal("shengsi-2024-qiyouxiang-workpoints")))
+    data.add((report, PKG.citedOnly, Literal(True)))
+    data.add((report, PKG.title, Literal("工作要点")))
+    broken(report, None)
 
     association = _first(data, PROV.Association)
     data.set((association, PROV.hadRole, URIRef("https://example.org/BossRole")))
@@ -119,6 +129,7 @@ def test_deliberately_broken_graphs_are_caught(corpus_graph: nx.MultiDiGraph) ->
     assert "document" in by_node[str(task)].message
     assert "value" in by_node[str(target)].message and by_node[str(target)].label
     assert by_node[str(agency)].label is None  # its label is what is missing
+    assert "not both" in by_node[str(report)].message
 
 
 def test_validate_command_reports_violations_readably_and_fails(tmp_path) -> None:
