@@ -112,6 +112,7 @@ def _doubles(nquads: str) -> list[str]:
     return sorted(line for line in nquads.splitlines() if "<http://www.w3.org/2001/XMLSchema#double>" in line)
 
 
+@pytest.mark.slow  # pyld reads the corpus export in about a minute
 def test_json_ld_keeps_doubles_typed_for_pyld_and_jena(exported: dict[str, Path], tmp_path: Path) -> None:
     """JSON-LD processors read a native JSON number 80.0 as the integer 80: the file types its doubles."""
     import json
