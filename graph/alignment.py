@@ -129,26 +129,39 @@ class Context:
     def __init__(self, g: nx.MultiDiGraph) -> None:
         self.g = g
         self.area: dict[str, str] = {}
-        self.states_targets: set[str] = set()
+        self.indicated: set[str] = set()
         for u, v, rel in g.edges(data="type"):
             if rel == "APPLIES_TO":
                 self.area.setdefault(u, v)
-            elif rel == "STATES" and observed(g.nodes[v]):
-                self.states_targets.add(u)
+            elif rel == "HAS_TARGET":
+                self.indicated.add(v)
+        self.states_targets = {u for u, v, rel in g.edges(data="type")
+                               if rel == "STATES" and self.observed(v, g.nodes[v])}
         self.legislation = {n for n, d in g.nodes(data=True) if d.get("type") == "Document" and not is_report(d)}
 
     def type_of(self, node: str) -> str | None:
         """The ``type`` of a node, ``None`` if it is not in the graph."""
         return self.g.nodes[node].get("type") if node in self.g else None
 
+    def observed(self, node: str, data: dict[str, Any]) -> bool:
+        """Whether a target is an observation of its document's data set: it has the measure (a
+        value), every dimension (indicator, area, period, kind, offset) and the printed cell, as
+        the cube's IC-11, IC-14 and IC-13 require. A target stated only in words (持续提升), without a year, or in a
+        document that applies to no known place stays a ``pkg:Target``, outside the cube.
 
-def observed(data: dict[str, Any]) -> bool:
-    """Whether a target is an observation of the Data Cube: it has the measure, a value.
-
-    >>> observed({"value": 95.0}), observed({"raw": "持续提升"})
-    (True, False)
-    """
-    return data.get("value") is not None
+        >>> g = nx.MultiDiGraph()
+        >>> g.add_node("t", type="Target", doc_id="d", value=95.0, raw="95%", period="2027", kind="target", start=3)
+        >>> g.add_edge("i", "t", type="HAS_TARGET"); g.add_edge("d", "county", type="APPLIES_TO")
+        0
+        0
+        >>> Context(g).observed("t", g.nodes["t"]), Context(g).observed("t", {**g.nodes["t"], "period": None})
+        (True, False)
+        """
+        # pkg:raw is a required attribute of the structure (IC-13), the cell as printed.
+        return (data.get("value") is not None and bool(data.get("raw")) and bool(data.get("period"))
+                and data.get("start") is not None
+                and str(data.get("kind")) in VALUE_KINDS and data.get("doc_id") in self.area
+                and node in self.indicated)
 
 
 def _labels(s: URIRef, data: dict[str, Any]) -> Iterator[Triple]:
@@ -184,10 +197,10 @@ def _document(ctx: Context, node: str, s: URIRef, data: dict[str, Any]) -> Itera
         yield ds, RDFS.label, Literal(f"Targets stated by {node}", lang="en")
 
 
-def _target(ctx: Context, s: URIRef, data: dict[str, Any]) -> Iterator[Triple]:
+def _target(ctx: Context, node: str, s: URIRef, data: dict[str, Any]) -> Iterator[Triple]:
     yield s, RDF.type, PROV.Entity
     doc = data.get("doc_id")
-    if doc and observed(data):
+    if doc and ctx.observed(node, data):
         yield s, RDF.type, QB.Observation
         yield s, QB.dataSet, dataset(doc)
     if doc:
@@ -224,7 +237,7 @@ def node_triples(ctx: Context, node: str, data: dict[str, Any]) -> Iterator[Trip
     elif kind in ACTIVITY_TYPES:
         yield s, RDF.type, PROV.Activity
     elif kind == "Target":
-        yield from _target(ctx, s, data)
+        yield from _target(ctx, node, s, data)
     elif kind in ORG_TYPES:
         yield s, RDF.type, ORG.Organization
         yield s, RDF.type, PROV.Organization

@@ -17,6 +17,7 @@ from conftest import ROOT
 from rdflib.namespace import SH
 
 from policykg.cli import main
+from policykg.exports.graphfile import write_rdf
 from policykg.graph import alignment
 from policykg.graph.rdf import to_rdflib
 from policykg.graph.store import Store
@@ -176,14 +177,42 @@ PREFIX skos: <http://www.w3.org/2004/02/skos/core#> PREFIX qb: <http://purl.org/
 """
 
 
-@pytest.mark.parametrize("profile", PROFILES)
-def test_the_data_cube_passes_its_integrity_constraints(exports: dict[tuple[str, str], Path], profile: str) -> None:
+def _cube(triples: set[ox.Triple]) -> tuple[int, list[str]]:
+    """How many observations, and which integrity constraints fail."""
     cube = ox.Store()
-    cube.bulk_extend(ox.Quad(*t) for t in _triples(exports[profile, "ttl"]))
+    cube.bulk_extend(ox.Quad(*t) for t in triples)
     for update in QB_NORMALIZE:
         cube.update(_QB_PREFIXES + update)
     observations = cube.query(_QB_PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?o a qb:Observation }")
+    return int(next(observations)["n"].value), [name for name, ask in QB_CONSTRAINTS.items()
+                                                 if cube.query(_QB_PREFIXES + ask)]
+
+
+@pytest.mark.parametrize("profile", PROFILES)
+def test_the_data_cube_passes_its_integrity_constraints(exports: dict[tuple[str, str], Path], profile: str) -> None:
+    observations, broken = _cube(_triples(exports[profile, "ttl"]))
     if profile == "standard":
-        assert int(next(observations)["n"].value) > 400  # the constraints have something to check
-    broken = [name for name, ask in QB_CONSTRAINTS.items() if cube.query(_QB_PREFIXES + ask)]
+        assert observations > 400  # the constraints have something to check
     assert broken == []
+
+
+def test_targets_without_a_dimension_or_the_measure_stay_out_of_the_cube(tmp_path: Path) -> None:
+    """A national document applies to no place in the gazetteer, a target may have no year, or only
+    words: such targets are no observations, so the cube keeps IC-11 and IC-14."""
+    g = nx.MultiDiGraph()
+    for doc, area in (("county-plan", "county"), ("national-plan", None)):
+        g.add_node(doc, id=doc, type="Document", label=doc, doc_id=doc, source=f"{doc}.txt")
+        if area:
+            g.add_node(area, id=area, type="Jurisdiction", label="县", name="县")
+            g.add_edge(doc, area, key=f"{doc}-applies", type="APPLIES_TO", doc_id=doc)
+        g.add_node(f"{doc}-i", id=f"{doc}-i", type="Indicator", label="托位数", name="托位数")
+        targets = {"full": {"value": 4.5, "raw": "4.5万", "period": "2027"}, "no-year": {"value": 3.0, "raw": "3万"},
+                   "words": {"raw": "持续提升", "period": "2027"}}
+        for n, (name, extra) in enumerate(targets.items()):
+            t = f"{doc}-{name}"
+            g.add_node(t, id=t, type="Target", label=t, doc_id=doc, kind="target", start=10 * n, end=10 * n + 3,
+                       **extra)
+            g.add_edge(doc, t, key=f"{t}-states", type="STATES", doc_id=doc)
+            g.add_edge(f"{doc}-i", t, key=f"{t}-has", type="HAS_TARGET", doc_id=doc)
+    path = write_rdf(g, tmp_path / "cube.ttl", profile="standard")
+    assert _cube(_triples(path)) == (1, [])
