@@ -87,14 +87,25 @@ _GRAPH_FORMATS = {
     "ttl": "Turtle (RDF) for any triplestore, every document's graph merged",
     "trig": "TriG (RDF), one named graph per document plus the shared one",
     "nq": "N-Quads (RDF), one named graph per document plus the shared one",
+    "nt": "N-Triples (RDF), every document's graph merged",
     "jsonld": "JSON-LD (RDF)",
 }
+_RDF_FORMATS = ("ttl", "trig", "nq", "nt", "jsonld")
+
+
+def _profile_option(command: click.Command) -> click.Command:
+    from policykg.graph.rdf import PROFILES
+
+    return click.option(
+        "--profile", type=click.Choice(PROFILES), default="default", show_default=True,
+        help="default: what the store holds (pkg: terms) and the ontology; standard: also every fact in "
+             "ELI, W3C ORG, SKOS, RDF Data Cube, PROV-O, Web Annotation and GeoSPARQL terms.")(command)
 
 
 def _graph_exporter(fmt: str, what: str) -> click.Command:
     @output_option(help=f"FILE.{fmt}")
     @store_option
-    def command(output: Path, store_dir: Path) -> None:
+    def command(output: Path, store_dir: Path, profile: str = "default") -> None:
         from policykg.exports import graphfile
 
         graph = load_graph(store_dir)
@@ -103,10 +114,15 @@ def _graph_exporter(fmt: str, what: str) -> click.Command:
         if fmt in writers:
             writers[fmt](graph, output)
         else:
-            graphfile.write_rdf(graph, output, fmt)
-        click.echo(f"wrote {output}")
+            graphfile.write_rdf(graph, output, fmt, profile=profile)
+        click.echo(f"wrote {output}" + (f" ({profile} profile)" if fmt in _RDF_FORMATS else ""))
 
     command.__doc__ = f"The whole graph as {what}.\n\n\b\nExample:\n  policykg export {fmt} -o policy.{fmt}"
+    if fmt in _RDF_FORMATS:
+        command.__doc__ = (f"The whole graph as {what}, with the ontology it is written in.\n\n"
+                           f"\b\nExamples:\n  policykg export {fmt} -o policy.{fmt}\n"
+                           f"  policykg export {fmt} -o policy.{fmt} --profile standard")
+        command = _profile_option(command)
     return export.command(fmt)(command)
 
 

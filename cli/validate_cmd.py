@@ -18,16 +18,19 @@ from policykg.graph.store import Store, StoreError
 @click.option("--no-warnings", is_flag=True, help="List violations only, not warnings.")
 def validate(store_dir: Path, fmt: str, columns: str | None, wide: bool, no_warnings: bool) -> None:
     """Check the graph against the SHACL shapes (what every task, agency, indicator,
-    target and document must have); exit 1 if anything violates them.
+    target and document must have).
 
     Each line names the node (its label and id), the field and what is wrong.
-    Warnings (worth a look, not wrong) are listed but do not fail.
+    The last line says `conforms: true|false` as SHACL does (false when there is any
+    result, a warning included) and counts violations and warnings apart, e.g.
+    "conforms: false (0 violations, 28 warnings)". Warnings (worth a look, not wrong)
+    do not fail: the exit code is 1 only when something violates the shapes.
 
     \b
     Example:
       policykg validate --store ./policykg-data
     """
-    from policykg.graph.validate import validate_store
+    from policykg.graph.validate import summary, validate_store
     from policykg.queries.adhoc import compact
 
     try:
@@ -43,9 +46,6 @@ def validate(store_dir: Path, fmt: str, columns: str | None, wide: bool, no_warn
             for v in shown]
     if rows or fmt == "json":
         echo_rows(rows, fmt, columns, wide)
-    warnings = len(found) - len(errors)
-    nodes = len({v.node for v in errors})
-    summary = (f"{len(errors)} violations in {nodes} nodes" if errors else "the graph conforms to the shapes")
-    click.secho(f"{summary}; {warnings} warnings", fg="red" if errors else None, err=True)
+    click.secho(summary(found), fg="red" if errors else None, err=True)
     if errors:
         sys.exit(1)

@@ -181,19 +181,29 @@ def write_node_link_json(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -
 
 
 def write_rdf(graph: nx.MultiDiGraph, path: str | os.PathLike[str], fmt: str | None = None,
-              with_ontology: bool = False) -> Path:
+              with_ontology: bool = True, profile: str = "default") -> Path:
     """Write the RDF projection (:mod:`policykg.graph.rdf`) as Turtle, JSON-LD, N-Triples, TriG or N-Quads.
 
     ``fmt`` (``turtle``/``ttl``, ``json-ld``/``jsonld``, ``nt``, ``trig``, ``nq``/``nquads``)
     defaults to the suffix: ``.ttl``, ``.jsonld``, ``.nt``, ``.trig`` or ``.nq``. TriG and
     N-Quads keep each document's named graph; the others merge the graphs. Each statement
-    is written once, so any parser counts what the store holds. ``with_ontology`` adds the
-    ontology's own triples (in TriG and N-Quads, as the graph named by the ontology's IRI).
+    is written once, with the literals the store holds, so any parser counts what the store
+    holds. ``profile`` is ``default`` (what the store holds) or ``standard`` (that and the
+    standard view, :func:`policykg.graph.alignment.standard_quads`).
+
+    The ontology's own triples come along (in TriG and N-Quads, as the graph named by the
+    ontology's IRI), unless ``with_ontology=False``: the shapes check classes through its
+    ``rdfs:subClassOf`` (a ``pkg:Jurisdiction`` is a ``pkg:Place``), the Data Cube's
+    structure is declared there, and a reasoner needs its axioms to read ``pkg:`` terms as the
+    standard ones, so a file that validates on its own needs them.
+
+    JSON-LD is written expanded with every literal typed (``{"@value": "80", "@type": xsd:double}``):
+    a native JSON number ``80.0`` reads back as an ``xsd:integer`` in JSON-LD processors.
 
     >>> import tempfile, pathlib, rdflib
     >>> from policykg.exports.demo import demo_graph
     >>> with tempfile.TemporaryDirectory() as d:
-    ...     _ = write_rdf(demo_graph(), pathlib.Path(d, "g.jsonld"))
+    ...     _ = write_rdf(demo_graph(), pathlib.Path(d, "g.jsonld"), with_ontology=False)
     ...     n = len(rdflib.Graph().parse(pathlib.Path(d, "g.jsonld"), format="json-ld"))
     >>> from policykg.graph.rdf import to_rdflib
     >>> n == len(to_rdflib(demo_graph()))
@@ -201,7 +211,7 @@ def write_rdf(graph: nx.MultiDiGraph, path: str | os.PathLike[str], fmt: str | N
     """
     import pyoxigraph as ox
 
-    from policykg.graph.rdf import to_rdflib, unique_quads
+    from policykg.graph.rdf import unique_quads
     from policykg.graph.vocab import PREFIXES
 
     target = Path(path)
@@ -214,16 +224,12 @@ def write_rdf(graph: nx.MultiDiGraph, path: str | os.PathLike[str], fmt: str | N
         name = _FORMAT_NAMES[fmt.lower()]
     else:
         raise ValueError(f"unknown RDF format {fmt!r} for {target}; use turtle, json-ld, nt, trig or nq")
-    if name == "json-ld":
-        rdf = to_rdflib(graph, with_ontology=with_ontology)
-        text = rdf.serialize(format="json-ld", context=dict(PREFIXES), indent=1)
-        write_text_atomic(target, text)
-        return target
-    # Oxigraph writes these formats an order of magnitude faster than rdflib.
-    quads = unique_quads(graph, with_ontology=with_ontology)
+    # Oxigraph writes every format, from the quads the store is loaded from: the same literals
+    # everywhere, and an order of magnitude faster than rdflib.
+    quads = unique_quads(graph, with_ontology=with_ontology, profile=profile)
     statements = quads if name in DATASET_FORMATS else list(dict.fromkeys(q.triple for q in quads))
     ox_format = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "trig": ox.RdfFormat.TRIG,
-                 "nquads": ox.RdfFormat.N_QUADS}[name]
+                 "nquads": ox.RdfFormat.N_QUADS, "json-ld": ox.RdfFormat.JSON_LD}[name]
     prefixes = PREFIXES if name in ("turtle", "trig") else None
     with atomic_path(target) as tmp:
         ox.serialize(statements, tmp, format=ox_format, prefixes=prefixes)

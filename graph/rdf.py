@@ -32,7 +32,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+import math
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -55,12 +57,15 @@ from policykg.ontology import data_path
 __all__ = [
     "ID",
     "PKG",
+    "PROFILES",
     "PROJECTION_VERSION",
     "camel",
     "graph_fingerprints",
+    "graph_of",
     "graph_quads",
     "graph_triples",
     "literal",
+    "nquads_text",
     "ontology_quads",
     "projection_version",
     "term",
@@ -113,14 +118,34 @@ def term(name: str) -> URIRef:
                              "and in PKG (graph/vocab.py)") from None
 
 
+def _double(value: float) -> str:
+    """The lexical form of a double that Oxigraph keeps as it is: the shortest digits that
+    read back as the same number, without an exponent (``80``, ``0.5``, ``0.00000015``)."""
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "INF" if value > 0 else "-INF"
+    return format(Decimal(repr(value)).normalize(), "f")
+
+
 def literal(value: Any) -> Literal:
-    """A typed literal: int → xsd:integer, float → xsd:double, bool → xsd:boolean, else string."""
+    """A typed literal: int → xsd:integer, float → xsd:double, bool → xsd:boolean, else string.
+
+    The lexical form is the one the store keeps (Oxigraph reads ``"80.0"^^xsd:double`` and
+    gives back ``"80"``), so the store, every export and a remote copy hold the same literal.
+
+    >>> [str(literal(v)) for v in (80.0, 0.5, 1e20, 1.5e-7, 3, True)]
+    ['80', '0.5', '100000000000000000000', '0.00000015', '3', 'true']
+    >>> literal(80.0).datatype == XSD.double
+    True
+    """
     if isinstance(value, bool):
         return Literal(value, datatype=XSD.boolean)
     if isinstance(value, int):
         return Literal(value, datatype=XSD.integer)
     if isinstance(value, float):
-        return Literal(value, datatype=XSD.double)
+        # normalize=False: rdflib would otherwise write its own form ("80.0") back
+        return Literal(_double(value), datatype=XSD.double, normalize=False)
     return Literal(str(value))
 
 
@@ -134,7 +159,12 @@ def _attributes(subject: URIRef, data: dict[str, Any], skip: set[str]) -> Iterat
                 yield subject, term(key), literal(item)
 
 
-def _graph_of(data: dict[str, Any]) -> URIRef:
+def graph_of(data: dict[str, Any]) -> URIRef:
+    """The named graph of a node's or edge's statements: its document's, else the shared one.
+
+    >>> graph_of({"doc_id": "d"}).rsplit("/", 1)[1], graph_of({}).rsplit("/", 1)[1]
+    ('d', '_shared')
+    """
     doc = data.get("doc_id")
     return document_graph(doc) if doc else SHARED_GRAPH
 
@@ -154,7 +184,7 @@ def graph_quads(g: nx.MultiDiGraph, graphs: set[str] | None = None) -> Iterator[
     if graphs is not None:
         graphs = {URIRef(name) for name in graphs}  # a URIRef never equals a str
     for node, data in g.nodes(data=True):
-        s, where = ID[node], _graph_of(data)
+        s, where = ID[node], graph_of(data)
         if graphs is not None and where not in graphs:
             continue
         yield s, RDF.type, PKG[data["type"]], where
@@ -165,7 +195,7 @@ def graph_quads(g: nx.MultiDiGraph, graphs: set[str] | None = None) -> Iterator[
         for triple in alignment.node_triples(ctx, node, data):
             yield *triple, where
     for u, v, key, data in g.edges(keys=True, data=True):
-        where = _graph_of(data)
+        where = graph_of(data)
         if graphs is not None and where not in graphs:
             continue
         rel, a = term(data["type"]), ID[key]
@@ -202,7 +232,7 @@ def graph_fingerprints(g: nx.MultiDiGraph) -> dict[str, str]:
     items: dict[str, list[bytes]] = {}
 
     def feed(data: dict[str, Any], *context: Any) -> None:
-        where = _graph_of(data)
+        where = graph_of(data)
         if where != SHARED_GRAPH:
             text = json.dumps([data, *context], ensure_ascii=False, sort_keys=True, default=str)
             items.setdefault(where, []).append(hashlib.sha256(text.encode("utf-8")).digest())
@@ -292,6 +322,16 @@ def to_nquads(g: nx.MultiDiGraph, graphs: set[str] | None = None) -> Iterator[by
     >>> print(text.splitlines()[1].replace("https://w3id.org/policykg/", "…/"))
     <…/id/d> <http://www.w3.org/2000/01/rdf-schema#label> "甲县方案"@zh <…/graph/d> .
     """
+    return nquads_text(graph_quads(g, graphs))
+
+
+def nquads_text(quads: Iterable[tuple]) -> Iterator[bytes]:
+    """``(s, p, o, graph)`` rdflib terms as N-Quads text, in chunks of whole lines (UTF-8).
+
+    >>> text = b"".join(nquads_text([(ID["a"], RDFS.label, Literal("甲", lang="zh"), ID["g"])])).decode("utf-8")
+    >>> print(text.replace("https://w3id.org/policykg/", "…/"), end="")
+    <…/id/a> <http://www.w3.org/2000/01/rdf-schema#label> "甲"@zh <…/id/g> .
+    """
     iris: dict[str, str] = {}  # IRIs repeat (predicates, classes, graphs, node ids): format each once
 
     def term(t: Any) -> str:
@@ -307,7 +347,7 @@ def to_nquads(g: nx.MultiDiGraph, graphs: set[str] | None = None) -> Iterator[by
         return text
 
     lines: list[str] = []
-    for s, p, o, where in graph_quads(g, graphs):
+    for s, p, o, where in quads:
         lines.append(f"{term(s)} {term(p)} {term(o)} {term(where)} .\n")
         if len(lines) == NQUADS_CHUNK:
             yield "".join(lines).encode("utf-8")
@@ -339,13 +379,28 @@ def ontology_quads() -> Iterator[ox.Quad]:
         yield ox.Quad(q.subject, q.predicate, q.object, name)
 
 
-def unique_quads(g: nx.MultiDiGraph, with_ontology: bool = False) -> list[ox.Quad]:
-    """Each quad of the projection once, in a stable order (for files whose readers count statements).
+#: Export profiles: ``default`` is what the store holds; ``standard`` adds the standard view
+#: (ELI, ORG, SKOS, Data Cube, PROV-O, Web Annotation, GeoSPARQL: :mod:`policykg.graph.alignment`).
+PROFILES = ("default", "standard")
+
+
+def unique_quads(g: nx.MultiDiGraph, with_ontology: bool = False, profile: str = "default") -> list[ox.Quad]:
+    """Each quad of the projection once, in a stable order (for files whose readers count statements);
+    with ``profile="standard"`` the standard view as well.
 
     >>> from policykg.exports.demo import demo_graph
     >>> quads = unique_quads(demo_graph())
     >>> len(quads) == len(set(quads)) == len(set(to_oxigraph(demo_graph())))
     True
+    >>> eli = ox.NamedNode("http://data.europa.eu/eli/ontology#LegalResource")
+    >>> any(q.object == eli for q in unique_quads(demo_graph(), profile="standard"))
+    True
     """
+    if profile not in PROFILES:
+        raise ValueError(f"unknown export profile {profile!r}: use one of {', '.join(PROFILES)}")
     more = ontology_quads() if with_ontology else iter(())
-    return list(dict.fromkeys([*to_oxigraph(g), *more]))
+    standard: Iterator[ox.Quad] = iter(())
+    if profile == "standard":
+        standard = (q for chunk in nquads_text(alignment.standard_quads(g))
+                    for q in ox.parse(chunk, format=ox.RdfFormat.N_QUADS))
+    return list(dict.fromkeys([*to_oxigraph(g), *standard, *more]))

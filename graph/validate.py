@@ -116,6 +116,28 @@ def violations(data: Graph) -> list[Violation]:
     return sorted(out, key=lambda v: (v.label or "", v.node, v.path or "", v.message))
 
 
+def summary(found: list[Violation]) -> str:
+    """One line on a validation, in SHACL's terms: ``sh:conforms`` is false as soon as there is
+    any result, a warning included (SHACL 1.0, section 3.6.1); then the counts by severity.
+
+    >>> summary([])
+    'conforms: true (0 violations, 0 warnings)'
+    >>> warning = Violation("urn:t", "目标", "pkg:period", "not a year", severity="warning")
+    >>> summary([warning])
+    'conforms: false (0 violations, 1 warnings)'
+    >>> errors = [Violation("urn:a", "县", "pkg:name", "needs a name"), Violation("urn:a", "县", "rdfs:label", "x")]
+    >>> summary([warning, *errors])
+    'conforms: false (2 violations in 1 nodes, 1 warnings)'
+    """
+    errors = [v for v in found if v.severity == "violation"]
+    counts = f"{len(errors)} violations" + (f" in {len({v.node for v in errors})} nodes" if errors else "")
+    counts += f", {sum(v.severity == 'warning' for v in found)} warnings"
+    infos = sum(v.severity == "info" for v in found)
+    if infos:
+        counts += f", {infos} infos"
+    return f"conforms: {'false' if found else 'true'} ({counts})"
+
+
 def validate_graph(g: nx.MultiDiGraph) -> list[Violation]:
     """Validate the RDF projection of a canonical graph, with the ontology."""
     return violations(to_rdflib(g, with_ontology=True))

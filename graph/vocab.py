@@ -22,7 +22,7 @@ rdflib.term.URIRef('https://w3id.org/policykg/graph/shengsi-2024-plan')
 from __future__ import annotations
 
 from rdflib import RDF, RDFS, XSD, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, GEO, ORG, OWL, PROV, QB, SKOS, DefinedNamespace
+from rdflib.namespace import DCTERMS, FOAF, GEO, ORG, OWL, PROV, QB, SDO, SKOS, DefinedNamespace
 
 ID = Namespace("https://w3id.org/policykg/id/")
 GRAPH = Namespace("https://w3id.org/policykg/graph/")
@@ -58,7 +58,7 @@ class PKG(DefinedNamespace):
         "LeadRole", "InheritedLeadRole", "ParticipantRole", "ResponsibleRole", "AccountableRole",
         # RDF Data Cube: the structure of target tables, its components and the kinds of values
         "TargetStructure", "indicator", "refArea", "valueKind", "componentIndicator", "componentArea",
-        "componentPeriod", "componentKind", "componentValue", "componentUnit", "componentComparator",
+        "componentPeriod", "componentKind", "componentStart", "componentValue", "componentUnit", "componentComparator",
         "componentRaw",
         "ValueKindScheme", "TargetValue", "BaselineValue", "ActualValue",
         # SKOS concept schemes
@@ -92,6 +92,7 @@ PREFIXES: dict[str, str] = {
     "pkg": str(PKG._NS), "id": str(ID), "rdf": str(RDF), "rdfs": str(RDFS), "xsd": str(XSD),
     "owl": str(OWL), "skos": str(SKOS), "org": str(ORG), "prov": str(PROV), "qb": str(QB),
     "eli": str(ELI._NS), "geo": str(GEO), "oa": str(OA._NS), "dct": str(DCTERMS), "foaf": str(FOAF),
+    "schema": str(SDO),
 }
 
 

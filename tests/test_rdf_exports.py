@@ -1,4 +1,5 @@
-"""``policykg export ttl|trig|nq|jsonld``: three independent parsers read each file, and count what the store holds."""
+"""``policykg export ttl|trig|nq|nt|jsonld``: three independent parsers read each file, count what the store
+holds and read the same literals (JSON-LD's doubles too)."""
 
 from __future__ import annotations
 
@@ -11,13 +12,16 @@ import pytest
 import rdflib
 from click.testing import CliRunner
 from conftest import ROOT
+from hypothesis import given
+from hypothesis import strategies as st
 
 from policykg.cli import main
+from policykg.graph.rdf import literal
 from policykg.graph.store import Store
 from policykg.graph.vocab import ONTOLOGY_GRAPH, SHARED_GRAPH, document_graph
 
 RIOT = ROOT / "scripts" / "riot"
-FORMATS = {"ttl": "policy.ttl", "trig": "policy.trig", "nq": "policy.nq", "jsonld": "policy.jsonld"}
+FORMATS = {"ttl": "policy.ttl", "trig": "policy.trig", "nq": "policy.nq", "nt": "policy.nt", "jsonld": "policy.jsonld"}
 DATASETS = ("trig", "nq")
 
 
@@ -34,9 +38,9 @@ def exported(built_store: Store, tmp_path_factory: pytest.TempPathFactory) -> di
 
 @pytest.fixture(scope="module")
 def expected(built_store: Store) -> dict[str, int]:
-    """What the store holds, the ontology's graph aside: quads, and distinct triples."""
-    quads = [q for q in built_store.rdf().quads_for_pattern(None, None, None, None)
-             if q.graph_name != ox.NamedNode(str(ONTOLOGY_GRAPH))]
+    """What the store holds, its ontology's graph included (every export carries it): quads, distinct triples."""
+    quads = list(built_store.rdf().quads_for_pattern(None, None, None, None))
+    assert any(q.graph_name == ox.NamedNode(str(ONTOLOGY_GRAPH)) for q in quads)
     return {"quads": len(quads), "triples": len({q.triple for q in quads})}
 
 
@@ -59,7 +63,7 @@ def test_every_export_reads_back_the_same_in_rdflib_pyoxigraph_and_jena(exported
     # Jena runs beside the Python parsers: two JVMs, since JSON-LD needs its own syntax flag
     # (Debian ships no Jakarta JSON implementation for Jena's JSON-LD 1.1 reader, so the
     # JSON-LD 1.0 reader does the work; the file is plain JSON-LD 1.0).
-    jena = _riot(exported["ttl"], exported["trig"], exported["nq"])
+    jena = _riot(exported["ttl"], exported["trig"], exported["nq"], exported["nt"])
     jena_jsonld = _riot("--syntax=jsonld10", exported["jsonld"])
     for fmt, path in exported.items():
         want = expected["quads" if fmt in DATASETS else "triples"]
@@ -68,9 +72,10 @@ def test_every_export_reads_back_the_same_in_rdflib_pyoxigraph_and_jena(exported
             ds.parse(path, format="trig" if fmt == "trig" else "nquads")
             assert sum(1 for _ in ds.quads((None, None, None, None))) == want, fmt
         else:
-            assert len(rdflib.Graph().parse(path, format="turtle" if fmt == "ttl" else "json-ld")) == want, fmt
+            syntax = {"ttl": "turtle", "nt": "nt"}.get(fmt, "json-ld")
+            assert len(rdflib.Graph().parse(path, format=syntax)) == want, fmt
         rdf_format = {"ttl": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nq": ox.RdfFormat.N_QUADS,
-                      "jsonld": ox.RdfFormat.JSON_LD}[fmt]
+                      "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD}[fmt]
         assert sum(1 for _ in ox.parse(path=str(path), format=rdf_format)) == want, fmt
     counts = _riot_counts(jena) | _riot_counts(jena_jsonld)
     assert counts == {path.name: expected["quads" if fmt in DATASETS else "triples"]
@@ -80,10 +85,55 @@ def test_every_export_reads_back_the_same_in_rdflib_pyoxigraph_and_jena(exported
 def test_datasets_keep_one_graph_per_document(exported: dict[str, Path], built_store: Store) -> None:
     graphs = {q.graph_name.value for q in ox.parse(path=str(exported["nq"]), format=ox.RdfFormat.N_QUADS)}
     docs = [d["doc_id"] for d in built_store.manifest()["documents"]]
-    assert graphs == {str(document_graph(d)) for d in docs} | {str(SHARED_GRAPH)}
+    assert graphs == {str(document_graph(d)) for d in docs} | {str(SHARED_GRAPH), str(ONTOLOGY_GRAPH)}
 
 
 def test_export_formats_are_listed_in_help() -> None:
     result = CliRunner().invoke(main, ["export", "--help"])
     for fmt in FORMATS:
         assert fmt in result.output
+
+
+def _literals(quads) -> set[ox.Literal]:
+    return {q.object for q in quads if isinstance(q.object, ox.Literal)}
+
+
+def test_the_files_hold_the_literals_the_store_holds(exported: dict[str, Path], built_store: Store) -> None:
+    """One literal policy (graph.rdf.literal): the store keeps "80"^^xsd:double as it is, and so do
+    the files (they held "80.0", which Oxigraph reads and keeps as "80")."""
+    stored = set(built_store.rdf().quads_for_pattern(None, None, None, None))
+    # ox.parse keeps each literal as written, where a store would normalise it.
+    assert set(ox.parse(path=str(exported["nq"]), format=ox.RdfFormat.N_QUADS)) == stored
+    written = set(ox.parse(path=str(exported["jsonld"]), format=ox.RdfFormat.JSON_LD))
+    assert _literals(written) == _literals(stored)
+
+
+def _doubles(nquads: str) -> list[str]:
+    return sorted(line for line in nquads.splitlines() if "<http://www.w3.org/2001/XMLSchema#double>" in line)
+
+
+@pytest.mark.slow  # pyld reads the corpus export in about a minute
+def test_json_ld_keeps_doubles_typed_for_pyld_and_jena(exported: dict[str, Path], tmp_path: Path) -> None:
+    """JSON-LD processors read a native JSON number 80.0 as the integer 80: the file types its doubles."""
+    import json
+
+    from pyld import jsonld
+
+    want = _doubles(Path(exported["nt"]).read_text(encoding="utf-8"))
+    assert len(want) > 500  # targets' values, base values, investments
+    read = jsonld.to_rdf(json.loads(exported["jsonld"].read_text(encoding="utf-8")), {"format": "application/n-quads"})
+    assert len(_doubles(read)) == len(want)
+    jena = subprocess.run([str(RIOT), "--syntax=jsonld10", "--output=nt", str(exported["jsonld"])],
+                          capture_output=True, text=True, timeout=600)
+    assert jena.returncode == 0, jena.stderr
+    assert _doubles(jena.stdout) == want
+
+
+@given(st.floats())
+def test_a_double_is_written_as_the_store_keeps_it(value: float) -> None:
+    """literal() writes each double in the form Oxigraph keeps, for any float (NaN and infinities too)."""
+    written = literal(value)
+    store = ox.Store()
+    node = ox.NamedNode("urn:x")
+    store.add(ox.Quad(node, node, ox.Literal(str(written), datatype=ox.NamedNode(str(written.datatype)))))
+    assert next(iter(store)).object.value == str(written)

@@ -59,8 +59,8 @@ def test_select_as_table_csv_and_json_with_short_and_full_iris(built_store: Stor
 
 def test_ask_construct_and_iri_parameters(built_store: Store) -> None:
     assert _sparql(built_store, "ASK { ?t a pkg:Task }") == (0, "true\n")
-    code, turtle = _sparql(built_store, "CONSTRUCT { ?d eli:title ?t } WHERE { ?d eli:title ?t ; pkg:docId ?id }")
-    assert code == 0 and "eli:title" in turtle and "@prefix eli:" in turtle
+    code, turtle = _sparql(built_store, "CONSTRUCT { ?d dct:title ?t } WHERE { ?d pkg:title ?t ; pkg:docId ?id }")
+    assert code == 0 and "dct:title" in turtle and "@prefix dct:" in turtle
     code, text = _sparql(built_store, "SELECT ?id WHERE { ?d pkg:nodeId ?id }", "-p", "d",
                          "<https://w3id.org/policykg/id/shengsi-2023-qiyouxiang-plan>", "--format", "json")
     assert code == 0 and json.loads(text) == [{"id": "shengsi-2023-qiyouxiang-plan"}]
