@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from policykg.graph.endpoint import Endpoint, EndpointError, bind_values
 from policykg.graph.neo4j import connect
+from policykg.graph.rdf import classic_query
 from policykg.graph.store import Store
 from policykg.graph.uris import redact
 from policykg.queries.nx_queries import IMPLEMENTATIONS
@@ -141,7 +142,9 @@ def sparql_rows(rdf: ox.Store, text: str, params: dict[str, str] | None = None) 
 
 
 def endpoint_rows(endpoint: Endpoint | str, text: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """Run a SELECT on a remote SPARQL endpoint over the policykg graphs it holds, like :func:`sparql_rows`.
+    """Run a SELECT on a remote SPARQL endpoint over the policykg graphs it holds, like :func:`sparql_rows`
+    (the provenance pattern rewritten for the classic form the endpoint holds:
+    :func:`policykg.graph.rdf.classic_query`).
 
     >>> endpoint_rows("http://127.0.0.1:9/sparql", "SELECT * WHERE { ?s ?p ?o }")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -152,7 +155,7 @@ def endpoint_rows(endpoint: Endpoint | str, text: str, params: dict[str, str] | 
     graphs = ep.graph_names()
     if not graphs:
         raise EndpointError(f"{redact(ep.url)} holds no policykg graphs; load them with `policykg sparql-push`")
-    return solution_rows(ep.select(bind_values(text, params), default_graphs=graphs), params)
+    return solution_rows(ep.select(bind_values(classic_query(text), params), default_graphs=graphs), params)
 
 
 def cypher_value(value: Any) -> Any:

@@ -46,7 +46,7 @@ def test_every_example_answers(built_store: Store, number: str, title: str, quer
 
 
 def test_select_as_table_csv_and_json_with_short_and_full_iris(built_store: Store) -> None:
-    query = ("SELECT ?agency ?name WHERE { ?agency skos:altLabel ?alias ; skos:prefLabel ?name . "
+    query = ("SELECT ?agency ?name WHERE { ?agency pkg:aliases ?alias ; pkg:name ?name . "
              "FILTER(STR(?alias) = ?a) }")
     code, table = _sparql(built_store, query, "-p", "a", "县人社局")
     assert code == 0 and "id:agency-" in table and "嵊泗县人力资源和社会保障局" in table
@@ -59,7 +59,7 @@ def test_select_as_table_csv_and_json_with_short_and_full_iris(built_store: Stor
 
 def test_ask_construct_and_iri_parameters(built_store: Store) -> None:
     assert _sparql(built_store, "ASK { ?t a pkg:Task }") == (0, "true\n")
-    code, turtle = _sparql(built_store, "CONSTRUCT { ?d eli:title ?t } WHERE { ?d eli:title ?t ; pkg:docId ?id }")
+    code, turtle = _sparql(built_store, "CONSTRUCT { ?d eli:title ?t } WHERE { ?d pkg:title ?t ; pkg:docId ?id }")
     assert code == 0 and "eli:title" in turtle and "@prefix eli:" in turtle
     code, text = _sparql(built_store, "SELECT ?id WHERE { ?d pkg:nodeId ?id }", "-p", "d",
                          "<https://w3id.org/policykg/id/shengsi-2023-qiyouxiang-plan>", "--format", "json")
