@@ -105,6 +105,8 @@ def _python(term: Any) -> Any:
         if datatype.endswith("#boolean"):
             return term.value == "true"
         return term.value
+    if isinstance(term, ox.Triple):  # a reifier's RDF 1.2 triple term: its N-Triples 1.2 text
+        return f"<<( {term} )>>"
     return term.value
 
 
@@ -113,6 +115,8 @@ def python_value(term: Any) -> Any:
 
     >>> python_value(ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
     3
+    >>> python_value(ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal("x")))
+    '<<( <urn:a> <urn:p> "x" )>>'
     """
     return _python(term)
 

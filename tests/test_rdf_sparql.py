@@ -66,6 +66,12 @@ def test_ask_construct_and_iri_parameters(built_store: Store) -> None:
     assert code == 0 and json.loads(text) == [{"id": "shengsi-2023-qiyouxiang-plan"}]
 
 
+def test_a_reifiers_triple_term_prints_as_text_not_a_traceback(built_store: Store) -> None:
+    code, text = _sparql(built_store, "SELECT ?t WHERE { ?r rdf:reifies ?t } LIMIT 1", "--format", "json")
+    assert code == 0, text
+    assert json.loads(text)[0]["t"].startswith("<<( <https://w3id.org/policykg/id/")
+
+
 def test_queries_read_from_a_file_or_stdin(built_store: Store, tmp_path) -> None:
     path = tmp_path / "q.rq"
     path.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?t a pkg:Task }", encoding="utf-8")
