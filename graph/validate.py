@@ -116,9 +116,10 @@ def violations(data: Graph) -> list[Violation]:
     return sorted(out, key=lambda v: (v.label or "", v.node, v.path or "", v.message))
 
 
-def validate_graph(g: nx.MultiDiGraph) -> list[Violation]:
-    """Validate the RDF projection of a canonical graph, with the ontology."""
-    return violations(to_rdflib(g, with_ontology=True))
+def validate_graph(g: nx.MultiDiGraph, profile: str = "standard") -> list[Violation]:
+    """Validate the RDF projection of a canonical graph, with the ontology; by default in the
+    standard profile, the view the shapes describe (the store holds the lean one)."""
+    return violations(to_rdflib(g, with_ontology=True, profile=profile))
 
 
 def _rdflib(term: Any, blanks: dict[str, BNode]) -> Node:
