@@ -111,7 +111,9 @@ def build(paths: tuple[Path, ...], store_dir: Path, fresh: bool, max_mb: float, 
     click.echo(f"{len(report.built)} built, {len(report.reused)} unchanged, {len(report.kept)} kept, "
                f"{len(report.failed)} failed, {len(report.skipped)} skipped{reextracted}")
     if report.version:
-        click.echo(f"store {store_dir}: {report.nodes} nodes, {report.edges} relations, {report.triples} triples")
+        # What a stated relation costs with its provenance (the rest are the nodes' own statements).
+        per = f" ({report.relation_triples / report.edges:.1f} per relation)" if report.relation_triples else ""
+        click.echo(f"store {store_dir}: {report.nodes} nodes, {report.edges} relations, {report.triples} triples{per}")
     else:
         click.echo(f"store {store_dir}: not changed")
     if report.failed:

@@ -80,7 +80,7 @@ def sparql(query: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt
 
     \b
     Examples:
-      policykg sparql "SELECT ?name WHERE { ?a a org:Organization ; skos:prefLabel ?name }"
+      policykg sparql "SELECT ?name WHERE { ?a a pkg:Agency ; pkg:name ?name }"
       policykg sparql "SELECT ?t WHERE { ?t pkg:docId ?doc }" -p doc shengsi-2023-qiyouxiang-plan
       policykg sparql @queries/my.rq --format csv
     """

@@ -9,9 +9,10 @@ store are dropped.
 Queries go over the SPARQL protocol with the policykg graphs as the default graph
 (``default-graph-uri``), so they read the same union the embedded store reads, whatever
 the server's own idea of a default graph (Fuseki: its unnamed graph; Virtuoso: all
-graphs, system graphs included). The protocol cannot bind variables, so parameters
-become a ``VALUES`` block at the start of the ``WHERE`` clause, written as escaped
-literals, never spliced into the query as text.
+graphs, system graphs included), and as the named graphs ``GRAPH ?g`` reads, as in the
+embedded store. The protocol cannot bind variables, so parameters become a ``VALUES``
+block at the start of the ``WHERE`` clause, written as escaped literals, never spliced
+into the query as text.
 
 >>> print(bind_values("SELECT ?x WHERE { ?x ?p ?agency }", {"agency": 'a"b'}))
 SELECT ?x WHERE { VALUES (?agency) { ("a\\"b") } ?x ?p ?agency }
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from policykg.graph.rdf import classic_quads
 from policykg.graph.uris import credentials_error, redact
 from policykg.graph.vocab import GRAPH, ONTOLOGY_GRAPH, SHARED_GRAPH, document_of_graph
 
@@ -173,8 +175,10 @@ class Endpoint:
 
     # -- queries ---------------------------------------------------------------
     def select(self, text: str, default_graphs: list[str] | None = None) -> ox.QuerySolutions:
-        """Run a SELECT; ``default_graphs`` become the query's default graph (``default-graph-uri``)."""
-        fields = [("query", text)] + [("default-graph-uri", g) for g in default_graphs or []]
+        """Run a SELECT; ``default_graphs`` become the query's default graph (``default-graph-uri``)
+        and its named graphs (``named-graph-uri``: the provenance pattern's ``GRAPH ?g`` reads them)."""
+        fields = [("query", text)] + [(kind, g) for g in default_graphs or []
+                                      for kind in ("default-graph-uri", "named-graph-uri")]
         body, headers = self._form(self.url, fields, accept=_RESULTS_JSON)
         limit = {k.lower(): v for k, v in headers.items()}.get("x-sparql-maxrows")
         if limit:
@@ -260,12 +264,14 @@ def push_store(rdf: ox.Store, endpoint: Endpoint, prune: bool = True) -> PushRep
     (Tested against a real Virtuoso in ``tests/test_virtuoso.py``.)
 
     Each graph is replaced atomically; with ``prune``, policykg graphs the endpoint holds
-    but the store does not (documents since removed) are dropped.
+    but the store does not (documents since removed) are dropped. Reifiers go in the classic
+    form (:func:`policykg.graph.rdf.classic_quads`): a SPARQL 1.1 server reads no triple terms.
     """
     report = PushReport()
     names = sorted((g.value for g in rdf.named_graphs() if isinstance(g, ox.NamedNode)), key=_push_order)
     for name in names:
-        data = rdf.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode(name))
+        quads = classic_quads(rdf.quads_for_pattern(None, None, None, ox.NamedNode(name)))
+        data = ox.serialize((q.triple for q in quads), format=ox.RdfFormat.N_TRIPLES)
         endpoint.replace_graph(name, data)
         report.replaced[name] = data.count(b"\n")
     if prune:

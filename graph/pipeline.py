@@ -61,6 +61,7 @@ class BuildReport:
     nodes: int = 0
     edges: int = 0
     triples: int = 0
+    relation_triples: int = 0  # of ``triples``, those stating the relations with their provenance
     version: str = ""
     seconds: dict[str, float] = field(default_factory=dict)  # extract, resolve, store
 
@@ -275,6 +276,7 @@ def _build_locked(paths: list[PathLike] | tuple[PathLike, ...], st: Store, fresh
     phase_done("store", started)
     manifest = st.manifest()
     report.nodes, report.edges, report.triples = manifest["nodes"], manifest["edges"], manifest["triples"]
+    report.relation_triples = manifest.get("relation_triples", 0)  # a store made before it was counted: 0
     report.version = version.name
     return report
 

@@ -62,7 +62,14 @@ import pyoxigraph as ox
 
 from policykg import loaders as loaders_package
 from policykg import ontology as ontology_package
-from policykg.graph.rdf import graph_fingerprints, ontology_quads, projection_version, to_nquads, to_oxigraph
+from policykg.graph.rdf import (
+    graph_fingerprints,
+    ontology_quads,
+    projection_version,
+    relation_statements,
+    to_nquads,
+    to_oxigraph,
+)
 from policykg.graph.vocab import SHARED_GRAPH
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.extract import doc_id_for, extract_bytes
@@ -207,6 +214,7 @@ def _manifest_text(graph: nx.MultiDiGraph, documents: list[dict[str, str]], trip
                    fingerprints: dict[str, str]) -> str:
     return json.dumps({"format": FORMAT_VERSION, "documents": documents, "nodes": graph.number_of_nodes(),
                        "edges": graph.number_of_edges(), "triples": triples,
+                       "relation_triples": relation_statements(graph),
                        "projection": projection_version(), "graphs": fingerprints}, ensure_ascii=False, indent=2)
 
 
@@ -652,7 +660,7 @@ class Store:
         previous = before.get("graphs") if live and before.get("projection") == projection_version() else None
         if previous is None:
             rdf = ox.Store(str(target))
-            _bulk_load(rdf, to_nquads(graph))
+            _bulk_load(rdf, to_nquads(graph, triple_terms=True))
             rdf.bulk_extend(ontology_quads())
             rdf.flush()
             return len(rdf)
@@ -660,7 +668,7 @@ class Store:
         rdf = ox.Store(str(target))
         changed = {name for name in previous.keys() | fingerprints.keys()
                    if previous.get(name) != fingerprints.get(name)} | {str(SHARED_GRAPH)}
-        gained = _replace_graphs(rdf, to_oxigraph(graph, changed), changed)
+        gained = _replace_graphs(rdf, to_oxigraph(graph, changed, triple_terms=True), changed)
         rdf.flush()
         # Counted from the change: len() walks every quad (seconds at millions).
         return before["triples"] + gained

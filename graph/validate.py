@@ -24,7 +24,7 @@ from rdflib import RDF, RDFS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
-from policykg.graph.rdf import to_rdflib
+from policykg.graph.rdf import classic_quads, to_rdflib
 from policykg.graph.vocab import PREFIXES
 from policykg.ontology import data_path
 
@@ -138,9 +138,10 @@ def summary(found: list[Violation]) -> str:
     return f"conforms: {'false' if found else 'true'} ({counts})"
 
 
-def validate_graph(g: nx.MultiDiGraph) -> list[Violation]:
-    """Validate the RDF projection of a canonical graph, with the ontology."""
-    return violations(to_rdflib(g, with_ontology=True))
+def validate_graph(g: nx.MultiDiGraph, profile: str = "standard") -> list[Violation]:
+    """Validate the RDF projection of a canonical graph, with the ontology; by default in the
+    standard profile, which holds the store's pkg: facts and the standard view the shapes also check."""
+    return violations(to_rdflib(g, with_ontology=True, profile=profile))
 
 
 def _rdflib(term: Any, blanks: dict[str, BNode]) -> Node:
@@ -173,8 +174,9 @@ def union_graph(rdf: ox.Store) -> Graph:
             found = cache_[term] = _rdflib(term, blanks)
         return found
 
+    # rdflib has no RDF 1.2 triple terms: reifiers in the classic form, as the export files hold them.
     out.addN((conv(q.subject), conv(q.predicate), conv(q.object), out)
-             for q in rdf.quads_for_pattern(None, None, None, None))
+             for q in classic_quads(rdf.quads_for_pattern(None, None, None, None)))
     return out
 
 

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from policykg.graph.endpoint import Endpoint, EndpointError, bind_values
 from policykg.graph.neo4j import connect
+from policykg.graph.rdf import classic_query
 from policykg.graph.store import Store
 from policykg.graph.uris import redact
 from policykg.queries.errors import QueryError
@@ -115,6 +116,8 @@ def _python(term: Any) -> Any:
         if datatype.endswith("#boolean"):
             return term.value == "true"
         return term.value
+    if isinstance(term, ox.Triple):  # a reifier's RDF 1.2 triple term: its N-Triples 1.2 text
+        return f"<<( {term} )>>"
     return term.value
 
 
@@ -123,6 +126,8 @@ def python_value(term: Any) -> Any:
 
     >>> python_value(ox.Literal("3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")))
     3
+    >>> python_value(ox.Triple(ox.NamedNode("urn:a"), ox.NamedNode("urn:p"), ox.Literal("x")))
+    '<<( <urn:a> <urn:p> "x" )>>'
     """
     return _python(term)
 
@@ -152,7 +157,9 @@ def sparql_rows(rdf: ox.Store, text: str, params: dict[str, str] | None = None) 
 
 
 def endpoint_rows(endpoint: Endpoint | str, text: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
-    """Run a SELECT on a remote SPARQL endpoint over the policykg graphs it holds, like :func:`sparql_rows`.
+    """Run a SELECT on a remote SPARQL endpoint over the policykg graphs it holds, like :func:`sparql_rows`
+    (the provenance pattern rewritten for the classic form the endpoint holds:
+    :func:`policykg.graph.rdf.classic_query`).
 
     >>> endpoint_rows("http://127.0.0.1:9/sparql", "SELECT * WHERE { ?s ?p ?o }")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
@@ -163,7 +170,7 @@ def endpoint_rows(endpoint: Endpoint | str, text: str, params: dict[str, str] | 
     graphs = ep.graph_names()
     if not graphs:
         raise EndpointError(f"{redact(ep.url)} holds no policykg graphs; load them with `policykg sparql-push`")
-    return solution_rows(ep.select(bind_values(text, params), default_graphs=graphs), params)
+    return solution_rows(ep.select(bind_values(classic_query(text), params), default_graphs=graphs), params)
 
 
 def cypher_value(value: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -12,12 +13,17 @@ from policykg.cli import main
 
 
 @pytest.fixture(scope="module")
-def cli_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
+def cli_build(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> tuple[Path, str]:
     store = tmp_path_factory.mktemp("cli") / "store"
     result = CliRunner().invoke(main, ["build", str(corpus_dir), "--store", str(store)])
     assert result.exit_code == 0, result.output
     assert "5 built" in result.output and "0 failed" in result.output
-    return store
+    return store, result.output
+
+
+@pytest.fixture(scope="module")
+def cli_store(cli_build: tuple[Path, str]) -> Path:
+    return cli_build[0]
 
 
 def run(*args: str) -> object:
@@ -65,6 +71,15 @@ def test_query_mistakes_get_clear_messages(cli_store: Path, tmp_path: Path) -> N
     assert missing.exit_code == 2 and "-p agency" in missing.output
     empty = run("query", "documents", "--store", str(tmp_path / "none"))
     assert empty.exit_code == 2 and "policykg build" in empty.output
+
+
+def test_build_summary_says_what_a_relation_costs_in_triples(cli_build: tuple[Path, str]) -> None:
+    store, output = cli_build
+    line = next(line for line in output.splitlines() if line.startswith(f"store {store}:"))
+    found = re.search(r"(\d+) relations, (\d+) triples \((\d+\.\d) per relation\)$", line)
+    assert found, line
+    # Issue 17: a stated relation with its document, span and quote costs at most 8 triples.
+    assert 0 < float(found[3]) <= 8, line
 
 
 def test_build_reports_bad_files_and_exits_non_zero(corpus_copy: Path, tmp_path: Path) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pyoxigraph as ox
 import pytest
 from conftest import GOLD
 
+from policykg.graph.rdf import classic_quads, classic_query
 from policykg.graph.resolve import resolve_agency, resolve_place
 from policykg.queries.names import NoSuchName
-from policykg.queries.runner import QueryError, get_query, list_queries, raw_rows, run_query
+from policykg.queries.runner import QueryError, get_query, list_queries, raw_rows, run_query, sparql_rows
 
 ALL = [q.name for q in list_queries()]
 AGENCY_PARAMS = ["县卫健局", "嵊泗县民政局", "各乡镇", "区教育局", "没有这个单位"]
@@ -49,6 +51,29 @@ def test_sparql_and_networkx_answers_are_identical(name: str, built_store, corpu
         sparql = _answer(run_query, name, params, store=built_store)
         nx_rows = _answer(run_query, name, params, backend="networkx", graph=corpus_graph)
         assert json.dumps(sparql, ensure_ascii=False) == json.dumps(nx_rows, ensure_ascii=False), params
+
+
+@pytest.fixture(scope="module")
+def classic_store(built_store) -> ox.Store:
+    """The store's graphs as a SPARQL 1.1 endpoint is sent them (``sparql-push``): no triple terms."""
+    rdf = ox.Store()
+    rdf.bulk_extend(classic_quads(built_store.rdf().quads_for_pattern(None, None, None, None)))
+    return rdf
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_the_classic_form_gives_the_same_rows_as_rdf_1_2(name: str, built_store, classic_store) -> None:
+    """The fallback for endpoints without RDF 1.2: data by classic_quads, queries by classic_query."""
+    assert not any(isinstance(q.object, ox.Triple) for q in classic_store.quads_for_pattern(None, None, None, None))
+    text = get_query(name).sparql
+    assert "rdf:reifies" not in classic_query(text)
+
+    def facts(rows: list[dict]) -> Counter[str]:
+        return Counter(json.dumps(r, sort_keys=True, ensure_ascii=False, default=str) for r in rows)
+
+    for params in _params(name):
+        classic = sparql_rows(classic_store, classic_query(text), params)
+        assert facts(classic) == facts(sparql_rows(built_store.rdf(), text, params)), params
 
 
 @pytest.mark.parametrize("name", ALL)

@@ -60,7 +60,7 @@ def _first(data: Graph, cls: URIRef, *needs: URIRef) -> URIRef:
 
 def test_deliberately_broken_graphs_are_caught(corpus_graph: nx.MultiDiGraph) -> None:
     doc = "shengsi-2023-qiyouxiang-plan"
-    data = to_rdflib(_one_document(corpus_graph, doc), with_ontology=True)
+    data = to_rdflib(_one_document(corpus_graph, doc), with_ontology=True, profile="standard")
     expected: set[tuple[str, str | None]] = set()
 
     def broken(node: URIRef, path: str | None) -> None:
@@ -113,9 +113,12 @@ def test_deliberately_broken_graphs_are_caught(corpus_graph: nx.MultiDiGraph) ->
     data.add((domain, SKOS.prefLabel, Literal("又一个名字", lang="zh")))
     broken(domain, "skos:prefLabel")
 
-    statement = _first(data, PKG.Assertion)
+    # A relation's reifier (classic form: whatever has an rdf:subject), untyped.
+    statement, other_statement = sorted(s for s in set(data.subjects(RDF.subject, None)) if data.value(s, PKG.end))[:2]
     data.add((statement, RDF.subject, ID["someone-else"]))
     broken(statement, "rdf:subject")
+    data.set((other_statement, PKG.start, Literal(10**6, datatype=XSD.integer)))
+    broken(other_statement, "pkg:start")
 
     renamed, half_renamed = URIRef("https://example.org/renaming-1"), URIRef("https://example.org/renaming-2")
     for event in (renamed, half_renamed):

@@ -46,7 +46,7 @@ def test_every_example_answers(built_store: Store, number: str, title: str, quer
 
 
 def test_select_as_table_csv_and_json_with_short_and_full_iris(built_store: Store) -> None:
-    query = ("SELECT ?agency ?name WHERE { ?agency skos:altLabel ?alias ; skos:prefLabel ?name . "
+    query = ("SELECT ?agency ?name WHERE { ?agency pkg:aliases ?alias ; pkg:name ?name . "
              "FILTER(STR(?alias) = ?a) }")
     code, table = _sparql(built_store, query, "-p", "a", "县人社局")
     assert code == 0 and "id:agency-" in table and "嵊泗县人力资源和社会保障局" in table
@@ -64,6 +64,12 @@ def test_ask_construct_and_iri_parameters(built_store: Store) -> None:
     code, text = _sparql(built_store, "SELECT ?id WHERE { ?d pkg:nodeId ?id }", "-p", "d",
                          "<https://w3id.org/policykg/id/shengsi-2023-qiyouxiang-plan>", "--format", "json")
     assert code == 0 and json.loads(text) == [{"id": "shengsi-2023-qiyouxiang-plan"}]
+
+
+def test_a_reifiers_triple_term_prints_as_text_not_a_traceback(built_store: Store) -> None:
+    code, text = _sparql(built_store, "SELECT ?t WHERE { ?r rdf:reifies ?t } LIMIT 1", "--format", "json")
+    assert code == 0, text
+    assert json.loads(text)[0]["t"].startswith("<<( <https://w3id.org/policykg/id/")
 
 
 def test_queries_read_from_a_file_or_stdin(built_store: Store, tmp_path) -> None:

@@ -143,7 +143,7 @@ def test_every_stated_relation_points_at_its_words(built_store: Store, standard:
                                [ a oa:TextQuoteSelector ; oa:exact ?exact ] .
           ?d pkg:docId ?doc .
         }""")
-    spans = _rows(standard, "SELECT (COUNT(*) AS ?n) WHERE { ?s a pkg:Assertion ; pkg:start ?x ; pkg:quote ?q }")
+    spans = _rows(standard, "SELECT (COUNT(*) AS ?n) WHERE { ?s rdf:subject ?who ; pkg:start ?x ; pkg:quote ?q }")
     assert len(rows) == spans[0]["n"] > 1000
     for r in rows:
         assert (r["start"], r["exact"]) == (r["pkg_start"], r["quote"])
