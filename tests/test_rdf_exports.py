@@ -103,7 +103,8 @@ def _literals(quads) -> set[ox.Literal]:
 def test_the_files_hold_the_literals_the_store_holds(exported: dict[str, Path], built_store: Store) -> None:
     """One literal policy (graph.rdf.literal): the store keeps "80"^^xsd:double as it is, and so do
     the files (they held "80.0", which Oxigraph reads and keeps as "80")."""
-    stored = set(built_store.rdf().quads_for_pattern(None, None, None, None))
+    # in the classic form the files hold (a reifier's three links for its one triple term)
+    stored = set(classic_quads(built_store.rdf().quads_for_pattern(None, None, None, None)))
     # ox.parse keeps each literal as written, where a store would normalise it.
     assert set(ox.parse(path=str(exported["nq"]), format=ox.RdfFormat.N_QUADS)) == stored
     written = set(ox.parse(path=str(exported["jsonld"]), format=ox.RdfFormat.JSON_LD))

@@ -184,4 +184,4 @@ def test_a_national_document_s_targets_have_the_country_as_their_one_area(issuer
     assert [v for v in validate_graph(g) if v.message.startswith(ONE_AREA)] == []
     data = to_rdflib(g)
     areas = {data.value(ID[t], PKG.refArea) for t in targets}
-    assert {data.value(a, SKOS.prefLabel).toPython() for a in areas} == {"中华人民共和国"}
+    assert {data.value(a, RDFS.label).toPython() for a in areas} == {"中华人民共和国"}
