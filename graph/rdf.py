@@ -51,6 +51,7 @@ from policykg.graph.vocab import (
     document_of_graph,
 )
 from policykg.ontology import data_path
+from policykg.ontology.schema import rdf_name
 
 __all__ = [
     "ID",
@@ -93,8 +94,7 @@ def camel(name: str) -> str:
     >>> camel("investment_yi_yuan"), camel("PARTICIPATES_IN")
     ('investmentYiYuan', 'participatesIn')
     """
-    parts = name.lower().split("_")
-    return parts[0] + "".join(p.title() for p in parts[1:])
+    return rdf_name(name)
 
 
 @cache
@@ -104,13 +104,13 @@ def term(name: str) -> URIRef:
     >>> term("made_up_attribute")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    AttributeError: pkg:madeUpAttribute is not an ontology term: declare it in ontology/policykg.ttl and ...
+    AttributeError: pkg:madeUpAttribute is not an ontology term: declare it in ontology/schema.toml and ...
     """
     try:
         return PKG[camel(name)]
     except AttributeError:
-        raise AttributeError(f"pkg:{camel(name)} is not an ontology term: declare it in ontology/policykg.ttl "
-                             "and in PKG (graph/vocab.py)") from None
+        raise AttributeError(f"pkg:{camel(name)} is not an ontology term: declare it in ontology/schema.toml "
+                             "and ontology/policykg.ttl") from None
 
 
 def literal(value: Any) -> Literal:

@@ -30,7 +30,7 @@ from policykg.exports import (
     write_rdf,
     write_view,
 )
-from policykg.exports.styles import STYLES_PATH, edge_style, node_style, node_types, role
+from policykg.exports.styles import STYLES_PATH, edge_style, node_style, role
 from policykg.exports.viz import PHYSICS_LIMIT, page_data
 
 SCRIPT = "<script>alert(1)</script>"
@@ -571,12 +571,6 @@ def test_view_script_shows_the_original_text_as_text_and_searches_it(graph, tmp_
     assert len(out["selected"]) == 1 and out["count"] == "1 match"
     assert out["edges"] == [html.unescape(e["title"]) for e in page_data(page)[1]], "titles joined from the table"
     assert out["dashes"] == [[8, 16]], "dashes keep their length in screen pixels at any zoom"
-
-
-def test_every_node_type_of_the_schema_has_a_style():
-    from policykg.graph.build import NODE_TYPES
-
-    assert set(NODE_TYPES) <= set(node_types())
 
 
 def test_the_styles_file_ships_with_the_package():
