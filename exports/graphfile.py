@@ -29,6 +29,7 @@ import networkx as nx
 from policykg.exports.atomic import atomic_path, write_text_atomic
 from policykg.exports.cells import xml_text
 from policykg.exports.styles import node_style
+from policykg.graph.store import NODE_LINK, write_graph_json
 
 RDF_FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}
 _FORMAT_NAMES = {"turtle": "turtle", "ttl": "turtle", "json-ld": "json-ld", "jsonld": "json-ld",
@@ -162,7 +163,7 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
 
 def write_node_link_json(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     """Write node-link JSON (UTF-8, attributes as they are) for :func:`networkx.node_link_graph`
-    (``edges="edges"``) and JavaScript tools such as d3.
+    (``edges="edges"``) and JavaScript tools such as d3 (:func:`policykg.graph.store.write_graph_json`).
 
     >>> import tempfile, pathlib
     >>> from policykg.exports.demo import demo_graph
@@ -172,11 +173,9 @@ def write_node_link_json(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -
     >>> nx.node_link_graph(data, edges="edges").number_of_edges()
     7
     """
-    data = nx.node_link_data(graph, edges="edges")
-    text = json.dumps(data, ensure_ascii=False, indent=1, default=lambda v: sorted(v, key=str)
-                      if isinstance(v, (set, frozenset)) else str(v))
     target = Path(path)
-    write_text_atomic(target, text + "\n")
+    with atomic_path(target) as tmp:
+        write_graph_json(graph, tmp, links=NODE_LINK)  # the store's writer, with networkx's keys
     return target
 
 

@@ -70,9 +70,11 @@ from policykg.loaders.model import ExtractedDocument
 from policykg.loaders.serialize import from_dict, to_dict
 
 DEFAULT_STORE = "policykg-data"
-# The keys of an edge's two ends in graph.json. Not node-link's default "source"/"target":
-# PART_OF edges have a `source` attribute of their own, which those keys would overwrite.
+# The keys of an edge's two ends in graph.json. Not node-link's default "source"/"target", which
+# graphs of earlier versions had as an attribute of PART_OF edges (now found_by); kept so stores stay
+# readable both ways. The `export json` file uses node-link's defaults (NODE_LINK).
 _LINKS = {"source": "from_node", "target": "to_node"}
+NODE_LINK = {"source": "source", "target": "target"}
 FORMAT_VERSION = "1"
 # The store folder's own layout; a store written by a newer policykg is refused, not damaged.
 STORE_FORMAT = 1
@@ -115,27 +117,44 @@ def extractor_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def write_graph_json(graph: nx.MultiDiGraph, path: Path, salt: str = "") -> str:
-    """Write ``graph`` as node-link JSON (the layout :meth:`Store.load_graph` reads), one node or
-    edge at a time; the SHA-256 of ``salt`` and the text written, in hex.
+def _json_default(value: Any) -> Any:
+    return sorted(value, key=str) if isinstance(value, (set, frozenset)) else str(value)
 
-    Item by item because the whole graph as one string (and the encoder's pieces of it) would
-    double a large build's peak memory.
+
+def write_graph_json(graph: nx.MultiDiGraph, path: Path, salt: str = "", links: dict[str, str] = _LINKS) -> str:
+    """Write ``graph`` as node-link JSON, the one writer of it: ``graph.json`` of the store (edge ends
+    under ``links``, the layout :meth:`Store.load_graph` reads) and ``policykg export json``
+    (:data:`NODE_LINK`, networkx's defaults); the SHA-256 of ``salt`` and the text written, in hex.
+
+    One node or edge at a time because the whole graph as one string (and the encoder's pieces
+    of it) would double a large build's peak memory. An edge attribute named like one of the
+    format's own keys would be overwritten by it, so it is refused.
 
     >>> import tempfile
-    >>> g = nx.MultiDiGraph(); g.add_edge("a", "b", key="e", type="LEADS", source="表1")
+    >>> g = nx.MultiDiGraph(); g.add_edge("a", "b", key="e", type="PART_OF", found_by="gazetteer")
     'e'
     >>> with tempfile.TemporaryDirectory() as d:
     ...     digest = write_graph_json(g, Path(d, "graph.json"))
     ...     back = nx.node_link_graph(json.loads(Path(d, "graph.json").read_text(encoding="utf-8")),
     ...                               directed=True, multigraph=True, edges="edges", **_LINKS)
-    >>> back.edges["a", "b", "e"]["source"], len(digest)
-    ('表1', 64)
+    >>> back.edges["a", "b", "e"]["found_by"], len(digest)
+    ('gazetteer', 64)
+    >>> g.add_edge("a", "b", key="f", source="表1")
+    'f'
+    >>> write_graph_json(g, Path("unused.json"), links=NODE_LINK)
+    Traceback (most recent call last):
+    ...
+    ValueError: edge a -> b (f) has an attribute named 'source', which node-link JSON uses for an edge's end
     """
+    reserved = {links["source"]: "an edge's end", links["target"]: "an edge's end", "key": "the edge's key"}
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        for name in reserved.keys() & data.keys():
+            raise ValueError(f"edge {u} -> {v} ({key}) has an attribute named {name!r}, which node-link JSON "
+                             f"uses for {reserved[name]}")
     digest = hashlib.sha256(salt.encode("utf-8"))
 
     def dumps(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_json_default)
 
     with open(path, "w", encoding="utf-8") as fh:
         def put(text: str) -> None:
@@ -146,7 +165,7 @@ def write_graph_json(graph: nx.MultiDiGraph, path: Path, salt: str = "") -> str:
         for i, (node, data) in enumerate(graph.nodes(data=True)):
             put((", " if i else "") + dumps({**data, "id": node}))
         put('], "edges": [')
-        ends = (_LINKS["source"], _LINKS["target"])
+        ends = (links["source"], links["target"])
         for i, (u, v, key, data) in enumerate(graph.edges(keys=True, data=True)):
             put((", " if i else "") + dumps({**data, ends[0]: u, ends[1]: v, "key": key}))
         put("]}")
