@@ -18,7 +18,6 @@ kept, so an invalid one is never left behind. Every file is replaced whole or no
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -30,20 +29,13 @@ from policykg.exports.atomic import atomic_path, write_text_atomic
 from policykg.exports.cells import xml_text
 from policykg.exports.styles import node_style
 from policykg.graph.store import NODE_LINK, write_graph_json
+from policykg.graph.values import attributes, scalar
 
 RDF_FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}
 _FORMAT_NAMES = {"turtle": "turtle", "ttl": "turtle", "json-ld": "json-ld", "jsonld": "json-ld",
                  "nt": "nt", "ntriples": "nt", "trig": "trig", "nq": "nquads", "nquads": "nquads"}
 #: Formats that keep the named graphs (one per document, one shared); the others merge them.
 DATASET_FORMATS = ("trig", "nquads")
-
-
-def _scalar(value: Any) -> Any:
-    if isinstance(value, (set, frozenset)):
-        value = sorted(value, key=str)
-    if isinstance(value, (list, tuple, dict)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    return value
 
 
 def _harmonise(records: list[dict[str, Any]]) -> None:
@@ -62,7 +54,7 @@ def _harmonise(records: list[dict[str, Any]]) -> None:
 
 
 def portable_copy(graph: nx.MultiDiGraph, rename: dict[str, str] | None = None) -> nx.MultiDiGraph:
-    """A copy for XML files: scalar attributes only (lists/dicts as JSON strings, no ``None``),
+    """A copy for XML files: scalar attributes only (the value policy of :mod:`policykg.graph.values`),
     each attribute name of one type, every text XML-safe (:func:`~policykg.exports.cells.xml_text`);
     ``rename`` renames attributes (nodes, edges and graph).
 
@@ -78,7 +70,7 @@ def portable_copy(graph: nx.MultiDiGraph, rename: dict[str, str] | None = None) 
     rename = rename or {}
 
     def clean(data: dict[str, Any]) -> dict[str, Any]:
-        return {xml_text(rename.get(k, k)): xml_text(_scalar(v)) for k, v in data.items() if v is not None}
+        return {xml_text(rename.get(k, k)): xml_text(scalar(v)) for k, v in attributes(data)}
 
     out = nx.MultiDiGraph()
     out.graph.update(clean(graph.graph))

@@ -57,6 +57,7 @@ from neo4j.exceptions import ClientError
 
 from policykg.graph.build import NODE_TYPES
 from policykg.graph.uris import credentials_error, redact
+from policykg.graph.values import json_text, normalised, present
 from policykg.ontology.schema import schema
 
 ENTITY = "Entity"
@@ -165,26 +166,28 @@ def _scalar(value: Any) -> bool:
 def neo4j_value(value: Any) -> Any:
     """A property value Neo4j can store, or ``None`` to leave the property out.
 
-    Strings, booleans, 64-bit integers and floats pass; a list of one such kind stays a
-    list; anything else (maps, nested or mixed lists, huge integers) becomes JSON text.
-    An empty list is no value: Neo4j could not tell its element type when bulk-importing
-    it, so neither path writes it (queries read lists with ``coalesce(x, [])``).
+    The value policy of :mod:`policykg.graph.values`: ``None``, ``""`` and an empty list are no
+    value (Neo4j could not tell an empty list's element type when bulk-importing it, and reads
+    an empty CSV cell as no property, so neither path writes them; queries read lists with
+    ``coalesce(x, [])``). Strings, booleans, 64-bit integers and floats pass; a list of one such
+    kind stays a list; anything else (maps, nested or mixed lists, huge integers) becomes JSON text.
 
     >>> neo4j_value([1, 2]), neo4j_value(["a", 1]), neo4j_value(None), neo4j_value(2**70), neo4j_value([])
     ([1, 2], '["a", 1]', None, '1180591620717411303424', None)
     """
-    if value is None or (isinstance(value, (list, tuple)) and not value):
+    if not present(value):
         return None
+    value = normalised(value)
     if _scalar(value):
         return value
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list):
         kinds = {bool if isinstance(v, bool) else str if isinstance(v, str) else float if isinstance(v, float)
                  else int if isinstance(v, int) else None for v in value}
         if all(_scalar(v) for v in value) and len(kinds) <= 1:
             return list(value)
     if isinstance(value, int):
         return str(value)
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return json_text(value)
 
 
 def neo4j_props(attrs: dict[str, Any]) -> dict[str, Any]:

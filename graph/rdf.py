@@ -41,6 +41,7 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 
 from policykg.graph import alignment
+from policykg.graph.values import attributes, present
 from policykg.graph.vocab import (
     ID,
     ONTOLOGY_GRAPH,
@@ -125,12 +126,11 @@ def literal(value: Any) -> Literal:
 
 
 def _attributes(subject: URIRef, data: dict[str, Any], skip: set[str]) -> Iterator[tuple]:
-    for key, value in data.items():
-        if key in skip or value is None:
+    for key, value in attributes(data):  # the value policy every format shares (graph/values.py)
+        if key in skip:
             continue
-        items = value if isinstance(value, (list, tuple, set)) else [value]
-        for item in items:
-            if item is not None and item != "":
+        for item in value if isinstance(value, list) else [value]:
+            if present(item):
                 yield subject, term(key), literal(item)
 
 

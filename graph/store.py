@@ -63,6 +63,7 @@ import pyoxigraph as ox
 from policykg import loaders as loaders_package
 from policykg import ontology as ontology_package
 from policykg.graph.rdf import graph_fingerprints, ontology_quads, projection_version, to_nquads, to_oxigraph
+from policykg.graph.values import json_text
 from policykg.graph.vocab import SHARED_GRAPH
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.extract import doc_id_for, extract_bytes
@@ -117,10 +118,6 @@ def extractor_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def _json_default(value: Any) -> Any:
-    return sorted(value, key=str) if isinstance(value, (set, frozenset)) else str(value)
-
-
 def write_graph_json(graph: nx.MultiDiGraph, path: Path, salt: str = "", links: dict[str, str] = _LINKS) -> str:
     """Write ``graph`` as node-link JSON, the one writer of it: ``graph.json`` of the store (edge ends
     under ``links``, the layout :meth:`Store.load_graph` reads) and ``policykg export json``
@@ -153,9 +150,7 @@ def write_graph_json(graph: nx.MultiDiGraph, path: Path, salt: str = "", links: 
                              f"uses for {reserved[name]}")
     digest = hashlib.sha256(salt.encode("utf-8"))
 
-    def dumps(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_json_default)
-
+    dumps = json_text  # the value policy's JSON (graph/values.py)
     with open(path, "w", encoding="utf-8") as fh:
         def put(text: str) -> None:
             fh.write(text)

@@ -379,6 +379,26 @@ def test_graphml_edges_read_into_a_pandas_edge_frame_with_every_attribute(corpus
     assert len(part_of) and set(part_of["found_by"]) <= {"gazetteer", "resolution"}
 
 
+def test_every_format_writes_the_same_attributes_of_a_node():
+    # GraphML wrote number="" and deadline_years="[]" where RDF and Neo4j's CSV import write nothing.
+    from policykg.exports import portable_copy
+    from policykg.exports.demo import demo_graph
+    from policykg.graph.neo4j import neo4j_props
+    from policykg.graph.rdf import camel, to_rdflib
+    from policykg.graph.vocab import ID, PKG
+
+    g = demo_graph()
+    g.nodes["t1"].update(number="", deadline_years=[], aliases=[], part="一")
+    core = {"id", "type", "label"}
+    graphml = set(portable_copy(g).nodes["t1"]) - core
+    neo4j = set(neo4j_props(g.nodes["t1"])) - core
+    ns = str(PKG._NS)
+    rdf = {str(p)[len(ns):] for p in to_rdflib(g).predicates(ID["t1"], None) if str(p).startswith(ns)}
+    expected = {"doc_id", "title", "domain", "start", "end", "part"}
+    assert graphml == neo4j == expected
+    assert {camel(k) for k in expected} <= rdf and not {"number", "deadlineYears", "aliases"} & rdf
+
+
 def test_no_relation_has_a_property_named_like_an_edge_frames_own_columns():
     from policykg.ontology.schema import schema
 
