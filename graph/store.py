@@ -118,6 +118,18 @@ def extractor_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def _upgrade_edges(edges: list[dict[str, Any]]) -> None:
+    """Rename what a store built by an earlier release calls otherwise: PART_OF's ``source`` is ``found_by``.
+
+    >>> edges = [{"type": "PART_OF", "from_node": "a", "to_node": "b", "source": "gazetteer"}]
+    >>> _upgrade_edges(edges); edges[0]["found_by"], "source" in edges[0]
+    ('gazetteer', False)
+    """
+    for edge in edges:
+        if edge.get("type") == "PART_OF" and "source" in edge:
+            edge["found_by"] = edge.pop("source")
+
+
 def write_graph_json(graph: nx.MultiDiGraph, path: Path, salt: str = "", links: dict[str, str] = _LINKS) -> str:
     """Write ``graph`` as node-link JSON, the one writer of it: ``graph.json`` of the store (edge ends
     under ``links``, the layout :meth:`Store.load_graph` reads) and ``policykg export json``
@@ -376,6 +388,8 @@ class Store:
         data = json.loads((self._require() / "graph.json").read_text(encoding="utf-8"))
         edges = data.get("edges") or []
         links = _LINKS if edges and _LINKS["source"] in edges[0] else {}  # versions written before _LINKS
+        if links:
+            _upgrade_edges(edges)
         return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges", **links)
 
     def rdf(self) -> ox.Store:
