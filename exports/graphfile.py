@@ -1,13 +1,14 @@
 """The canonical graph as files for other tools: GraphML, GEXF (Gephi), node-link JSON, RDF.
 
 GraphML and GEXF hold only scalar attributes, so :func:`portable_copy` encodes lists and
-dicts as JSON strings, drops ``None`` and gives each attribute name one type; the node
+dicts as JSON strings, drops what has no value (:mod:`policykg.graph.values`) and gives each
+attribute name one type; the node
 and edge counts survive a round trip. They are XML, so every text (ids, names, values)
 follows the XML value policy of :mod:`policykg.exports.cells`: a character XML 1.0 cannot
 hold (a vertical tab, a NUL …) becomes U+FFFD ``�``. Each file is parsed back before it is
 kept, so an invalid one is never left behind. Every file is replaced whole or not at all.
 
->>> import tempfile, pathlib
+>>> import json, tempfile, pathlib
 >>> from policykg.exports.demo import demo_graph
 >>> with tempfile.TemporaryDirectory() as d:
 ...     _ = write_graphml(demo_graph(), pathlib.Path(d, "g.graphml"))
@@ -157,7 +158,7 @@ def write_node_link_json(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -
     """Write node-link JSON (UTF-8, attributes as they are) for :func:`networkx.node_link_graph`
     (``edges="edges"``) and JavaScript tools such as d3 (:func:`policykg.graph.store.write_graph_json`).
 
-    >>> import tempfile, pathlib
+    >>> import json, tempfile, pathlib
     >>> from policykg.exports.demo import demo_graph
     >>> with tempfile.TemporaryDirectory() as d:
     ...     _ = write_node_link_json(demo_graph(), pathlib.Path(d, "g.json"))
