@@ -166,11 +166,11 @@ def _scalar(value: Any) -> bool:
 def neo4j_value(value: Any) -> Any:
     """A property value Neo4j can store, or ``None`` to leave the property out.
 
-    The value policy of :mod:`policykg.graph.values`: ``None``, ``""`` and an empty list are no
-    value (Neo4j could not tell an empty list's element type when bulk-importing it, and reads
-    an empty CSV cell as no property, so neither path writes them; queries read lists with
-    ``coalesce(x, [])``). Strings, booleans, 64-bit integers and floats pass; a list of one such
-    kind stays a list; anything else (maps, nested or mixed lists, huge integers) becomes JSON text.
+    The value policy of :mod:`policykg.graph.values`: ``None`` and an empty list are no value
+    (Neo4j could not tell an empty list's element type when bulk-importing it, so neither path
+    writes it; queries read lists with ``coalesce(x, [])``). Strings, booleans, 64-bit integers
+    and floats pass; a list of one such kind stays a list; anything else (maps, nested or mixed
+    lists, huge integers) becomes JSON text.
 
     >>> neo4j_value([1, 2]), neo4j_value(["a", 1]), neo4j_value(None), neo4j_value(2**70), neo4j_value([])
     ([1, 2], '["a", 1]', None, '1180591620717411303424', None)

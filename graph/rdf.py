@@ -130,7 +130,7 @@ def _attributes(subject: URIRef, data: dict[str, Any], skip: set[str]) -> Iterat
         if key in skip:
             continue
         for item in value if isinstance(value, list) else [value]:
-            if present(item):
+            if present(item) and item != "":  # an empty literal states nothing (graph/values.py)
                 yield subject, term(key), literal(item)
 
 

@@ -1,7 +1,9 @@
 """One value policy for every target format (GraphML, GEXF, Neo4j and its CSV import, RDF).
 
-* ``None``, the empty string and an empty list are *no value*: no format writes the attribute, so
-  every format agrees on which attributes a node or edge has (:func:`present`).
+* ``None`` and an empty list are *no value*: no format writes the attribute, so every format
+  agrees on which attributes a node or edge has (:func:`present`). The empty string is a value
+  (a number cell printed empty), which Neo4j and its CSV import keep; only RDF leaves it out,
+  since an empty literal states nothing and the shapes require non-empty text.
 * A set is written as its sorted list, a tuple as a list (:func:`normalised`).
 * Where a format cannot hold a value as it is (a list or a map in GraphML or GEXF; a map, a list of
   mixed kinds or an integer beyond 64 bits in Neo4j) it is written as canonical JSON text
@@ -10,11 +12,11 @@
 Each format module then only says how its own syntax spells a value (a CSV cell, an RDF literal).
 
 >>> present(""), present([]), present(0), present(False)
-(False, False, True, True)
+(True, False, True, True)
 >>> normalised({"b", "a"}), json_text({"b": 1, "a": ["县"]})
 (['a', 'b'], '{"a": ["县"], "b": 1}')
 >>> dict(attributes({"a": None, "b": "", "c": [], "d": ("x",), "e": 0}))
-{'d': ['x'], 'e': 0}
+{'b': '', 'd': ['x'], 'e': 0}
 """
 
 from __future__ import annotations
@@ -25,12 +27,12 @@ from typing import Any
 
 
 def present(value: Any) -> bool:
-    """Whether ``value`` is a value a format writes (not ``None``, ``""`` or an empty collection).
+    """Whether ``value`` is a value a format writes (not ``None`` or an empty collection).
 
     >>> present(None), present("0"), present(set())
     (False, True, False)
     """
-    if value is None or value == "":
+    if value is None:
         return False
     return not (isinstance(value, (list, tuple, set, frozenset, dict)) and not value)
 
