@@ -48,10 +48,11 @@ test: $(VENV)/.installed-test system-deps
 	$(BIN)/python -m pytest
 	$(BIN)/ruff check .
 
-# The fast tier for the development loop: no servers, browsers, LibreOffice or fuzzing (tests/conftest.py
-# SLOW_MODULES), no Debian packages installed. `make test` is the whole suite.
+# The fast tier for the development loop: no servers, browsers, LibreOffice or fuzzing (the markers of
+# setup.cfg [tool:pytest]), no Debian packages installed. `make test` is the whole suite.
+FAST_TIER = not slow and not neo4j and not browser and not office
 check: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -m "not slow" -q
+	$(BIN)/python -m pytest -m "$(FAST_TIER)" -q
 	$(BIN)/ruff check .
 
 # A real Neo4j Community 5.26 on 127.0.0.1 (jars from Maven Central, cached in ~/.m2).

@@ -11,6 +11,7 @@ from policykg.cli import (  # noqa: F401 - registers the commands
     export_cmd,
     neo4j_cmd,
     query_cmd,
+    schema_cmd,
     sparql_cmd,
     validate_cmd,
     viz_cmd,

@@ -85,11 +85,8 @@ def cypher(text: str, params: tuple[tuple[str, str], ...], fmt: str, columns: st
     Writes, administration commands (SHOW, TERMINATE, USE …), LOAD CSV and procedures
     other than the read ones of queries/cypher-read-procedures.txt are refused; the
     query runs in a read transaction.  Nodes print as their labels and name, relationships as their
-    type, ends and quote.  The schema: nodes are Entity plus one of Document, Task,
-    Agency, AgencyGroup, Domain, Indicator, Target, Project, Person, Jurisdiction,
-    Township, Island, Place; relationships LEADS, PARTICIPATES_IN, RESPONSIBLE_FOR,
-    ACCOUNTABLE_FOR, CONTAINS, IN_DOMAIN, MENTIONS, HAS_TARGET, STATES, CITES,
-    ISSUED_BY, APPLIES_TO, PART_OF, each with doc_id, start, end and quote.
+    type, ends and quote.  Every node is an Entity and one of the node types of
+    `policykg schema`, which lists them with their relationships and properties.
     Twelve more questions: queries/CYPHER.md.
 
     \b

@@ -1,13 +1,14 @@
 """The canonical graph as files for other tools: GraphML, GEXF (Gephi), node-link JSON, RDF.
 
 GraphML and GEXF hold only scalar attributes, so :func:`portable_copy` encodes lists and
-dicts as JSON strings, drops ``None`` and gives each attribute name one type; the node
+dicts as JSON strings, drops what has no value (:mod:`policykg.graph.values`) and gives each
+attribute name one type; the node
 and edge counts survive a round trip. They are XML, so every text (ids, names, values)
 follows the XML value policy of :mod:`policykg.exports.cells`: a character XML 1.0 cannot
 hold (a vertical tab, a NUL …) becomes U+FFFD ``�``. Each file is parsed back before it is
 kept, so an invalid one is never left behind. Every file is replaced whole or not at all.
 
->>> import tempfile, pathlib
+>>> import json, tempfile, pathlib
 >>> from policykg.exports.demo import demo_graph
 >>> with tempfile.TemporaryDirectory() as d:
 ...     _ = write_graphml(demo_graph(), pathlib.Path(d, "g.graphml"))
@@ -18,7 +19,6 @@ kept, so an invalid one is never left behind. Every file is replaced whole or no
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -26,23 +26,17 @@ from typing import Any
 
 import networkx as nx
 
-from policykg.exports.atomic import atomic_path, write_text_atomic
+from policykg.exports.atomic import atomic_path
 from policykg.exports.cells import xml_text
 from policykg.exports.styles import node_style
+from policykg.graph.store import NODE_LINK, write_graph_json
+from policykg.graph.values import attributes, scalar
 
 RDF_FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt", ".trig": "trig", ".nq": "nquads"}
 _FORMAT_NAMES = {"turtle": "turtle", "ttl": "turtle", "json-ld": "json-ld", "jsonld": "json-ld",
                  "nt": "nt", "ntriples": "nt", "trig": "trig", "nq": "nquads", "nquads": "nquads"}
 #: Formats that keep the named graphs (one per document, one shared); the others merge them.
 DATASET_FORMATS = ("trig", "nquads")
-
-
-def _scalar(value: Any) -> Any:
-    if isinstance(value, (set, frozenset)):
-        value = sorted(value, key=str)
-    if isinstance(value, (list, tuple, dict)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    return value
 
 
 def _harmonise(records: list[dict[str, Any]]) -> None:
@@ -61,7 +55,7 @@ def _harmonise(records: list[dict[str, Any]]) -> None:
 
 
 def portable_copy(graph: nx.MultiDiGraph, rename: dict[str, str] | None = None) -> nx.MultiDiGraph:
-    """A copy for XML files: scalar attributes only (lists/dicts as JSON strings, no ``None``),
+    """A copy for XML files: scalar attributes only (the value policy of :mod:`policykg.graph.values`),
     each attribute name of one type, every text XML-safe (:func:`~policykg.exports.cells.xml_text`);
     ``rename`` renames attributes (nodes, edges and graph).
 
@@ -77,7 +71,7 @@ def portable_copy(graph: nx.MultiDiGraph, rename: dict[str, str] | None = None) 
     rename = rename or {}
 
     def clean(data: dict[str, Any]) -> dict[str, Any]:
-        return {xml_text(rename.get(k, k)): xml_text(_scalar(v)) for k, v in data.items() if v is not None}
+        return {xml_text(rename.get(k, k)): xml_text(scalar(v)) for k, v in attributes(data)}
 
     out = nx.MultiDiGraph()
     out.graph.update(clean(graph.graph))
@@ -162,9 +156,9 @@ def write_gexf(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
 
 def write_node_link_json(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     """Write node-link JSON (UTF-8, attributes as they are) for :func:`networkx.node_link_graph`
-    (``edges="edges"``) and JavaScript tools such as d3.
+    (``edges="edges"``) and JavaScript tools such as d3 (:func:`policykg.graph.store.write_graph_json`).
 
-    >>> import tempfile, pathlib
+    >>> import json, tempfile, pathlib
     >>> from policykg.exports.demo import demo_graph
     >>> with tempfile.TemporaryDirectory() as d:
     ...     _ = write_node_link_json(demo_graph(), pathlib.Path(d, "g.json"))
@@ -172,11 +166,9 @@ def write_node_link_json(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -
     >>> nx.node_link_graph(data, edges="edges").number_of_edges()
     7
     """
-    data = nx.node_link_data(graph, edges="edges")
-    text = json.dumps(data, ensure_ascii=False, indent=1, default=lambda v: sorted(v, key=str)
-                      if isinstance(v, (set, frozenset)) else str(v))
     target = Path(path)
-    write_text_atomic(target, text + "\n")
+    with atomic_path(target) as tmp:
+        write_graph_json(graph, tmp, links=NODE_LINK)  # the store's writer, with networkx's keys
     return target
 
 

@@ -54,16 +54,11 @@ from policykg.loaders.model import (
     UnitRef,
 )
 from policykg.ontology import gazetteer, word_list
+from policykg.ontology.schema import check_edge, check_node, schema
 
-NODE_TYPES = (
-    "Document", "Domain", "Task", "Agency", "AgencyGroup", "Jurisdiction", "Township",
-    "Island", "Place", "Indicator", "Target", "Project", "Person",
-)
-RELATIONS = (
-    "CONTAINS", "IN_DOMAIN", "LEADS", "PARTICIPATES_IN", "RESPONSIBLE_FOR", "ACCOUNTABLE_FOR",
-    "MENTIONS", "HAS_TARGET", "STATES", "CITES", "ISSUED_BY", "APPLIES_TO", "PART_OF",
-    "SETS_TARGET", "SAME_WORK_AS", "SHARES_TASKS_WITH",
-)
+# The schema is ontology/schema.toml; these name its types in its order, for the modules that list them.
+NODE_TYPES = tuple(schema().nodes)
+RELATIONS = tuple(schema().relations)
 
 _PLACE_TYPE = {
     "country": "Jurisdiction", "province": "Jurisdiction", "city": "Jurisdiction", "county": "Jurisdiction",
@@ -174,6 +169,7 @@ class _Builder:
 
     # -- nodes -----------------------------------------------------------------
     def node(self, node_id: str, type_: str, label: str, **attrs: Any) -> str:
+        check_node(type_, attrs)
         if node_id in self.g:
             data = self.g.nodes[node_id]
             for key, value in attrs.items():
@@ -207,6 +203,7 @@ class _Builder:
         for end in (u, v):
             if end not in self.g:
                 raise ValueError(f"edge {data.get('type')} {u} -> {v}: node {end} was never added")
+        check_edge(data["type"], self.g.nodes[u]["type"], self.g.nodes[v]["type"], data)
         self.g.add_edge(u, v, key=eid, **{k: val for k, val in data.items() if val is not None})
 
     def place(self, name: str, jurisdiction: str | None) -> str | None:
@@ -225,11 +222,15 @@ class _Builder:
         self.place_chain(resolved.id)
         return resolved.id
 
-    def part_of(self, child: str, parent: str, source: str) -> None:
-        """One PART_OF edge between two places or an agency and its jurisdiction (never twice)."""
+    def part_of(self, child: str, parent: str, found_by: str) -> None:
+        """One PART_OF edge between two places or an agency and its jurisdiction (never twice).
+
+        ``found_by`` (gazetteer, resolution), not ``source``: node-link JSON, GraphML readers and
+        edge frames take an edge's ``source`` for its first end.
+        """
         eid = stable_id("edge", child, "PART_OF", parent)
         if not self.g.has_edge(child, parent, key=eid):
-            self._link(child, parent, eid, {"id": eid, "type": "PART_OF", "source": source})
+            self._link(child, parent, eid, {"id": eid, "type": "PART_OF", "found_by": found_by})
 
     def derived(self, u: str, v: str, rel: str, **attrs: Any) -> None:
         """A relation no single document states but the graph infers across documents (no provenance span)."""

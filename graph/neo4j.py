@@ -57,6 +57,8 @@ from neo4j.exceptions import ClientError
 
 from policykg.graph.build import NODE_TYPES
 from policykg.graph.uris import credentials_error, redact
+from policykg.graph.values import json_text, normalised, present
+from policykg.ontology.schema import schema
 
 ENTITY = "Entity"
 DEFAULT_USER = "neo4j"
@@ -164,26 +166,28 @@ def _scalar(value: Any) -> bool:
 def neo4j_value(value: Any) -> Any:
     """A property value Neo4j can store, or ``None`` to leave the property out.
 
-    Strings, booleans, 64-bit integers and floats pass; a list of one such kind stays a
-    list; anything else (maps, nested or mixed lists, huge integers) becomes JSON text.
-    An empty list is no value: Neo4j could not tell its element type when bulk-importing
-    it, so neither path writes it (queries read lists with ``coalesce(x, [])``).
+    The value policy of :mod:`policykg.graph.values`: ``None`` and an empty list are no value
+    (Neo4j could not tell an empty list's element type when bulk-importing it, so neither path
+    writes it; queries read lists with ``coalesce(x, [])``). Strings, booleans, 64-bit integers
+    and floats pass; a list of one such kind stays a list; anything else (maps, nested or mixed
+    lists, huge integers) becomes JSON text.
 
     >>> neo4j_value([1, 2]), neo4j_value(["a", 1]), neo4j_value(None), neo4j_value(2**70), neo4j_value([])
     ([1, 2], '["a", 1]', None, '1180591620717411303424', None)
     """
-    if value is None or (isinstance(value, (list, tuple)) and not value):
+    if not present(value):
         return None
+    value = normalised(value)
     if _scalar(value):
         return value
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list):
         kinds = {bool if isinstance(v, bool) else str if isinstance(v, str) else float if isinstance(v, float)
                  else int if isinstance(v, int) else None for v in value}
         if all(_scalar(v) for v in value) and len(kinds) <= 1:
             return list(value)
     if isinstance(value, int):
         return str(value)
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return json_text(value)
 
 
 def neo4j_props(attrs: dict[str, Any]) -> dict[str, Any]:
@@ -550,30 +554,40 @@ class _Writer:
         self.tick(self.left)  # the rows found unchanged
 
 
-def schema_statements(labels: Iterable[str], rel_types: Iterable[str]) -> list[tuple[str, str | None]]:
-    """``(statement, fallback)`` pairs: uniqueness constraints on ``id`` (per label, on ``Entity``
-    and per relationship type) and ``doc_id`` indexes; the fallback serves servers before 5.7.
+def schema_statements(labels: Iterable[str] | None = None,
+                      rel_types: Iterable[str] | None = None) -> list[tuple[str, str | None]]:
+    """``(statement, fallback)`` pairs, generated from ``ontology/schema.toml``: a uniqueness constraint
+    for each ``neo4j = "unique"`` property (on ``Entity``, per label, per relationship type) and an
+    index for each ``neo4j = "index"`` one (on ``Entity``, per relationship type); the fallback
+    serves servers before 5.7. ``labels``/``rel_types`` default to the schema's node and relation types.
 
     >>> [s for s, _ in schema_statements(["Task"], [])][-1]
     'CREATE CONSTRAINT policykg_Task_id IF NOT EXISTS FOR (n:`Task`) REQUIRE n.id IS UNIQUE'
     """
+    s = schema()
+    labels = s.nodes if labels is None else labels
+    rel_types = s.relations if rel_types is None else rel_types
+    unique = [p.name for p in s.properties.values() if p.neo4j == "unique"]
+    indexed = [p.name for p in s.properties.values() if p.neo4j == "index"]
     node = f"(n:{ENTITY})"
     statements: list[tuple[str, str | None]] = [
-        (f"CREATE CONSTRAINT policykg_{ENTITY}_id IF NOT EXISTS FOR {node} REQUIRE n.id IS UNIQUE", None),
-        (f"CREATE INDEX policykg_{ENTITY}_doc_id IF NOT EXISTS FOR {node} ON (n.doc_id)", None)]
+        *((f"CREATE CONSTRAINT policykg_{ENTITY}_{p} IF NOT EXISTS FOR {node} REQUIRE n.{p} IS UNIQUE", None)
+          for p in unique),
+        *((f"CREATE INDEX policykg_{ENTITY}_{p} IF NOT EXISTS FOR {node} ON (n.{p})", None) for p in indexed)]
     for label in sorted(set(labels)):
-        statements.append((f"CREATE CONSTRAINT policykg_{label}_id IF NOT EXISTS "
-                           f"FOR (n:{_name('label', label)}) REQUIRE n.id IS UNIQUE", None))
+        statements += [(f"CREATE CONSTRAINT policykg_{label}_{p} IF NOT EXISTS "
+                        f"FOR (n:{_name('label', label)}) REQUIRE n.{p} IS UNIQUE", None) for p in unique]
     for rel in sorted(set(rel_types)):
         pattern = f"()-[r:{_name('relationship type', rel)}]-()"
-        statements.append((f"CREATE INDEX policykg_{rel}_doc_id IF NOT EXISTS FOR {pattern} ON (r.doc_id)", None))
-        # Neo4j before 5.7 has no relationship uniqueness constraints: an index on id then.
-        statements.append((f"CREATE CONSTRAINT policykg_{rel}_id IF NOT EXISTS FOR {pattern} REQUIRE r.id IS UNIQUE",
-                           f"CREATE INDEX policykg_{rel}_id IF NOT EXISTS FOR {pattern} ON (r.id)"))
+        statements += [(f"CREATE INDEX policykg_{rel}_{p} IF NOT EXISTS FOR {pattern} ON (r.{p})", None)
+                       for p in indexed]
+        # Neo4j before 5.7 has no relationship uniqueness constraints: an index then.
+        statements += [(f"CREATE CONSTRAINT policykg_{rel}_{p} IF NOT EXISTS FOR {pattern} REQUIRE r.{p} IS UNIQUE",
+                        f"CREATE INDEX policykg_{rel}_{p} IF NOT EXISTS FOR {pattern} ON (r.{p})") for p in unique]
     return statements
 
 
-def create_schema(session: Session, labels: Iterable[str], rel_types: Iterable[str],
+def create_schema(session: Session, labels: Iterable[str] | None = None, rel_types: Iterable[str] | None = None,
                   summary: LoadSummary | None = None) -> None:
     """Run :func:`schema_statements` (each only if missing) and wait until the indexes are online."""
     summary = summary if summary is not None else LoadSummary()
@@ -613,7 +627,8 @@ def load_into(driver: Driver, graph: nx.MultiDiGraph, *, database: str | None = 
     managed = sorted(labels | set(NODE_TYPES))
     summary = LoadSummary(documents=sum(1 for u in units if u.doc_id), nodes=len(records), relationships=len(rels))
     with driver.session(database=database) as session:
-        create_schema(session, labels, rel_types, summary)
+        # the schema's types and any other the graph holds (a graph made by hand, not by graph/build.py)
+        create_schema(session, labels | set(schema().nodes), rel_types | set(schema().relations), summary)
         known_types = sorted(set(session.run("CALL db.relationshipTypes() YIELD relationshipType "
                                              "RETURN collect(relationshipType) AS t").single()["t"]) | rel_types)
         planner = _Planner(_read_state(session, units, known_types, batch_size), records)

@@ -78,6 +78,7 @@ import pyoxigraph as ox
 from rdflib import RDF, RDFS, XSD, Dataset, Graph, Literal, URIRef
 
 from policykg.graph import alignment
+from policykg.graph.values import attributes, present
 from policykg.graph.vocab import (
     ID,
     ONTOLOGY_GRAPH,
@@ -88,6 +89,7 @@ from policykg.graph.vocab import (
     document_of_graph,
 )
 from policykg.ontology import data_path
+from policykg.ontology.schema import rdf_name
 
 __all__ = [
     "ID",
@@ -159,8 +161,7 @@ def camel(name: str) -> str:
     >>> camel("investment_yi_yuan"), camel("PARTICIPATES_IN")
     ('investmentYiYuan', 'participatesIn')
     """
-    parts = name.lower().split("_")
-    return parts[0] + "".join(p.title() for p in parts[1:])
+    return rdf_name(name)
 
 
 @cache
@@ -170,13 +171,13 @@ def term(name: str) -> URIRef:
     >>> term("made_up_attribute")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    AttributeError: pkg:madeUpAttribute is not an ontology term: declare it in ontology/policykg.ttl and ...
+    AttributeError: pkg:madeUpAttribute is not an ontology term: declare it in ontology/schema.toml and ...
     """
     try:
         return PKG[camel(name)]
     except AttributeError:
-        raise AttributeError(f"pkg:{camel(name)} is not an ontology term: declare it in ontology/policykg.ttl "
-                             "and in PKG (graph/vocab.py)") from None
+        raise AttributeError(f"pkg:{camel(name)} is not an ontology term: declare it in ontology/schema.toml "
+                             "and ontology/policykg.ttl") from None
 
 
 def _double(value: float) -> str:
@@ -211,13 +212,13 @@ def literal(value: Any) -> Literal:
 
 
 def _values(data: dict[str, Any], skip: set[str]) -> Iterator[tuple[str, Any]]:
-    """``(attribute, value)`` for each attribute statement: one per item of a list, none for empty values."""
-    for key, value in data.items():
-        if key in skip or value is None:
+    """``(attribute, value)`` for each attribute statement, by the value policy every format shares
+    (graph/values.py): one per item of a list, none for an empty value."""
+    for key, value in attributes(data):
+        if key in skip:
             continue
-        items = value if isinstance(value, (list, tuple, set)) else [value]
-        for item in items:
-            if item is not None and item != "":
+        for item in value if isinstance(value, list) else [value]:
+            if present(item) and item != "":  # an empty literal states nothing (graph/values.py)
                 yield key, item
 
 

@@ -70,6 +70,7 @@ from policykg.graph.rdf import (
     to_nquads,
     to_oxigraph,
 )
+from policykg.graph.values import json_text
 from policykg.graph.vocab import SHARED_GRAPH
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.extract import doc_id_for, extract_bytes
@@ -77,9 +78,11 @@ from policykg.loaders.model import ExtractedDocument
 from policykg.loaders.serialize import from_dict, to_dict
 
 DEFAULT_STORE = "policykg-data"
-# The keys of an edge's two ends in graph.json. Not node-link's default "source"/"target":
-# PART_OF edges have a `source` attribute of their own, which those keys would overwrite.
+# The keys of an edge's two ends in graph.json. Not node-link's default "source"/"target", which
+# graphs of earlier versions had as an attribute of PART_OF edges (now found_by); kept so stores stay
+# readable both ways. The `export json` file uses node-link's defaults (NODE_LINK).
 _LINKS = {"source": "from_node", "target": "to_node"}
+NODE_LINK = {"source": "source", "target": "target"}
 FORMAT_VERSION = "1"
 # The store folder's own layout; a store written by a newer policykg is refused, not damaged.
 STORE_FORMAT = 1
@@ -122,28 +125,51 @@ def extractor_version() -> str:
     return digest.hexdigest()[:16]
 
 
-def write_graph_json(graph: nx.MultiDiGraph, path: Path, salt: str = "") -> str:
-    """Write ``graph`` as node-link JSON (the layout :meth:`Store.load_graph` reads), one node or
-    edge at a time; the SHA-256 of ``salt`` and the text written, in hex.
+def _upgrade_edges(edges: list[dict[str, Any]]) -> None:
+    """Rename what a store built by an earlier release calls otherwise: PART_OF's ``source`` is ``found_by``.
 
-    Item by item because the whole graph as one string (and the encoder's pieces of it) would
-    double a large build's peak memory.
+    >>> edges = [{"type": "PART_OF", "from_node": "a", "to_node": "b", "source": "gazetteer"}]
+    >>> _upgrade_edges(edges); edges[0]["found_by"], "source" in edges[0]
+    ('gazetteer', False)
+    """
+    for edge in edges:
+        if edge.get("type") == "PART_OF" and "source" in edge:
+            edge["found_by"] = edge.pop("source")
+
+
+def write_graph_json(graph: nx.MultiDiGraph, path: Path, salt: str = "", links: dict[str, str] = _LINKS) -> str:
+    """Write ``graph`` as node-link JSON, the one writer of it: ``graph.json`` of the store (edge ends
+    under ``links``, the layout :meth:`Store.load_graph` reads) and ``policykg export json``
+    (:data:`NODE_LINK`, networkx's defaults); the SHA-256 of ``salt`` and the text written, in hex.
+
+    One node or edge at a time because the whole graph as one string (and the encoder's pieces
+    of it) would double a large build's peak memory. An edge attribute named like one of the
+    format's own keys would be overwritten by it, so it is refused.
 
     >>> import tempfile
-    >>> g = nx.MultiDiGraph(); g.add_edge("a", "b", key="e", type="LEADS", source="表1")
+    >>> g = nx.MultiDiGraph(); g.add_edge("a", "b", key="e", type="PART_OF", found_by="gazetteer")
     'e'
     >>> with tempfile.TemporaryDirectory() as d:
     ...     digest = write_graph_json(g, Path(d, "graph.json"))
     ...     back = nx.node_link_graph(json.loads(Path(d, "graph.json").read_text(encoding="utf-8")),
     ...                               directed=True, multigraph=True, edges="edges", **_LINKS)
-    >>> back.edges["a", "b", "e"]["source"], len(digest)
-    ('表1', 64)
+    >>> back.edges["a", "b", "e"]["found_by"], len(digest)
+    ('gazetteer', 64)
+    >>> g.add_edge("a", "b", key="f", source="表1")
+    'f'
+    >>> write_graph_json(g, Path("unused.json"), links=NODE_LINK)
+    Traceback (most recent call last):
+    ...
+    ValueError: edge a -> b (f) has an attribute named 'source', which node-link JSON uses for an edge's end
     """
+    reserved = {links["source"]: "an edge's end", links["target"]: "an edge's end", "key": "the edge's key"}
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        for name in reserved.keys() & data.keys():
+            raise ValueError(f"edge {u} -> {v} ({key}) has an attribute named {name!r}, which node-link JSON "
+                             f"uses for {reserved[name]}")
     digest = hashlib.sha256(salt.encode("utf-8"))
 
-    def dumps(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-
+    dumps = json_text  # the value policy's JSON (graph/values.py)
     with open(path, "w", encoding="utf-8") as fh:
         def put(text: str) -> None:
             fh.write(text)
@@ -153,7 +179,7 @@ def write_graph_json(graph: nx.MultiDiGraph, path: Path, salt: str = "") -> str:
         for i, (node, data) in enumerate(graph.nodes(data=True)):
             put((", " if i else "") + dumps({**data, "id": node}))
         put('], "edges": [')
-        ends = (_LINKS["source"], _LINKS["target"])
+        ends = (links["source"], links["target"])
         for i, (u, v, key, data) in enumerate(graph.edges(keys=True, data=True)):
             put((", " if i else "") + dumps({**data, ends[0]: u, ends[1]: v, "key": key}))
         put("]}")
@@ -370,6 +396,8 @@ class Store:
         data = json.loads((self._require() / "graph.json").read_text(encoding="utf-8"))
         edges = data.get("edges") or []
         links = _LINKS if edges and _LINKS["source"] in edges[0] else {}  # versions written before _LINKS
+        if links:
+            _upgrade_edges(edges)
         return nx.node_link_graph(data, directed=True, multigraph=True, edges="edges", **links)
 
     def rdf(self) -> ox.Store:

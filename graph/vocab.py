@@ -1,8 +1,9 @@
 """The RDF vocabularies of policykg: our own terms, the standard ones we reuse, and graph names.
 
-Our own terms (``pkg:``) and the two standard vocabularies rdflib does not ship (ELI,
-Web Annotation) are closed :class:`~rdflib.namespace.DefinedNamespace` classes, so a
-misspelt term fails loudly instead of minting a new IRI.
+Our own terms (``pkg:``, generated from ``ontology/schema.toml``) and the two standard
+vocabularies rdflib does not ship (ELI, Web Annotation) are closed
+:class:`~rdflib.namespace.DefinedNamespace` classes, so a misspelt term fails loudly instead of
+minting a new IRI.
 
 Each document's facts live in the named graph ``<https://w3id.org/policykg/graph/DOC_ID>``;
 things several documents share (agencies, places, domains, indicators, persons, cited
@@ -24,6 +25,8 @@ from __future__ import annotations
 from rdflib import RDF, RDFS, XSD, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, GEO, ORG, OWL, PROV, QB, SDO, SKOS, DefinedNamespace
 
+from policykg.ontology.schema import schema
+
 ID = Namespace("https://w3id.org/policykg/id/")
 GRAPH = Namespace("https://w3id.org/policykg/graph/")
 SHARED_GRAPH = GRAPH["_shared"]
@@ -31,39 +34,15 @@ ONTOLOGY_GRAPH = URIRef("https://w3id.org/policykg/ontology")
 
 
 class PKG(DefinedNamespace):
-    """The policykg ontology's own terms (closed: a typo is an error, not a new IRI)."""
+    """The policykg ontology's own terms (closed: a typo is an error, not a new IRI).
+
+    Generated from ``ontology/schema.toml``: its node types, relations and properties in
+    camelCase, and the terms the RDF projection adds of its own (``[rdf.terms]``).
+    """
 
     _NS = Namespace("https://w3id.org/policykg/ontology#")
     _fail = True
-    _extras = [  # noqa: RUF012 - rdflib reads this class attribute
-        # classes
-        "Document", "Domain", "Task", "Agency", "AgencyGroup", "Jurisdiction", "Township", "Island",
-        "Place", "Indicator", "Target", "Project", "Person", "Assertion", "Renaming", "Merger",
-        # relations
-        "contains", "inDomain", "leads", "participatesIn", "responsibleFor", "accountableFor",
-        "mentions", "hasTarget", "states", "cites", "issuedBy", "appliesTo", "partOf",
-        # attributes
-        "nodeId", "docId", "source", "title", "noticeTitle", "docNumber", "indexNumber", "issuer",
-        "dateWritten", "datePublished", "jurisdiction", "docType", "period", "sha256", "textLength",
-        "citedOnly", "name", "short", "kind", "aliases", "labelEn", "part", "number", "domain", "text",
-        "deadlineYears", "start", "end", "quote", "location", "investmentRaw", "investmentYiYuan",
-        "content", "unit", "raw", "value", "comparator", "order", "asWritten", "via", "role",
-        "evidence", "relation",
-        # across documents: targets stated in sentences, the same work, issuers' levels
-        "setsTarget", "sameWorkAs", "sharesTasksWith", "origin", "year", "baseValue", "baseUnit",
-        "level", "confidence", "method", "sharedTasks",
-        # provenance: an assertion's place in its document's text (an oa:SpecificResource)
-        "span",
-        # roles of qualified associations (prov:hadRole)
-        "LeadRole", "InheritedLeadRole", "ParticipantRole", "ResponsibleRole", "AccountableRole",
-        # RDF Data Cube: the structure of target tables, its components and the kinds of values
-        "TargetStructure", "indicator", "refArea", "valueKind", "componentIndicator", "componentArea",
-        "componentPeriod", "componentKind", "componentStart", "componentValue", "componentUnit", "componentComparator",
-        "componentRaw",
-        "ValueKindScheme", "TargetValue", "BaselineValue", "ActualValue",
-        # SKOS concept schemes
-        "DomainScheme", "IndicatorScheme", "DocumentTypeScheme",
-    ]
+    _extras = schema().pkg_terms()  # rdflib reads this class attribute
 
 
 class ELI(DefinedNamespace):

@@ -75,13 +75,15 @@ def format_twins(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> 
     return twins
 
 
-# The modules that start a server (Neo4j, Virtuoso), a browser, LibreOffice or a notebook kernel, or that
-# fuzz: `make check` leaves them out for a fast loop (`-m "not slow"`); `make test` runs everything.
-SLOW_MODULES = {"test_neo4j", "test_virtuoso", "test_view_browser", "test_notebooks", "test_formats",
-                "test_fuzz_cli", "test_fuzz_loaders", "test_bench_generator", "test_parallel_build"}
+# What a test needs beyond Python decides its tier (markers declared in setup.cfg): `make check` leaves out
+# `slow`, `neo4j`, `browser` and `office`; `make test` runs everything. A test module that needs a program
+# throughout says so with `pytestmark`; a fixture that starts one marks every test that uses it, here, so a
+# new test asking for it cannot land in the fast tier by mistake.
+FIXTURE_MARKERS = {"format_twins": "office", "neo4j_uri": "neo4j"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
-        if item.path.stem in SLOW_MODULES:
-            item.add_marker(pytest.mark.slow)
+        for fixture, marker in FIXTURE_MARKERS.items():
+            if fixture in getattr(item, "fixturenames", ()):
+                item.add_marker(marker)

@@ -34,7 +34,7 @@ def bad_spans(doc: ExtractedDocument) -> list[Span]:
 
 # Relations no single document states: places nested by the gazetteer or by rule, and the
 # links the graph infers across documents.  They carry how they were made instead of a quote.
-INFERRED = {"PART_OF": "source", "SAME_WORK_AS": "method", "SHARES_TASKS_WITH": "method"}
+INFERRED = {"PART_OF": "found_by", "SAME_WORK_AS": "method", "SHARES_TASKS_WITH": "method"}
 
 
 def unsourced_edges(graph: nx.MultiDiGraph, texts: dict[str, str]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -47,7 +47,7 @@ def unsourced_edges(graph: nx.MultiDiGraph, texts: dict[str, str]) -> list[tuple
     >>> g = nx.MultiDiGraph()
     >>> _ = g.add_edge("d", "t", type="CONTAINS", doc_id="d", start=0, end=2, quote="一、")
     >>> _ = g.add_edge("t", "a", type="LEADS", doc_id="d", start=0, end=2, quote="二、")
-    >>> _ = g.add_edge("x", "y", type="PART_OF", source="gazetteer")
+    >>> _ = g.add_edge("x", "y", type="PART_OF", found_by="gazetteer")
     >>> [d["type"] for *_, d in unsourced_edges(g, {"d": "一、总体要求"})]
     ['LEADS']
     """

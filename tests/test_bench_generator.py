@@ -19,6 +19,8 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from generate import GENRES, load_vocab, places_of, write_corpus  # noqa: E402
 
+pytestmark = pytest.mark.slow  # generates benchmark corpora
+
 SEED, N_DOCS = 3, 20
 _NAME = re.compile(r"^[a-z]+-20\d\d-(?:" + "|".join(GENRES) + r")-\d{5}\.txt$")
 

@@ -30,7 +30,7 @@ from policykg.exports import (
     write_rdf,
     write_view,
 )
-from policykg.exports.styles import STYLES_PATH, edge_style, node_style, node_types, role
+from policykg.exports.styles import STYLES_PATH, edge_style, node_style, role
 from policykg.exports.viz import PHYSICS_LIMIT, page_data
 
 SCRIPT = "<script>alert(1)</script>"
@@ -80,10 +80,10 @@ def graph() -> nx.MultiDiGraph:
         g.add_node(aid, id=aid, type="Agency", label=name, name=name, short=name[3:], kind="agency",
                    jurisdiction=jur, aliases=aliases)
         if jur == "嵊泗县":
-            _edge(g, aid, "jur", "PART_OF", source="resolution")
+            _edge(g, aid, "jur", "PART_OF", found_by="resolution")
     g.add_node("grp", id="grp", type="AgencyGroup", label="各乡镇", name="各乡镇", kind="group", aliases=["各乡镇"])
     g.add_node("isl", id="isl", type="Island", label="花鸟岛", name="花鸟岛", kind="island", aliases=["花鸟"])
-    _edge(g, "isl", "jur", "PART_OF", source="gazetteer")
+    _edge(g, "isl", "jur", "PART_OF", found_by="gazetteer")
     _role(g, "a-edu", "t1", "LEADS", 150, "县教育局")
     _role(g, "a-fin", "t1", "PARTICIPATES_IN", 156, "县财政局")
     _role(g, "grp", "t1", "PARTICIPATES_IN", 162, "各乡镇", order=1)
@@ -460,6 +460,53 @@ def test_node_link_json_round_trips(graph, tmp_path):
     assert back.nodes["a-evil"]["aliases"] == ["@evil", IMG]
 
 
+def test_node_link_json_keeps_every_attribute_of_the_corpus_graph(corpus_graph, tmp_path):
+    # The export had a writer of its own whose edge keys overwrote PART_OF's attribute `source`.
+    data = json.loads(write_node_link_json(corpus_graph, tmp_path / "g.json").read_text(encoding="utf-8"))
+    back = nx.node_link_graph(data, edges="edges")
+    assert dict(back.nodes(data=True)) == dict(corpus_graph.nodes(data=True))
+    assert sorted(back.edges(keys=True, data=True)) == sorted(corpus_graph.edges(keys=True, data=True))
+    assert any(d["type"] == "PART_OF" and d["found_by"] for *_, d in back.edges(data=True))
+
+
+def test_graphml_edges_read_into_a_pandas_edge_frame_with_every_attribute(corpus_graph, tmp_path):
+    back = nx.read_graphml(write_graphml(corpus_graph, tmp_path / "g.graphml"))
+    frame = nx.to_pandas_edgelist(back)
+    assert len(frame) == corpus_graph.number_of_edges()
+    assert set(frame["source"]) | set(frame["target"]) <= set(corpus_graph)  # the ends, never an attribute
+    attributes = {k for *_, d in corpus_graph.edges(data=True) for k in d}
+    assert attributes <= set(frame.columns), attributes - set(frame.columns)
+    part_of = frame[frame["type"] == "PART_OF"]
+    assert len(part_of) and set(part_of["found_by"]) <= {"gazetteer", "resolution"}
+
+
+def test_every_format_writes_the_same_attributes_of_a_node():
+    # GraphML wrote deadline_years="[]" and aliases="[]" where Neo4j and RDF write nothing.
+    from policykg.exports import portable_copy
+    from policykg.exports.demo import demo_graph
+    from policykg.graph.neo4j import neo4j_props
+    from policykg.graph.rdf import camel, to_rdflib
+    from policykg.graph.vocab import ID, PKG
+
+    g = demo_graph()
+    g.nodes["t1"].update(deadline_years=[], aliases=[], part="一", number=None)
+    core = {"id", "type", "label"}
+    graphml = set(portable_copy(g).nodes["t1"]) - core
+    neo4j = set(neo4j_props(g.nodes["t1"])) - core
+    ns = str(PKG._NS)
+    rdf = {str(p)[len(ns):] for p in to_rdflib(g).predicates(ID["t1"], None) if str(p).startswith(ns)}
+    expected = {"doc_id", "title", "domain", "start", "end", "part"}
+    assert graphml == neo4j == expected
+    assert {camel(k) for k in expected} <= rdf and not {"number", "deadlineYears", "aliases"} & rdf
+
+
+def test_no_relation_has_a_property_named_like_an_edge_frames_own_columns():
+    from policykg.ontology.schema import schema
+
+    named = {p for rel in schema().relations.values() for p in rel.allowed} & {"source", "target", "key"}
+    assert not named, f"ontology/schema.toml: rename relation properties {sorted(named)}"
+
+
 @pytest.mark.parametrize("name,fmt", [("g.ttl", "turtle"), ("g.jsonld", "json-ld")])
 def test_rdf_files_parse_back_to_the_projection(graph, tmp_path, name, fmt):
     import rdflib
@@ -739,12 +786,6 @@ def test_overview_drill_down_shows_the_tasks_as_text_and_comes_back(graph, tmp_p
     assert all(tag == "div" and inner == "NEVER" for _, tag, inner in drilled["nodes"]), "tooltips are text"
     assert any("“县财政局”" in text for text in drilled["edges"]), "role lines carry their quotes"
     assert out["heading"] == "policykg — who does what" and out["after"] == len(records[0]) and out["back"] is True
-
-
-def test_every_node_type_of_the_schema_has_a_style():
-    from policykg.graph.build import NODE_TYPES
-
-    assert set(NODE_TYPES) <= set(node_types())
 
 
 def test_the_styles_file_ships_with_the_package():

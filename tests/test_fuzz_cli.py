@@ -26,6 +26,8 @@ from test_fuzz_loaders import time_limit
 from policykg.cli import main
 from policykg.graph.store import Store
 
+pytestmark = pytest.mark.slow  # fuzzing: over a thousand builds
+
 BATCHES = 11
 PER_BATCH = 100
 DOCX_EVERY = 20  # Word files are slow to make and read: about four a batch

@@ -23,6 +23,8 @@ from provenance import bad_spans
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.extract import extract_bytes, extract_text
 
+pytestmark = pytest.mark.slow  # fuzzing
+
 TEXTS = {p.stem: p.read_text(encoding="utf-8") for p in sorted(CORPUS_DIR.glob("*.txt"))}
 # Wall-clock bound per document; a pathological regex would take minutes, a normal read well under one second.
 LIMIT_SECONDS = 20

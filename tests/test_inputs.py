@@ -113,6 +113,7 @@ def _word_plan(path: Path) -> Path:
     return path
 
 
+@pytest.mark.office
 def test_legacy_word_wps_and_rtf_files_are_read_through_libreoffice(tmp_path: Path) -> None:
     (tmp_path / "src").mkdir()
     source = _word_plan(tmp_path / "src" / "plan.docx")
@@ -148,6 +149,7 @@ def test_without_libreoffice_a_legacy_word_file_fails_saying_what_is_needed(tmp_
     assert "1 built, 0 unchanged, 0 kept, 1 failed, 0 skipped" in output
 
 
+@pytest.mark.office
 def test_a_legacy_file_libreoffice_cannot_read_fails_with_its_reason(tmp_path: Path) -> None:
     junk = tmp_path / "junk.wps"
     junk.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(range(256)) * 8)
@@ -253,6 +255,7 @@ def test_a_conversion_that_hangs_is_ended_with_its_whole_process_group(tmp_path:
     assert not _alive(int((tmp_path / "child.pid").read_text()))
 
 
+@pytest.mark.office
 def test_legacy_files_converted_in_parallel_do_not_clash(tmp_path: Path) -> None:
     (tmp_path / "src").mkdir()
     sources = [_word_plan(tmp_path / "src" / f"plan{n}.docx") for n in range(3)]

@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import networkx as nx
+import pytest
 from click.testing import CliRunner
 
 from policykg.cli import main
 from policykg.graph.neo4j import graph_digest
 from policykg.graph.pipeline import build
 from policykg.graph.store import Store
+
+pytestmark = pytest.mark.slow  # worker processes building the corpus several times
 
 
 def _with_bad_files(corpus_copy: Path) -> Path:

@@ -60,6 +60,7 @@ def _riot_counts(process: subprocess.Popen[str]) -> dict[str, int]:
     return counts
 
 
+@pytest.mark.slow  # two JVMs: Jena from Debian
 def test_every_export_reads_back_the_same_in_rdflib_pyoxigraph_and_jena(exported: dict[str, Path],
                                                                         expected: dict[str, int]) -> None:
     # Jena runs beside the Python parsers: two JVMs, since JSON-LD needs its own syntax flag

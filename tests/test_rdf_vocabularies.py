@@ -165,12 +165,6 @@ def ontology() -> rdflib.Graph:
     return rdflib.Graph().parse(data_path("policykg.ttl"), format="turtle")
 
 
-def test_every_pkg_term_is_declared_and_every_declaration_is_a_term(ontology: rdflib.Graph) -> None:
-    ns = str(PKG._NS)
-    declared = {str(s)[len(ns):] for s in ontology.subjects() if str(s).startswith(ns)}
-    assert declared == set(PKG._extras)
-
-
 def test_sub_properties_only_where_every_use_fits(ontology: rdflib.Graph) -> None:
     ns = str(PKG._NS)
     subs = {(str(s)[len(ns):], ontology.qname(o)) for s, o in ontology.subject_objects(RDFS.subPropertyOf)

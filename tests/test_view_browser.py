@@ -26,6 +26,8 @@ from policykg.cli import main
 from policykg.exports.viz import page_data, write_view
 from policykg.graph.store import Store
 
+pytestmark = pytest.mark.browser  # headless Chromium
+
 PWN = "window.__pwned=1"
 SCRIPT = f"<script>{PWN}</script>"
 IMG = f'<img src=x onerror="{PWN}">'
