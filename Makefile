@@ -52,7 +52,7 @@ test: $(VENV)/.installed-test system-deps
 # setup.cfg [tool:pytest]), no Debian packages installed. `make test` is the whole suite.
 FAST_TIER = not slow and not neo4j and not browser and not office
 check: $(VENV)/.installed-test
-	$(BIN)/python -m pytest -m "$(FAST_TIER)" -q
+	$(BIN)/python -m pytest -m "$(FAST_TIER)" -q -n auto
 	$(BIN)/ruff check .
 
 # A real Neo4j Community 5.26 on 127.0.0.1 (jars from Maven Central, cached in ~/.m2).

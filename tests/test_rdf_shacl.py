@@ -144,7 +144,8 @@ def test_validate_command_reports_violations_readably_and_fails(tmp_path) -> Non
     store = Store(tmp_path / "store")
     store.commit(g, documents=[])
     runner = CliRunner()
-    result = runner.invoke(main, ["validate", "--store", str(store.path)])
+    # --wide: one line per row whatever COLUMNS the environment sets, so each message is whole
+    result = runner.invoke(main, ["validate", "--store", str(store.path), "--wide"])
     assert result.exit_code == 1
     assert "孤立的任务" in result.output
     assert "^pkg:contains" in result.output and "a task belongs to exactly one document" in result.output
