@@ -43,13 +43,11 @@ class Property:
 
 
 @dataclass(frozen=True)
-class NodeType:
-    """One node type and the properties its nodes carry besides the core ones."""
+class _Properties:
+    """The properties a node or relation type carries besides the core ones."""
 
-    name: str
-    description: str
-    required: tuple[str, ...] = ()
-    optional: tuple[str, ...] = ()
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
 
     @property
     def allowed(self) -> frozenset[str]:
@@ -57,19 +55,21 @@ class NodeType:
 
 
 @dataclass(frozen=True)
-class Relation:
+class NodeType(_Properties):
+    """One node type and the properties its nodes carry besides the core ones."""
+
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Relation(_Properties):
     """One relation type, the node types at its two ends, and its properties besides the core ones."""
 
     name: str
     description: str
     sources: tuple[str, ...]
     targets: tuple[str, ...]
-    required: tuple[str, ...] = ()
-    optional: tuple[str, ...] = ()
-
-    @property
-    def allowed(self) -> frozenset[str]:
-        return frozenset((*self.required, *self.optional))
 
 
 @dataclass(frozen=True)
@@ -123,10 +123,10 @@ def parse(data: dict[str, Any], where: str = "ontology/schema.toml") -> Schema:
     for p in properties.values():
         if p.type not in VALUE_TYPES:
             raise SchemaError(f"{where}: property {p.name!r} has type {p.type!r}; one of {', '.join(VALUE_TYPES)}")
-    nodes = {name: NodeType(name, spec["description"], _names(spec, "required"), _names(spec, "optional"))
+    nodes = {name: NodeType(_names(spec, "required"), _names(spec, "optional"), name, spec["description"])
              for name, spec in data.get("nodes", {}).items()}
-    relations = {name: Relation(name, spec["description"], _names(spec, "from"), _names(spec, "to"),
-                                _names(spec, "required"), _names(spec, "optional"))
+    relations = {name: Relation(_names(spec, "required"), _names(spec, "optional"), name, spec["description"],
+                                _names(spec, "from"), _names(spec, "to"))
                  for name, spec in data.get("relations", {}).items()}
     for kind, table in (("nodes", nodes), ("relations", relations)):
         for item in table.values():

@@ -716,6 +716,17 @@ function drawGraph() { pkgPrepare(nodes, edges); }  // pyvis's, as _page rewires
 """
 
 
+def _run_probe(node: str, tmp_path: Path, records: list, script: str) -> dict:
+    """The page's own script and a probe under node, on the page's node and edge records (vis
+    stubbed by _JS_STUBS): what the probe printed, as JSON."""
+    (tmp_path / "probe.js").write_text(_JS_STUBS + f"var nodes = new DataSet({json.dumps(records[0])});\n"
+                                       f"var edges = new DataSet({json.dumps(records[1])});\n" + script,
+                                       encoding="utf-8")
+    run = subprocess.run([node, str(tmp_path / "probe.js")], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout)
+
+
 def test_view_script_shows_the_original_text_as_text_and_searches_it(graph, tmp_path):
     """Run our page script under node with the DataSet/DOM calls it uses stubbed."""
     node = shutil.which("node")
@@ -735,12 +746,7 @@ def test_view_script_shows_the_original_text_as_text_and_searches_it(graph, tmp_
       edges: edges.get().map(e => e.title.textContent), selected: selected,
       count: inputs["pkg-search-count"].textContent, dashes: dashes}));
     """
-    script = (_JS_STUBS + f"var nodes = new DataSet({json.dumps(records[0])});\n"
-              f"var edges = new DataSet({json.dumps(records[1])});\n" + ours + probe)
-    (tmp_path / "probe.js").write_text(script, encoding="utf-8")
-    run = subprocess.run([node, str(tmp_path / "probe.js")], capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0, run.stderr
-    out = json.loads(run.stdout)
+    out = _run_probe(node, tmp_path, records, ours + probe)
     labels = {label for label, *_ in out["nodes"]}
     assert f"提升医疗服务能力{IMG}"[:17] + "…" in labels, "labels are shown as the original text"
     assert all(tag == "div" and inner == "NEVER" for _, tag, _, inner in out["nodes"]), "tooltips are text nodes"
@@ -772,12 +778,7 @@ def test_overview_drill_down_shows_the_tasks_as_text_and_comes_back(graph, tmp_p
     console.log(JSON.stringify({{opened: opened, missing: missing, drilled: drilled, heading: heading.textContent,
                                 after: nodes.get().length, back: inputs["pkg-back"].hidden}}));
     """
-    script = (_JS_STUBS + f"var nodes = new DataSet({json.dumps(records[0])});\n"
-              f"var edges = new DataSet({json.dumps(records[1])});\n" + ours + probe)
-    (tmp_path / "probe.js").write_text(script, encoding="utf-8")
-    run = subprocess.run([node, str(tmp_path / "probe.js")], capture_output=True, text=True, timeout=60)
-    assert run.returncode == 0, run.stderr
-    out = json.loads(run.stdout)
+    out = _run_probe(node, tmp_path, records, ours + probe)
     assert out["opened"] is True and out["missing"] is False
     drilled = out["drilled"]
     assert drilled["heading"] == "policykg — domain: 学有优教 (its tasks)" and drilled["back"] is False

@@ -52,6 +52,18 @@ HOSTILE_TEXT = f"""文号:
 """
 BUDGET_MS = 20000
 
+# Both probes start once the page says it is ready (body[data-ready]), and report a timeout after 20 s.
+WHEN_READY = """function whenReady(out, report, then) {
+    var tries = 0;
+    (function wait() {
+      if (document.body.dataset.ready !== "1") {
+        if ((tries += 1) > 400) { out.timeout = true; report(); return; }
+        setTimeout(wait, 50);
+        return;
+      }
+      then();
+    })();
+  }"""
 PROBE = r"""
 <script>
 (function () {
@@ -87,13 +99,8 @@ PROBE = r"""
     canvas.dispatchEvent(new MouseEvent("mousemove", {clientX: rect.left + p.x, clientY: rect.top + p.y,
                                                       bubbles: true}));
   }
-  var tries = 0;
-  (function wait() {
-    if (document.body.dataset.ready !== "1") {
-      if ((tries += 1) > 400) { out.timeout = true; report(); return; }
-      setTimeout(wait, 50);
-      return;
-    }
+  /*WHEN_READY*/
+  whenReady(out, report, function () {
     out.renderedNodes = Number(document.body.dataset.renderedNodes);
     out.renderedEdges = Number(document.body.dataset.renderedEdges);
     out.status = document.getElementById("pkg-status").textContent;
@@ -118,10 +125,10 @@ PROBE = r"""
         }, 500);
       })(0);
     }, 1500);
-  })();
+  });
 })();
 </script>
-"""
+""".replace("/*WHEN_READY*/", WHEN_READY)
 
 
 @pytest.fixture(scope="module")
@@ -262,13 +269,8 @@ OVERVIEW_PROBE = r"""
               box: [l.size.left, l.size.top, l.size.width, l.size.height]};
     });
   }
-  var tries = 0;
-  (function wait() {
-    if (document.body.dataset.ready !== "1") {
-      if ((tries += 1) > 400) { out.timeout = true; report(); return; }
-      setTimeout(wait, 50);
-      return;
-    }
+  /*WHEN_READY*/
+  whenReady(out, report, function () {
     out.nodes = nodes.length;
     out.edges = edges.length;
     out.labels = labels();
@@ -296,10 +298,10 @@ OVERVIEW_PROBE = r"""
     out.drawn = Object.keys(out.drawn);
     out.pwned = typeof window.__pwned !== "undefined";
     report();
-  })();
+  });
 })();
 </script>
-"""
+""".replace("/*WHEN_READY*/", WHEN_READY)
 
 
 def _overlaps(labels: list[dict]) -> list[tuple[str, str]]:
