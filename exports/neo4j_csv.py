@@ -44,8 +44,10 @@ import re
 import shutil
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -76,50 +78,117 @@ class Neo4jCsvExport:
     node_files: list[str] = field(default_factory=list)
     relationship_files: list[str] = field(default_factory=list)
     array_delimiter: str = ";"
+    multiline_files: list[str] = field(default_factory=list)
 
     def admin_args(self) -> list[str]:
         """The ``neo4j-admin database import full`` options, file names relative to the directory.
 
+        Multiline parsing (slower: neo4j-admin then cannot split a file between threads) only
+        when some cell holds a line break.
+
         >>> Neo4jCsvExport(Path("x"), node_files=["n.csv"], relationship_files=["r.csv"]).admin_args()
-        ['--nodes=n.csv', '--relationships=r.csv', '--array-delimiter=;', '--multiline-fields=true']
+        ['--nodes=n.csv', '--relationships=r.csv', '--array-delimiter=;']
+        >>> Neo4jCsvExport(Path("x"), node_files=["n.csv"], multiline_files=["n.csv"]).admin_args()[-1]
+        '--multiline-fields=true'
         """
         return ([f"--nodes={name}" for name in self.node_files]
                 + [f"--relationships={name}" for name in self.relationship_files]
-                + [f"--array-delimiter={self.array_delimiter}", "--multiline-fields=true"])
+                + [f"--array-delimiter={self.array_delimiter}"]
+                + (["--multiline-fields=true"] if self.multiline_files else []))
 
 
-def _type_name(value: Any) -> str:
-    """The import type of a property value (``long``, ``string[]`` …); lists are never empty here."""
-    if isinstance(value, list):
-        return f"{_type_name(value[0])}[]"
-    for kind, name in _SCALAR_TYPES:
-        if isinstance(value, kind):
+_Layout = tuple[str, tuple[tuple[str, str], ...]]
+"""A file's label (or relationship type) and its property columns, each ``(key, import type)``."""
+
+
+def _type_name(kind: type) -> str:
+    """The import type of a scalar Python type (``long``, ``string`` …)."""
+    for scalar, name in _SCALAR_TYPES:
+        if issubclass(kind, scalar):
             return name
-    raise Neo4jCsvError(f"cannot write {value!r} ({type(value).__name__}) as a Neo4j property")
+    raise Neo4jCsvError(f"cannot write a {kind.__name__} value as a Neo4j property")
 
 
-def _cell(value: Any, delimiter: str) -> str:
+def _kind(value: Any) -> str:
+    """The import type of one value (``long``, ``string[]`` …); lists are never empty here."""
     if isinstance(value, list):
-        return delimiter.join(_cell(v, delimiter) for v in value)
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return repr(value)  # the shortest text that reads back as the same double
-    return str(value)
+        return f"{_type_name(type(value[0]))}[]"
+    return _type_name(type(value))
 
 
-def _columns(props: dict[str, Any], skip: Iterable[str]) -> tuple[tuple[str, str], ...]:
-    skipped = set(skip)
-    return tuple(sorted((k, _type_name(v)) for k, v in props.items() if k not in skipped))
+def _kinds(column: tuple[Any, ...]) -> set[str]:
+    """The import types in a column, from its values' distinct Python types (a pass in C, no call per value)."""
+    kinds = set(map(type, column))
+    if list not in kinds:
+        return set(map(_type_name, kinds))
+    if len(kinds) > 1:
+        return {"list", *map(_type_name, kinds - {list})}
+    # The shared mapping leaves only non-empty lists of one scalar kind: the first item says which.
+    return {f"{_type_name(k)}[]" for k in set(map(type, map(itemgetter(0), column)))}
 
 
-def _array_delimiter(values: Iterable[Any]) -> str:
-    used = set()
-    for value in values:
-        if isinstance(value, list):
-            used.update(ch for item in value if isinstance(item, str) for ch in ARRAY_DELIMITERS if ch in item)
+class _Table:
+    """The rows of one kind of file (nodes or relationships), grouped by layout, as columns.
+
+    A row arrives as its fixed cells (the id; or the two endpoint ids) and its property values
+    in the record's order; rows with the same label and keys are turned into columns at once,
+    their import types read off each column, and columns in a file's order kept until written.
+    """
+
+    def __init__(self, fixed: int) -> None:
+        self.fixed = fixed
+        self.rows: dict[tuple[str, tuple[str, ...]], list[tuple[Any, ...]]] = defaultdict(list)
+        self.files: dict[_Layout, list[list[tuple[Any, ...]]]] = defaultdict(list)
+
+    def layouts(self) -> None:
+        """Sort every group of rows into its files (a column mixing two types splits its rows)."""
+        for (label, keys), rows in self.rows.items():
+            self._split(label, keys, rows)
+        self.rows.clear()
+
+    def _split(self, label: str, keys: tuple[str, ...], rows: list[tuple[Any, ...]]) -> None:
+        columns = list(zip(*rows, strict=True))
+        kinds = [_kinds(c) for c in columns[self.fixed:]]
+        mixed = [i for i, k in enumerate(kinds, start=self.fixed) if len(k) > 1]
+        if mixed:  # e.g. a value that is an integer where others are floats: as the loader writes it
+            by_kind: dict[tuple[str, ...], list[tuple[Any, ...]]] = defaultdict(list)
+            for row in rows:
+                by_kind[tuple(_kind(row[i]) for i in mixed)].append(row)
+            for subset in by_kind.values():
+                self._split(label, keys, subset)
+            return
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        layout = tuple((keys[i], next(iter(kinds[i]))) for i in order)
+        self.files[(label, layout)].append([*columns[:self.fixed], *(columns[self.fixed + i] for i in order)])
+
+    def list_text(self) -> str:
+        """Every item of every string list, one per line: what the array delimiter must not occur in."""
+        return "\n".join(item for (_, layout), parts in self.files.items()
+                         for i, (_, kind) in enumerate(layout, start=self.fixed) if kind == "string[]"
+                         for part in parts for value in part[i] for item in value)
+
+
+def _cells(column: tuple[Any, ...], kind: str, delimiter: str) -> Iterable[Any]:
+    """A column's cells: the csv module writes strings, integers and floats (``repr``, the shortest
+    text that reads back as the same double) itself; booleans and lists are spelled out here."""
+    if kind == "boolean":
+        return ["true" if v else "false" for v in column]
+    if kind == "string[]":
+        return list(map(delimiter.join, column))
+    if kind.endswith("[]"):
+        spell = {"boolean[]": lambda v: "true" if v else "false", "double[]": repr}.get(kind, str)
+        return [delimiter.join(map(spell, v)) for v in column]
+    return column
+
+
+def _array_delimiter(text: str) -> str:
+    """The first candidate that ``text`` (every string list item) does not contain.
+
+    >>> _array_delimiter("a;b\\nc|d")
+    '^'
+    """
     for candidate in ARRAY_DELIMITERS:
-        if candidate not in used:
+        if candidate not in text:
             return candidate
     raise Neo4jCsvError(f"every array delimiter candidate ({' '.join(ARRAY_DELIMITERS)}) occurs in a list value")
 
@@ -128,19 +197,36 @@ def _safe(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "_-" else "_" for ch in name)
 
 
-def _write_groups(directory: Path, prefix: str, groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[list[str]]],
-                  head: tuple[str, ...]) -> list[str]:
-    names = []
+def _line_break(cells: Iterable[Any]) -> bool:
+    text = "".join(map(str, cells))
+    return "\n" in text or "\r" in text
+
+
+def _write_files(directory: Path, prefix: str, table: _Table, head: tuple[str, ...], constant: int,
+                 delimiter: str, const_cell: Callable[[str], str]) -> tuple[list[str], list[str]]:
+    """One file per layout, ``const_cell(label)`` in column ``constant``; the names written, and
+    those with a line break inside a cell (only they need neo4j-admin's slower multiline parsing)."""
+    names, multiline = [], []
     counters: dict[str, int] = defaultdict(int)
-    for (kind, columns), rows in sorted(groups.items()):
-        counters[kind] += 1
-        name = f"{prefix}-{_safe(kind)}-{counters[kind]}.csv"
+    for (label, layout), parts in sorted(table.files.items()):
+        counters[label] += 1
+        name = f"{prefix}-{_safe(label)}-{counters[label]}.csv"
+        kinds = ["string"] * table.fixed + [kind for _, kind in layout]
+        broken = False
         with open(directory / name, "w", encoding="utf-8", newline="") as handle:
+            csv.writer(handle, lineterminator="\n").writerow([*head, *(f"{key}:{kind}" for key, kind in layout)])
             # Every cell quoted, so an empty string stays "" and is not read as a missing value.
-            csv.writer(handle, lineterminator="\n").writerow([*head, *(f"{key}:{type_}" for key, type_ in columns)])
-            csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows(rows)
+            writer = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
+            for columns in parts:
+                cells = [_cells(c, k, delimiter) for c, k in zip(columns, kinds, strict=True)]
+                broken = broken or any(_line_break(c) for c, k in zip(cells, kinds, strict=True)
+                                       if k.startswith("string"))
+                cells.insert(constant, repeat(const_cell(label), len(columns[0])))
+                writer.writerows(zip(*cells, strict=False))  # the constant column repeats endlessly
         names.append(name)
-    return names
+        if broken:
+            multiline.append(name)
+    return names, multiline
 
 
 def _foreign(directory: Path) -> list[str]:
@@ -204,34 +290,33 @@ def write_neo4j_csv(graph: nx.MultiDiGraph, directory: str | os.PathLike[str],
         raise Neo4jCsvError(f"{target} holds an earlier export: pass overwrite=True to replace it")
     if not target.parent.is_dir():
         raise OutputError(f"cannot write {target}: directory {target.parent} does not exist")
-    nodes = list(node_records(graph))
-    rels = list(relationship_records(graph))
-    delimiter = _array_delimiter(v for rec in (*nodes, *rels) for v in rec.props.values())
-    export = Neo4jCsvExport(target, nodes=len(nodes), relationships=len(rels), array_delimiter=delimiter)
-
-    node_groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[list[str]]] = defaultdict(list)
-    for node in nodes:
-        columns = _columns(node.props, skip=("id",))
-        node_groups[(node.label, columns)].append(
-            # neo4j-admin splits :LABEL on the array delimiter too.
-            [node.id, f"{ENTITY}{delimiter}{node.label}", *(_cell(node.props[k], delimiter) for k, _ in columns)])
-    rel_groups: dict[tuple[str, tuple[tuple[str, str], ...]], list[list[str]]] = defaultdict(list)
-    for rel in rels:
-        columns = _columns(rel.props, skip=())
-        rel_groups[(rel.type, columns)].append(
-            [rel.source, rel.target, rel.type, *(_cell(rel.props[k], delimiter) for k, _ in columns)])
+    nodes, rels = _Table(fixed=1), _Table(fixed=2)
+    for node in node_records(graph):
+        props = dict(node.props)
+        del props["id"]  # it is the id:ID column
+        nodes.rows[(node.label, tuple(props))].append((node.id, *props.values()))
+    for rel in relationship_records(graph):
+        rels.rows[(rel.type, tuple(rel.props))].append((rel.source, rel.target, *rel.props.values()))
+    export = Neo4jCsvExport(target, nodes=sum(map(len, nodes.rows.values())),
+                            relationships=sum(map(len, rels.rows.values())))
+    labels = {label for label, _ in nodes.rows}
+    types = {type_ for type_, _ in rels.rows}
+    nodes.layouts()
+    rels.layouts()
+    delimiter = export.array_delimiter = _array_delimiter(nodes.list_text() + "\n" + rels.list_text())
 
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     except OSError as err:
         raise OutputError(f"cannot write {target}: {err.strerror or err}") from err
     try:
-        export.node_files = _write_groups(staging, "nodes", node_groups, ("id:ID", ":LABEL"))
-        export.relationship_files = _write_groups(staging, "relationships", rel_groups,
-                                                  (":START_ID", ":END_ID", ":TYPE"))
+        # neo4j-admin splits :LABEL on the array delimiter too.
+        export.node_files, multiline = _write_files(staging, "nodes", nodes, ("id:ID", ":LABEL"), 1, delimiter,
+                                                    lambda label: f"{ENTITY}{delimiter}{label}")
+        export.relationship_files, more = _write_files(staging, "relationships", rels,
+                                                       (":START_ID", ":END_ID", ":TYPE"), 2, delimiter, str)
+        export.multiline_files = multiline + more
         (staging / "import.args").write_text("\n".join(export.admin_args()) + "\n", encoding="utf-8")
-        labels = {n.label for n in nodes}
-        types = {r.type for r in rels}
         schema = "".join(f"{statement};\n" for statement, _ in schema_statements(labels, types))
         (staging / "schema.cypher").write_text(schema, encoding="utf-8")
         shutil.copyfile(_README, staging / "README.txt")

@@ -500,6 +500,58 @@ def test_every_format_writes_the_same_attributes_of_a_node():
     assert {camel(k) for k in expected} <= rdf and not {"number", "deadlineYears", "aliases"} & rdf
 
 
+def _import_files(directory: Path) -> dict[str, list[dict[str, str]]]:
+    """Each CSV file of a neo4j-csv export named in its import.args, as rows keyed by header."""
+    out = {}
+    for arg in (directory / "import.args").read_text(encoding="utf-8").split():
+        if arg.startswith(("--nodes=", "--relationships=")):
+            with open(directory / arg.split("=", 1)[1], encoding="utf-8", newline="") as handle:
+                out[arg.split("=", 1)[1]] = list(csv.DictReader(handle))
+    return out
+
+
+def test_neo4j_csv_asks_for_multiline_parsing_only_for_a_cell_with_a_line_break(tmp_path):
+    # --multiline-fields=true was always passed: it keeps neo4j-admin from splitting a file between threads.
+    from policykg.exports.demo import demo_graph
+    from policykg.exports.neo4j_csv import write_neo4j_csv
+
+    g = demo_graph()
+    flat = write_neo4j_csv(g, tmp_path / "flat")
+    assert flat.multiline_files == []
+    assert "multiline" not in (tmp_path / "flat" / "import.args").read_text(encoding="utf-8")
+    g.nodes["t1"]["text"] = "第一行\r\n第二行"
+    broken = write_neo4j_csv(g, tmp_path / "broken")
+    assert broken.multiline_files == ["nodes-Task-1.csv"]
+    assert "--multiline-fields=true" in (tmp_path / "broken" / "import.args").read_text(encoding="utf-8").split()
+    assert _import_files(tmp_path / "broken")["nodes-Task-1.csv"][0]["text:string"] == "第一行\r\n第二行"
+
+
+def test_neo4j_csv_gives_each_value_the_type_the_loader_gives_it(tmp_path):
+    from policykg.exports.neo4j_csv import write_neo4j_csv
+
+    g = nx.MultiDiGraph()
+    g.add_node("x1", type="Target", value=1.5, cited_only=True, deadline_years=[2025, 2027], aliases=["甲", "乙"])
+    g.add_node("x2", type="Target", value=2, cited_only=False, deadline_years=(2030,), aliases=["丙;丁"])
+    g.add_node("x3", type="Target", value=0.1 + 0.2, start=None, spans={"a": 1})
+    g.add_edge("x1", "x2", key="e1", type="CITES", order=2**70, quote="")
+    out = write_neo4j_csv(g, tmp_path / "bulk")
+    files = _import_files(tmp_path / "bulk")
+    # An integer where the other rows hold floats keeps its own file, so Neo4j stores a long as the loader does.
+    assert {name: [r.get("id:ID") for r in rows] for name, rows in files.items()} == {
+        "nodes-Target-1.csv": ["x1"], "nodes-Target-2.csv": ["x2"], "nodes-Target-3.csv": ["x3"],
+        "relationships-CITES-1.csv": [None]}
+    one, two, three = (files[f"nodes-Target-{i}.csv"][0] for i in (1, 2, 3))
+    assert out.array_delimiter == "|" and two[":LABEL"] == "Entity|Target"
+    assert one == {"id:ID": "x1", ":LABEL": "Entity|Target", "aliases:string[]": "甲|乙", "cited_only:boolean": "true",
+                   "deadline_years:long[]": "2025|2027", "type:string": "Target", "value:double": "1.5"}
+    assert two["value:long"] == "2" and two["cited_only:boolean"] == "false" and two["aliases:string[]"] == "丙;丁"
+    assert three == {"id:ID": "x3", ":LABEL": "Entity|Target", "spans:string": '{"a": 1}', "type:string": "Target",
+                     "value:double": repr(0.1 + 0.2)}
+    assert files["relationships-CITES-1.csv"][0] == {
+        ":START_ID": "x1", ":END_ID": "x2", ":TYPE": "CITES", "id:string": "e1", "order:string": str(2**70),
+        "quote:string": "", "type:string": "CITES"}
+
+
 def test_no_relation_has_a_property_named_like_an_edge_frames_own_columns():
     from policykg.ontology.schema import schema
 
