@@ -79,7 +79,7 @@ def format_twins(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> 
 # `slow`, `neo4j`, `browser` and `office`; `make test` runs everything. A test module that needs a program
 # throughout says so with `pytestmark`; a fixture that starts one marks every test that uses it, here, so a
 # new test asking for it cannot land in the fast tier by mistake.
-FIXTURE_MARKERS = {"format_twins": "office", "neo4j_uri": "neo4j"}
+FIXTURE_MARKERS = {"format_twins": "office", "neo4j_uri": "neo4j", "own_server": "neo4j"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
