@@ -75,15 +75,22 @@ def test_every_export_conforms_under_pyshacl(exports: Mapping[tuple[str, str], P
     assert {v.severity for v in found} <= {"warning"}
 
 
-@pytest.mark.slow  # pySHACL takes minutes on the corpus export
-def test_the_pkg_view_alone_conforms(corpus_graph: nx.MultiDiGraph) -> None:
+@pytest.mark.slow  # goes with the pySHACL run above, which holds only together with it
+def test_the_pkg_view_alone_conforms(exports: Mapping[tuple[str, str], Path], corpus_graph: nx.MultiDiGraph) -> None:
     """Without the standard view (the lean default projection), the shapes still hold: they ask
-    for pkg: terms and check standard ones only where they are written."""
+    for pkg: terms and check standard ones only where they are written.
+
+    The default export is that view: it holds no statement of the standard view, so the pySHACL run on
+    it above validates the pkg: view alone (one pySHACL run of the corpus, minutes, not two).
+    """
     standard = {q[:3] for q in alignment.standard_quads(corpus_graph)}
-    data = to_rdflib(corpus_graph, with_ontology=True)
+    default = set(_rdflib(exports["default", "ttl"]))
+    assert standard and not standard & default
+    pkg_view = to_rdflib(corpus_graph, with_ontology=True)
     for triple in standard:
-        data.remove(triple)
-    assert [v for v in violations(data) if v.severity == "violation"] == []
+        pkg_view.remove(triple)
+    # the same statements; only the lexical form of doubles differs ("1" here, "1.0" as the store writes it)
+    assert len(default) == len(pkg_view)
 
 
 def _jena(main_class: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
