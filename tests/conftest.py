@@ -68,6 +68,17 @@ def rdf_export(built_store: Store, tmp_path_factory: pytest.TempPathFactory) -> 
     return export
 
 
+
+@pytest.fixture()
+def built_store_copy(built_store: Store, tmp_path: Path) -> Store:
+    """A writable copy of :func:`built_store`, for tests that change a built store rather than test the
+    build that made it: copying takes milliseconds, building the corpus seconds. The copy's documents
+    keep their sha256, so a build from :func:`corpus_copy` finds them unchanged."""
+    target = tmp_path / "store"
+    shutil.copytree(built_store.path, target, symlinks=True)
+    return Store(target)
+
+
 @pytest.fixture()
 def corpus_copy(tmp_path: Path, corpus_dir: Path) -> Path:
     """A writable copy of the corpus texts, for tests that change or break documents."""
