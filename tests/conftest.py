@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,47 @@ def built_store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> S
 @pytest.fixture(scope="session")
 def corpus_graph(built_store: Store):
     return built_store.load_graph()
+
+
+
+@pytest.fixture(scope="session")
+def rdf_export(built_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """``rdf_export(fmt, profile="default")``: the file ``policykg export FMT --profile PROFILE`` writes from
+    :func:`built_store`, written on first ask and shared by every test of the session (read-only for tests).
+
+    The files are named ``policy.FMT`` in one folder per profile. Each export takes seconds of CPU, and the
+    RDF tests (parsers, Jena, pySHACL, the Data Cube) read the same ones.
+    """
+    from click.testing import CliRunner
+
+    from policykg.cli import main
+
+    out = tmp_path_factory.mktemp("rdf-exports")
+    written: dict[tuple[str, str], Path] = {}
+
+    def export(fmt: str, profile: str = "default") -> Path:
+        if (fmt, profile) not in written:
+            path = out / profile / f"policy.{fmt}"
+            path.parent.mkdir(exist_ok=True)
+            result = CliRunner().invoke(main, ["export", fmt, "-o", str(path), "--profile", profile,
+                                               "--store", str(built_store.path)])
+            assert result.exit_code == 0, result.output
+            assert f"({profile} profile)" in result.output
+            written[fmt, profile] = path
+        return written[fmt, profile]
+
+    return export
+
+
+
+@pytest.fixture()
+def built_store_copy(built_store: Store, tmp_path: Path) -> Store:
+    """A writable copy of :func:`built_store`, for tests that change a built store rather than test the
+    build that made it: copying takes milliseconds, building the corpus seconds. The copy's documents
+    keep their sha256, so a build from :func:`corpus_copy` finds them unchanged."""
+    target = tmp_path / "store"
+    shutil.copytree(built_store.path, target, symlinks=True)
+    return Store(target)
 
 
 @pytest.fixture()
@@ -79,7 +121,7 @@ def format_twins(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> 
 # `slow`, `neo4j`, `browser` and `office`; `make test` runs everything. A test module that needs a program
 # throughout says so with `pytestmark`; a fixture that starts one marks every test that uses it, here, so a
 # new test asking for it cannot land in the fast tier by mistake.
-FIXTURE_MARKERS = {"format_twins": "office", "neo4j_uri": "neo4j"}
+FIXTURE_MARKERS = {"format_twins": "office", "neo4j_uri": "neo4j", "own_server": "neo4j"}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

@@ -22,6 +22,8 @@ from policykg.graph.pipeline import build
 from policykg.graph.store import PAUSE_ENV, Store
 from policykg.queries.runner import run_query
 
+pytestmark = pytest.mark.slow  # build processes started and killed: ~13 s of CPU each, mostly imports
+
 _CLI = "from policykg.cli import main; main()"
 
 

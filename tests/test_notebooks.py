@@ -10,6 +10,7 @@ any machine: no absolute paths, no timing, no warnings on stderr.
 
 from __future__ import annotations
 
+import difflib
 import importlib.util
 import json
 import os
@@ -37,14 +38,20 @@ def _execute_module():
     return module
 
 
-def _outputs_text(nb: dict) -> str:
-    """Every output of every code cell, as text (images left out)."""
+def _cell_outputs(nb: dict) -> list[str]:
+    """Each code cell's outputs, as text. Images are left out: their PNG bytes change with matplotlib's and
+    FreeType's versions, while every text, table and number a notebook shows is the same on every run."""
     def text(output: dict) -> dict:
         data = {mime: d for mime, d in output.get("data", {}).items() if not mime.startswith("image/")}
         return {k: v for k, v in output.items() if k != "data"} | {"data": data}
 
-    return json.dumps([text(o) for c in nb["cells"] if c["cell_type"] == "code" for o in c["outputs"]],
-                      ensure_ascii=False)
+    return [json.dumps([text(o) for o in c["outputs"]], ensure_ascii=False, indent=1, sort_keys=True)
+            for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def _outputs_text(nb: dict) -> str:
+    """Every output of every code cell, as text (images left out)."""
+    return "\n".join(_cell_outputs(nb))
 
 
 def _shape(nb: dict) -> list[list[str]]:
@@ -108,3 +115,13 @@ def test_notebook_runs_top_to_bottom(path, kernel, corpus_dir, monkeypatch, tmp_
     assert len(plots) >= 1, "every notebook draws at least one plot"
     committed = json.loads(path.read_text(encoding="utf-8"))
     assert _shape(nb) == _shape(committed), f"{path.name}: committed outputs are stale; run notebooks/execute.py"
+    # The values too, not only which outputs there are: a changed count or table is a stale notebook.
+    # nbformat reads the multi-line strings the file stores as lists of lines, as the kernel produced them.
+    import nbformat
+
+    for number, (now, saved) in enumerate(zip(_cell_outputs(nb), _cell_outputs(nbformat.read(path, 4)),
+                                              strict=True), 1):
+        diff = "\n".join(difflib.unified_diff(saved.splitlines(), now.splitlines(), "committed", "run now",
+                                              n=1, lineterm=""))
+        assert now == saved, (f"{path.name}: code cell {number} shows other values than its committed output; "
+                              f"run notebooks/execute.py\n{diff[:3000]}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,13 +27,9 @@ DATASETS = ("trig", "nq")
 
 
 @pytest.fixture(scope="module")
-def exported(built_store: Store, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    out = tmp_path_factory.mktemp("rdf-exports")
-    files = {}
-    for fmt, name in FORMATS.items():
-        result = CliRunner().invoke(main, ["export", fmt, "-o", str(out / name), "--store", str(built_store.path)])
-        assert result.exit_code == 0, result.output
-        files[fmt] = out / name
+def exported(rdf_export: Callable[..., Path]) -> dict[str, Path]:
+    files = {fmt: rdf_export(fmt) for fmt in FORMATS}
+    assert {fmt: path.name for fmt, path in files.items()} == FORMATS
     return files
 
 

@@ -5,6 +5,8 @@ the ontology declares only sub-properties that fit."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
 
 import networkx as nx
 import pyoxigraph as ox
@@ -12,7 +14,6 @@ import pytest
 import rdflib
 from rdflib import RDFS, URIRef
 
-from policykg.exports.graphfile import write_rdf
 from policykg.graph.store import Store
 from policykg.graph.vocab import ID, PKG
 from policykg.ontology import data_path, gazetteer, word_list
@@ -20,11 +21,11 @@ from policykg.queries.adhoc import run_sparql
 
 
 @pytest.fixture(scope="module")
-def standard(corpus_graph: nx.MultiDiGraph, tmp_path_factory: pytest.TempPathFactory) -> ox.Store:
-    """The corpus graph's standard-profile export, read into a store of its own."""
-    path = write_rdf(corpus_graph, tmp_path_factory.mktemp("standard") / "policy.trig", profile="standard")
+def standard(rdf_export: Callable[..., Path]) -> ox.Store:
+    """The corpus graph's standard-profile export (the session's, shared with the validation tests), read
+    into a store of its own."""
     out = ox.Store()
-    out.bulk_load(path=str(path), format=ox.RdfFormat.TRIG)
+    out.bulk_load(path=str(rdf_export("trig", "standard")), format=ox.RdfFormat.TRIG)
     return out
 
 

@@ -31,9 +31,9 @@ def test_building_the_same_documents_twice_changes_nothing(corpus_copy: Path, tm
     assert manifest["triples"] > 1000
 
 
-def test_rebuild_after_one_document_changed_replaces_only_its_facts(corpus_copy: Path, tmp_path: Path) -> None:
-    store = Store(tmp_path / "store")
-    build([corpus_copy], store=store)
+def test_rebuild_after_one_document_changed_replaces_only_its_facts(corpus_copy: Path,
+                                                                   built_store_copy: Store) -> None:
+    store = built_store_copy
     before = _edges_by_doc(store)
     changed = corpus_copy / "shengsi-2024-integration-action-plan.txt"
     text = changed.read_text(encoding="utf-8")
@@ -53,9 +53,9 @@ def _quads(store: Store) -> set[tuple[str, ...]]:
 
 
 def test_a_rebuild_writes_only_changed_graphs_and_equals_a_fresh_build(corpus_copy: Path, tmp_path: Path,
+                                                                          built_store_copy: Store,
                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
-    store = Store(tmp_path / "store")
-    build([corpus_copy], store=store)
+    store = built_store_copy
     changed = corpus_copy / "shengsi-2024-integration-action-plan.txt"
     text = changed.read_text(encoding="utf-8")
     edited = text.replace("(责任单位:县人力社保局)", "(责任单位:县人力社保局、县财政局)", 1)
@@ -98,10 +98,9 @@ def test_documents_already_in_the_store_are_kept(corpus_copy: Path, tmp_path: Pa
     assert len(store.manifest()["documents"]) == len(files)
 
 
-def test_a_failed_build_leaves_the_previous_store_intact(corpus_copy: Path, tmp_path: Path,
+def test_a_failed_build_leaves_the_previous_store_intact(corpus_copy: Path, built_store_copy: Store,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    store = Store(tmp_path / "store")
-    build([corpus_copy], store=store)
+    store = built_store_copy
     live = store.current()
     answer = run_query("top-lead-agencies", store=store)
 

@@ -196,6 +196,7 @@ def _until(ready: Callable[[], bool], what: str, procs: Iterable[subprocess.Pope
         time.sleep(0.02)
 
 
+@pytest.mark.slow  # two build processes and a third build: each process pays policykg's 3 s import
 def test_two_builds_at_once_take_turns_and_keep_both_documents(tmp_path: Path) -> None:
     store = tmp_path / "store"
     _ok(_build(_doc(tmp_path, "base.txt"), "--store", store))

@@ -32,11 +32,9 @@ BAR = re.compile("[\u2501\u257a\u257b\u2578\u2579]")
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> Path:
-    path = tmp_path_factory.mktemp("terminal") / "store"
-    result = CliRunner().invoke(main, ["build", str(corpus_dir), "--store", str(path)])
-    assert result.exit_code == 0, result.output
-    return path
+def store(built_store: Store) -> Path:
+    """The session's corpus store: these tests only read it (a build's own output is tested below)."""
+    return built_store.path
 
 
 def in_terminal(columns: int, *args: str):
