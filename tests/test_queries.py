@@ -83,6 +83,8 @@ def test_the_classic_form_gives_the_same_rows_as_rdf_1_2(name: str, built_store,
     for params in _params(name):
         classic = sparql_rows(classic_store, classic_query(text), params)
         assert facts(classic) == facts(sparql_rows(built_store.rdf(), text, params)), params
+    if "step" in get_query(name).spec:
+        return  # its facts are whole; the answer is paged after the step
     # a page, of a jurisdiction, in the middle
     page = paged_sparql(get_query(name), Page(jurisdiction="嵊泗县", limit=3, offset=1))
     for params in _params(name):
