@@ -221,7 +221,7 @@ def _queries(store_path: Path, repeat: int, rdflib_max_triples: int, rdflib_limi
 
     from policykg.graph.rdf import classic_query, to_dataset
     from policykg.graph.store import Store
-    from policykg.queries.runner import Page, get_query, list_queries, paged_sparql, sparql_rows
+    from policykg.queries.runner import Page, get_query, list_queries, paged_after, paged_sparql, sparql_rows
 
     store = Store(store_path)
     graph = store.load_graph()
@@ -241,8 +241,8 @@ def _queries(store_path: Path, repeat: int, rdflib_max_triples: int, rdflib_limi
         out["rdflib_load_seconds"] = time.perf_counter() - started
     for query in list_queries():
         p = params.get(query.name, {})
-        # A query with a Python step (document-diff) reads its two documents' facts whole.
-        first = paged_sparql(query, Page(limit=FIRST_PAGE) if "step" not in query.spec else Page())
+        # A query paged after it is read (document-diff: two documents' facts) is read whole.
+        first = paged_sparql(query, Page() if paged_after(query) else Page(limit=FIRST_PAGE))
         out["first_page_ms"][query.name] = _timed(lambda t=first, p=p: sparql_rows(rdf, t, p), repeat)[0]
         median, p95, rows = _timed(lambda q=query, p=p: sparql_rows(rdf, q.sparql, p), repeat)
         out["sparql_median_ms"][query.name], out["sparql_p95_ms"][query.name] = median, p95

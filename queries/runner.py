@@ -139,6 +139,16 @@ class Page:
         return self.limit is not None or self.offset > 0
 
 
+def paged_after(query: CannedQuery) -> bool:
+    """Whether the query's answer is cut into pages after it is read, not by the store: a query with
+    a Python ``step`` (its facts are two documents'), or one the catalog says so of (``page_after``).
+
+    >>> paged_after(get_query("document-diff")), paged_after(get_query("tasks"))
+    (True, False)
+    """
+    return "step" in query.spec or bool(query.spec.get("page_after"))
+
+
 def order_columns(query: CannedQuery) -> list[tuple[str, bool]]:
     """The flat columns a query's answers are ordered by, each with whether it is descending: the
     catalog's ``sort`` (an object by its name, then its id), then the ``key``, so that the order is
@@ -457,7 +467,8 @@ def raw_rows(name: str, params: dict[str, str] | None = None, *, backend: str = 
     answers of that jurisdiction; ``document`` (a name or several, forgiving) keeps those of
     the documents; ``limit`` and ``offset`` keep a page of the answers in the query's order.
     All three are done by the backend itself (see :class:`Page`); the rows of a query with a
-    Python ``step`` (document-diff) are its facts, whole: :func:`run_query` pages its answer.
+    Python ``step`` (document-diff) are its facts, whole, and :func:`run_query` pages its answer,
+    as it does a query whose catalog entry says ``page_after`` (see :func:`paged_after`).
 
     For ``backend="neo4j"``, ``driver`` defaults to one for ``$NEO4J_URI`` (user and
     password from ``$NEO4J_USER``/``$NEO4J_PASSWORD``), ``database`` to the server's default.
@@ -487,7 +498,7 @@ def raw_rows(name: str, params: dict[str, str] | None = None, *, backend: str = 
     page = Page(jurisdiction if "jurisdiction" in query.filters else None,
                 _documents(wanted_docs, source, jurisdiction, notice) if wanted_docs else None, limit, offset)
     bindings = _resolve(query, params, source, jurisdiction, notice)
-    if "step" in query.spec:
+    if paged_after(query):
         page = replace(page, limit=None, offset=0)
     # One query per binding (a name standing for several entities): each gives its first
     # offset + limit answers, and the page is cut from them all here.
@@ -519,6 +530,6 @@ def run_query(name: str, params: dict[str, str] | None = None, *, backend: str =
                     endpoint=endpoint, jurisdiction=jurisdiction, document=document, limit=limit, offset=offset,
                     notice=notice)
     answer = shape_rows(rows, get_query(name).spec)
-    if "step" in get_query(name).spec:  # the facts were whole; the answer is cut here
+    if paged_after(get_query(name)):  # the rows were whole; the answer is cut here
         return answer[offset:None if limit is None else offset + limit]
     return answer

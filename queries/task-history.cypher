@@ -19,4 +19,3 @@ RETURN s.id AS task_id, s.title AS task_title, s.doc_id AS task_doc_id,
        f.id AS from_id, f.doc_id AS from_doc_id, f.part AS from_part, f.number AS from_number, f.title AS from_title,
        from_date, t.id AS to_id, t.doc_id AS to_doc_id, t.part AS to_part, t.number AS to_number,
        t.title AS to_title, to_date, c.confidence AS confidence, c.method AS method, c.evidence AS evidence
-// page
