@@ -25,7 +25,8 @@ def queries_cmd(fmt: str, columns: str | None, wide: bool) -> None:
       policykg queries --format json
     """
     rows = [{"name": q.name, "description": q.description,
-             "parameters": ", ".join(f"{k}: {v}" for k, v in q.params.items())} for q in list_queries()]
+             "parameters": ", ".join(f"{k}: {v}" for k, v in q.params.items()),
+             "filters": ", ".join(f"--{f}" for f in q.filters)} for q in list_queries()]
     echo_rows(rows, fmt, columns, wide)
 
 
@@ -41,21 +42,27 @@ def queries_cmd(fmt: str, columns: str | None, wide: bool) -> None:
                    "neo4j runs NAME.cypher on the Neo4j at --uri (fill it with `policykg neo4j load`); "
                    "sparql-endpoint runs NAME.rq on the triplestore at --endpoint "
                    "(fill it with `policykg sparql-push`).")
-@click.option("--limit", type=click.IntRange(min=1), default=None, help="Print only the first N rows.")
+@click.option("--limit", type=click.IntRange(min=1), default=None,
+              help="Only N rows: the store answers one page, not every row.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True,
+              help="Skip the first N rows (with --limit: the next page).")
 @click.option("--jurisdiction", metavar="NAME", default=None,
               help="Only this jurisdiction (嵊泗 or 嵊泗县): narrows a name that several jurisdictions share, "
                    "and keeps the rows of that jurisdiction.")
+@click.option("--document", "documents", metavar="NAME", multiple=True,
+              help="Only the rows of this document (id, title, 文号 or file name; repeatable).")
 @neo4j_options
 @endpoint_options
 def query(name: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: str, backend: str,
-          columns: str | None, wide: bool, limit: int | None, jurisdiction: str | None, uri: str | None, user: str,
-          database: str | None,
+          columns: str | None, wide: bool, limit: int | None, offset: int, jurisdiction: str | None,
+          documents: tuple[str, ...], uri: str | None, user: str, database: str | None,
           endpoint: str | None, update_url: str | None, graph_store: str | None, endpoint_user: str | None) -> None:
     """Answer canned question NAME (see `policykg queries`).
 
     \b
     Examples:
       policykg query top-lead-agencies --limit 10
+      policykg query tasks --document 嵊政办发〔2023〕23号 --limit 20 --offset 20
       policykg query agency-tasks -p agency 嵊泗县卫生健康局 --format csv
       policykg query agency-tasks -p agency 卫健局 --jurisdiction 嵊泗
       policykg query relocation-islands --format json
@@ -67,8 +74,8 @@ def query(name: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: 
     try:
         # Which entity a forgiving name was taken as goes to stderr: the rows on stdout stay data.
         rows = run_query(name, dict(params), backend=backend, store=Store(store_dir), driver=driver,
-                         database=database, endpoint=remote, jurisdiction=jurisdiction,
-                         notice=lambda line: click.echo(line, err=True))
+                         database=database, endpoint=remote, jurisdiction=jurisdiction, document=documents,
+                         limit=limit, offset=offset, notice=lambda line: click.echo(line, err=True))
     except (QueryError, StoreError, EndpointError) as err:
         fail(str(err))
         return
@@ -78,4 +85,4 @@ def query(name: str, params: tuple[tuple[str, str], ...], store_dir: Path, fmt: 
     finally:
         if driver is not None:
             driver.close()
-    echo_rows(rows[:limit] if limit else rows, fmt, columns, wide, dict(params))
+    echo_rows(rows, fmt, columns, wide, dict(params))

@@ -13,7 +13,10 @@ CALL (a) {
   RETURN r, i, t, task, CASE WHEN type(r) = 'RESPONSIBLE_FOR' THEN 'task_responsible'
                              WHEN r.via IS NULL THEN 'task_lead' ELSE 'inherited_lead' END AS derived
 }
+WITH a, r, i, t, task, derived
+WHERE ($in_jurisdiction IS NULL OR t.jurisdiction = $in_jurisdiction) AND ($in_documents IS NULL OR t.doc_id IN $in_documents)
 RETURN a.id AS agency_id, a.name AS agency_name, derived, i.id AS indicator_id, i.name AS indicator_name,
        t.id AS target_id, task.id AS task_id, r.as_written AS as_written, t.jurisdiction AS jurisdiction,
        t.year AS year, t.period AS period, t.kind AS kind, t.value AS value, t.comparator AS comparator,
        t.unit AS unit, t.raw AS raw, t.doc_id AS doc_id, t.origin AS origin, t.evidence AS quote
+// page

@@ -23,3 +23,4 @@ RETURN s.id AS document_id, s.title AS document_title, direction,
        t.id AS to_id, t.title AS to_title, t.doc_number AS to_doc_number, t.level AS to_level,
        t.jurisdiction AS to_jurisdiction,
        c.quote AS quote, c.shared_tasks AS shared_tasks, c.confidence AS confidence
+// page

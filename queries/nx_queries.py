@@ -1,7 +1,9 @@
 """The canned questions answered on the canonical networkx graph.
 
 Each function returns the same flat rows as the query's ``.rq`` and ``.cypher`` files
-(see :mod:`policykg.queries.shape`); the test suite proves the answers identical.
+(see :mod:`policykg.queries.shape`); the test suite proves the answers identical. A query
+that takes filters (catalog ``filters``) takes ``jurisdiction`` and ``documents`` (a set of
+document ids) and keeps what the ``.rq`` keeps; the page is cut from the rows by the runner.
 
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
@@ -14,7 +16,7 @@ Each function returns the same flat rows as the query's ``.rq`` and ``.cypher`` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 import networkx as nx
@@ -80,12 +82,25 @@ def _source(g: nx.MultiDiGraph, doc_id: str) -> str | None:
     return g.nodes[doc_id].get("source") if doc_id in g else None
 
 
+def _kept(where: str | None, jurisdiction: str | None, doc_id: str | None = None,
+          documents: Collection[str] | None = None) -> bool:
+    """Whether a key passes the filters: its jurisdiction is ``jurisdiction`` and its document one of ``documents``."""
+    return (jurisdiction is None or where == jurisdiction) and (documents is None or doc_id in documents)
+
+
+def _doc_jurisdiction(g: nx.MultiDiGraph, doc_id: str) -> str | None:
+    return g.nodes[doc_id].get("jurisdiction") if doc_id in g else None
+
+
 @canned("documents")
-def documents(g: nx.MultiDiGraph) -> list[Row]:
+def documents(g: nx.MultiDiGraph, jurisdiction: str | None = None,
+              documents: Collection[str] | None = None) -> list[Row]:
     rows: list[Row] = []
     for n, d in _nodes(g, "Document"):
         if "source" not in d:
             continue  # known only because another document cites it
+        if not _kept(d.get("jurisdiction"), jurisdiction, n, documents):
+            continue
         base = {k: d.get(k) for k in ("source", "title", "doc_number", "issuer", "date_written",
                                       "date_published", "jurisdiction", "doc_type", "period")}
         base["doc_id"] = n
@@ -96,9 +111,11 @@ def documents(g: nx.MultiDiGraph) -> list[Row]:
 
 
 @canned("tasks")
-def tasks(g: nx.MultiDiGraph) -> list[Row]:
+def tasks(g: nx.MultiDiGraph, jurisdiction: str | None = None, documents: Collection[str] | None = None) -> list[Row]:
     rows: list[Row] = []
     for t, d in _nodes(g, "Task"):
+        if not _kept(_doc_jurisdiction(g, d["doc_id"]), jurisdiction, d["doc_id"], documents):
+            continue
         base = {"task_id": t, "doc_id": d["doc_id"], "source": _source(g, d["doc_id"]), "part": d.get("part"),
                 "number": d.get("number"), "title": d.get("title"), "domain": d.get("domain"),
                 "start": d.get("start")}
@@ -117,12 +134,15 @@ def tasks(g: nx.MultiDiGraph) -> list[Row]:
 
 
 @canned("indicators")
-def indicators(g: nx.MultiDiGraph) -> list[Row]:
+def indicators(g: nx.MultiDiGraph, jurisdiction: str | None = None,
+               documents: Collection[str] | None = None) -> list[Row]:
     rows: list[Row] = []
     for i, _d in _nodes(g, "Indicator"):
-        for _doc, row in _in(g, i, "CONTAINS"):
+        for doc, row in _in(g, i, "CONTAINS"):
             if row.get("number") is None:
                 continue  # named in a sentence, not a row of a table
+            if not _kept(_doc_jurisdiction(g, doc), jurisdiction, doc, documents):
+                continue
             doc_id, number = row["doc_id"], row.get("number")
             base = {"indicator_id": i, "doc_id": doc_id, "source": _source(g, doc_id), "number": number,
                     "name": row.get("name"), "unit": row.get("unit"), "domain": row.get("domain")}
@@ -138,9 +158,12 @@ def indicators(g: nx.MultiDiGraph) -> list[Row]:
 
 
 @canned("projects")
-def projects(g: nx.MultiDiGraph) -> list[Row]:
+def projects(g: nx.MultiDiGraph, jurisdiction: str | None = None,
+             documents: Collection[str] | None = None) -> list[Row]:
     rows: list[Row] = []
     for p, d in _nodes(g, "Project"):
+        if not _kept(_doc_jurisdiction(g, d["doc_id"]), jurisdiction, d["doc_id"], documents):
+            continue
         base = {"project_id": p, "doc_id": d["doc_id"], "source": _source(g, d["doc_id"]), "start": d.get("start")}
         base.update({k: d.get(k) for k in ("number", "name", "domain", "location", "investment_yi_yuan",
                                            "period", "kind")})
@@ -150,11 +173,17 @@ def projects(g: nx.MultiDiGraph) -> list[Row]:
     return rows
 
 
-def _island_rows(g: nx.MultiDiGraph, evidence_role: str | None) -> list[Row]:
+def _island_rows(g: nx.MultiDiGraph, evidence_role: str | None, jurisdiction: str | None,
+                 documents: Collection[str] | None) -> list[Row]:
     rows: list[Row] = []
     for i, d in _nodes(g, "Island"):
         mentions = [e for _, e in _in(g, i, "MENTIONS")]
         if not mentions or (evidence_role and not any(e.get("role") == evidence_role for e in mentions)):
+            continue
+        # of the jurisdiction it is part of; of every document that mentions it
+        if jurisdiction is not None and jurisdiction not in {g.nodes[j].get("name") for j, _ in _out(g, i, "PART_OF")}:
+            continue
+        if documents is not None and not {e.get("doc_id") for e in mentions} & set(documents):
             continue
         base = {"island_id": i, "name": d.get("name")}
         items = [{"field": "aliases", "item_name": a} for a in d.get("aliases", [])]
@@ -171,22 +200,26 @@ def _island_rows(g: nx.MultiDiGraph, evidence_role: str | None) -> list[Row]:
 
 
 @canned("islands")
-def islands(g: nx.MultiDiGraph) -> list[Row]:
-    return _island_rows(g, None)
+def islands(g: nx.MultiDiGraph, jurisdiction: str | None = None, documents: Collection[str] | None = None) -> list[Row]:
+    return _island_rows(g, None, jurisdiction, documents)
 
 
 @canned("relocation-islands")
-def relocation_islands(g: nx.MultiDiGraph) -> list[Row]:
-    return _island_rows(g, "relocation-source")
+def relocation_islands(g: nx.MultiDiGraph, jurisdiction: str | None = None,
+                       documents: Collection[str] | None = None) -> list[Row]:
+    return _island_rows(g, "relocation-source", jurisdiction, documents)
 
 
 @canned("top-lead-agencies")
-def top_lead_agencies(g: nx.MultiDiGraph) -> list[Row]:
+def top_lead_agencies(g: nx.MultiDiGraph, jurisdiction: str | None = None,
+                      documents: Collection[str] | None = None) -> list[Row]:
     rows = []
     for a, d in _nodes(g, "Agency"):
+        if not _kept(d.get("jurisdiction"), jurisdiction):
+            continue
         explicit, inherited = set(), set()
         for t, e in _out(g, a, "LEADS"):
-            if g.nodes[t].get("type") == "Task":
+            if g.nodes[t].get("type") == "Task" and _kept(None, None, g.nodes[t].get("doc_id"), documents):
                 (inherited if e.get("via") else explicit).add(t)
         if explicit or inherited:
             rows.append({"agency_id": a, "agency_name": d.get("name"), "explicit": len(explicit),
@@ -199,12 +232,15 @@ def _matches(node: str, data: dict[str, Any], wanted: str) -> bool:
 
 
 @canned("agency-tasks")
-def agency_tasks(g: nx.MultiDiGraph, agency: str) -> list[Row]:
+def agency_tasks(g: nx.MultiDiGraph, agency: str, jurisdiction: str | None = None,
+                 documents: Collection[str] | None = None) -> list[Row]:
     rows = []
     for a, d in g.nodes(data=True):
         if d.get("type") not in ("Agency", "AgencyGroup") or not _matches(a, d, agency):
             continue
         for t, task, role, e in _task_roles(g, a):
+            if not _kept(_doc_jurisdiction(g, task["doc_id"]), jurisdiction, task["doc_id"], documents):
+                continue
             rows.append({"agency_id": a, "agency_name": d.get("name"), "role": role, "task_id": t,
                          "doc_id": task["doc_id"], "source": _source(g, task["doc_id"]),
                          "number": task.get("number"), "title": task.get("title"), "domain": task.get("domain"),
@@ -213,10 +249,15 @@ def agency_tasks(g: nx.MultiDiGraph, agency: str) -> list[Row]:
 
 
 @canned("responsibility-matrix")
-def responsibility_matrix(g: nx.MultiDiGraph) -> list[Row]:
+def responsibility_matrix(g: nx.MultiDiGraph, jurisdiction: str | None = None,
+                          documents: Collection[str] | None = None) -> list[Row]:
     cells: dict[tuple[str, Any], dict[str, set[str]]] = {}
-    for a, _ in _nodes(g, "Agency"):
+    for a, ad in _nodes(g, "Agency"):
+        if not _kept(ad.get("jurisdiction"), jurisdiction):
+            continue
         for t, task, role, _ in _task_roles(g, a):
+            if not _kept(None, None, task["doc_id"], documents):
+                continue
             cell = cells.setdefault((a, task.get("domain")), {})
             cell.setdefault(role, set()).add(t)
             cell.setdefault("total", set()).add(t)
@@ -276,10 +317,10 @@ def _in_order(a: dict[str, Any], b: dict[str, Any]) -> bool:
 
 
 @canned("target-conflicts")
-def target_conflicts(g: nx.MultiDiGraph) -> list[Row]:
+def target_conflicts(g: nx.MultiDiGraph, jurisdiction: str | None = None) -> list[Row]:
     rows: list[Row] = []
     for i, d in _nodes(g, "Indicator"):
-        targets = list(_dated_targets(g, i))
+        targets = [(t, td) for t, td in _dated_targets(g, i) if _kept(td.get("jurisdiction"), jurisdiction)]
         for ta, a in targets:
             for tb, b in targets:
                 if (a.get("jurisdiction") is None or (a.get("jurisdiction"), a["year"], a.get("kind"))
@@ -296,18 +337,22 @@ def target_conflicts(g: nx.MultiDiGraph) -> list[Row]:
 
 
 @canned("target-series")
-def target_series(g: nx.MultiDiGraph, indicator: str) -> list[Row]:
+def target_series(g: nx.MultiDiGraph, indicator: str, jurisdiction: str | None = None,
+                  documents: Collection[str] | None = None) -> list[Row]:
     return [_target_row(g, i, t, d)
             for i, data in _nodes(g, "Indicator") if _indicator_matches(i, data, indicator)
-            for t, d in _dated_targets(g, i)]
+            for t, d in _dated_targets(g, i) if _kept(d.get("jurisdiction"), jurisdiction, d["doc_id"], documents)]
 
 
 @canned("compare-jurisdictions")
-def compare_jurisdictions(g: nx.MultiDiGraph) -> list[Row]:
+def compare_jurisdictions(g: nx.MultiDiGraph, jurisdiction: str | None = None,
+                          documents: Collection[str] | None = None) -> list[Row]:
     rows: list[Row] = []
     for i, _ in _nodes(g, "Indicator"):
         targets = [(t, d) for t, d in _dated_targets(g, i) if d.get("jurisdiction")]
         for t, d in targets:
+            if not _kept(d["jurisdiction"], jurisdiction, d["doc_id"], documents):
+                continue
             if any(o.get("year") == d["year"] and o["jurisdiction"] != d["jurisdiction"] for _, o in targets):
                 rows.append(_target_row(g, i, t, d))
     return rows
@@ -396,7 +441,8 @@ def _owned(g: nx.MultiDiGraph, agency: str, derived: str, edge: dict[str, Any], 
 
 
 @canned("agency-targets")
-def agency_targets(g: nx.MultiDiGraph, agency: str) -> list[Row]:
+def agency_targets(g: nx.MultiDiGraph, agency: str, jurisdiction: str | None = None,
+                   documents: Collection[str] | None = None) -> list[Row]:
     rows: list[Row] = []
     for a, d in g.nodes(data=True):
         if d.get("type") not in ("Agency", "AgencyGroup") or not _matches(a, d, agency):
@@ -410,7 +456,7 @@ def agency_targets(g: nx.MultiDiGraph, agency: str) -> list[Row]:
             elif kind == "Task" and e["type"] in _TASK_OWNERS:
                 derived = "inherited_lead" if e.get("via") else _TASK_OWNERS[e["type"]]
                 rows += [_owned(g, a, derived, e, t, o) for t, _ in _out(g, o, "SETS_TARGET")]
-    return rows
+    return [r for r in rows if _kept(r["jurisdiction"], jurisdiction, r["doc_id"], documents)]
 
 
 _SIDES = ("from", "to")

@@ -1,5 +1,10 @@
 // Islands that documents say people are to be moved away from.
+// An island is of the jurisdiction it is part of, and of the documents that mention it.
 MATCH (i:Island) WHERE EXISTS { ()-[:MENTIONS {role: 'relocation-source'}]->(i) }
+  AND ($in_jurisdiction IS NULL OR EXISTS { (i)-[:PART_OF]->(j) WHERE j.name = $in_jurisdiction })
+  AND ($in_documents IS NULL OR EXISTS { ()-[m:MENTIONS]->(i) WHERE m.doc_id IN $in_documents })
+WITH i, i.name AS name, i.id AS island_id
+// page
 CALL (i) {
   UNWIND coalesce(i.aliases, []) AS alias
   RETURN 'aliases' AS field, alias AS item_name, NULL AS item_doc, NULL AS item_quote, NULL AS item_order
@@ -13,4 +18,4 @@ CALL (i) {
   UNION ALL
   RETURN NULL AS field, NULL AS item_name, NULL AS item_doc, NULL AS item_quote, NULL AS item_order
 }
-RETURN i.id AS island_id, i.name AS name, field, item_name, item_doc, item_quote, item_order
+RETURN island_id, name, field, item_name, item_doc, item_quote, item_order

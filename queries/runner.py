@@ -6,6 +6,12 @@ canonical graph), ``neo4j`` (``NAME.cypher`` on a Neo4j server loaded with
 SPARQL 1.1 endpoint loaded by ``policykg sparql-push``).  Parameters are bound, never formatted into
 query text.
 
+A :class:`Page` says which answers to give: those of a jurisdiction, of some documents, and a
+slice (``limit``/``offset``) of the answers in the query's order. The query files say where the
+filters and the slice go (see :func:`paged_sparql` and :func:`paged_cypher`), so each backend
+reads only the page: a page is a page of the query's keys (one JSON row each), chosen in the
+store before the details are joined.
+
 >>> {"agency-tasks", "documents", "indicators"} <= {q.name for q in list_queries()}
 True
 >>> sorted(get_query("agency-tasks").params)
@@ -15,9 +21,10 @@ True
 from __future__ import annotations
 
 import itertools
+import re
 import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -46,7 +53,7 @@ from policykg.queries.names import (
     resolve_name,
 )
 from policykg.queries.nx_queries import IMPLEMENTATIONS
-from policykg.queries.shape import shape_rows
+from policykg.queries.shape import page_rows, shape_rows
 
 HERE = Path(__file__).resolve().parent
 BACKENDS = ("sparql", "networkx", "neo4j", "sparql-endpoint")
@@ -60,6 +67,11 @@ class CannedQuery:
     description: str
     params: dict[str, str] = field(default_factory=dict)
     spec: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+    @property
+    def filters(self) -> tuple[str, ...]:
+        """The filters the query takes (catalog ``filters``): ``jurisdiction``, ``document``."""
+        return tuple(self.spec.get("filters", ()))
 
     @property
     def sparql(self) -> str:
@@ -102,6 +114,127 @@ def check_params(query: CannedQuery, params: dict[str, str]) -> None:
     missing = [p for p in query.params if p not in params]
     if missing:
         raise QueryError(f"{query.name} needs -p {missing[0]} VALUE ({query.params[missing[0]]})")
+
+
+FILTERS = ("jurisdiction", "document")
+
+
+@dataclass(frozen=True)
+class Page:
+    """Which answers of a query to give: those of one jurisdiction (its canonical name), of some
+    documents (their ids), and ``limit`` of them from ``offset`` on, in the query's order.
+
+    >>> Page(limit=100).sliced, Page().sliced
+    (True, False)
+    """
+
+    jurisdiction: str | None = None
+    documents: tuple[str, ...] | None = None
+    limit: int | None = None
+    offset: int = 0
+
+    @property
+    def sliced(self) -> bool:
+        """Whether only some of the answers are wanted."""
+        return self.limit is not None or self.offset > 0
+
+
+def paged_after(query: CannedQuery) -> bool:
+    """Whether the query's answer is cut into pages after it is read, not by the store: a query with
+    a Python ``step`` (its facts are two documents'), or one the catalog says so of (``page_after``).
+
+    >>> paged_after(get_query("document-diff")), paged_after(get_query("tasks"))
+    (True, False)
+    """
+    return "step" in query.spec or bool(query.spec.get("page_after"))
+
+
+def order_columns(query: CannedQuery) -> list[tuple[str, bool]]:
+    """The flat columns a query's answers are ordered by, each with whether it is descending: the
+    catalog's ``sort`` (an object by its name, then its id), then the ``key``, so that the order is
+    total and a page boundary falls in the same place on every backend.
+
+    >>> order_columns(get_query("top-lead-agencies"))
+    [('total', True), ('explicit', True), ('agency_name', False), ('agency_id', False)]
+    >>> order_columns(get_query("tasks"))
+    [('doc_id', False), ('start', False), ('task_id', False)]
+    """
+    spec, out = query.spec, {}
+    for column in [*spec.get("sort", []), *spec.get("key", [])]:
+        name = column.lstrip("-")
+        obj = spec.get("objects", {}).get(name)
+        for flat in [obj[f] for f in ("name", "id") if f in obj] if obj else [name]:
+            out.setdefault(flat, column.startswith("-"))
+    return list(out.items())
+
+
+# Where a query file says a filter goes: a line `#jurisdiction: PATTERN` (SPARQL), commented out
+# until the filter is asked for; and where the page is cut: a line `#page` (SPARQL), `// page` (Cypher).
+_SPARQL_FILTER = re.compile(r"^([ \t]*)#(jurisdiction|document):(.*)$", re.M)
+_SPARQL_PAGE = re.compile(r"^([ \t]*)#page[ \t]*$", re.M)
+_CYPHER_PAGE = re.compile(r"^([ \t]*)//[ \t]*page[ \t]*$", re.M)
+
+
+def _one_page_marker(pattern: re.Pattern[str], text: str, query: CannedQuery) -> None:
+    if len(pattern.findall(text)) != 1:
+        raise QueryError(f"{query.name}: the query file needs exactly one page marker")
+
+
+def paged_sparql(query: CannedQuery, page: Page, text: str | None = None) -> str:
+    """``NAME.rq`` for one page: each filter asked for bound by ``VALUES`` on its marked line
+    (``#jurisdiction: ?d pkg:jurisdiction ?in_jurisdiction .`` becomes that pattern, with
+    ``?in_jurisdiction`` bound first), and the ``#page`` line, which closes the sub-select of the
+    query's keys, made ``ORDER BY … LIMIT … OFFSET …``. Without a page the text is as written.
+
+    >>> text = paged_sparql(get_query("documents"), Page(jurisdiction="嵊泗县", limit=2, offset=4))
+    >>> 'VALUES ?in_jurisdiction { "嵊泗县" } ?d pkg:jurisdiction ?in_jurisdiction' in text
+    True
+    >>> "ORDER BY ?doc_id LIMIT 2 OFFSET 4" in text
+    True
+    """
+    text = query.sparql if text is None else text
+    wanted = {"jurisdiction": (page.jurisdiction,) if page.jurisdiction else (), "document": page.documents or ()}
+
+    def bind(m: re.Match[str]) -> str:
+        values = wanted[m.group(2)]
+        if not values:
+            return m.group(0)
+        terms = " ".join(str(ox.Literal(v)) for v in values)
+        return f"{m.group(1)}VALUES ?in_{m.group(2)} {{ {terms} }}{m.group(3)}"
+
+    text = _SPARQL_FILTER.sub(bind, text)
+    if not page.sliced:
+        return text
+    _one_page_marker(_SPARQL_PAGE, text, query)
+    order = " ".join(f"DESC(?{c})" if desc else f"?{c}" for c, desc in order_columns(query))
+    cut = f"ORDER BY {order}" + (f" LIMIT {page.limit}" if page.limit is not None else "")
+    cut += f" OFFSET {page.offset}" if page.offset else ""
+    return _SPARQL_PAGE.sub(lambda m: m.group(1) + cut, text)
+
+
+def paged_cypher(query: CannedQuery, page: Page) -> tuple[str, dict[str, Any]]:
+    """``NAME.cypher`` for one page, and the parameters that say it: ``$in_jurisdiction`` and
+    ``$in_documents`` (``null`` when not asked for; the query tests them where it finds its keys),
+    and the ``// page`` line, right after the ``WITH`` or ``RETURN`` that names the keys, made
+    ``ORDER BY … SKIP $page_offset LIMIT $page_limit``. Nulls come first, as in SPARQL.
+
+    >>> text, params = paged_cypher(get_query("top-lead-agencies"), Page(limit=3))
+    >>> text.splitlines()[-1]  # doctest: +ELLIPSIS
+    'ORDER BY total IS NULL, total DESC, explicit IS NULL, ..., agency_id SKIP $page_offset LIMIT $page_limit'
+    >>> params
+    {'in_jurisdiction': None, 'in_documents': None, 'page_offset': 0, 'page_limit': 3}
+    """
+    text = query.cypher
+    params: dict[str, Any] = {"in_jurisdiction": page.jurisdiction,
+                              "in_documents": list(page.documents) if page.documents else None}
+    if not page.sliced:
+        return text, params
+    _one_page_marker(_CYPHER_PAGE, text, query)
+    order = ", ".join(f"{c} IS NULL, {c} DESC" if desc else f"{c} IS NULL DESC, {c}"
+                      for c, desc in order_columns(query))
+    cut = f"ORDER BY {order} SKIP $page_offset" + (" LIMIT $page_limit" if page.limit is not None else "")
+    params.update(page_offset=page.offset, **({"page_limit": page.limit} if page.limit is not None else {}))
+    return _CYPHER_PAGE.sub(lambda m: m.group(1) + cut, text), params
 
 
 def _python(term: Any) -> Any:
@@ -225,14 +358,21 @@ class _Backend:
     endpoint: Endpoint | str | None = None
     _indexes: dict[str, list[Candidate]] = field(default_factory=dict)
 
-    def rows(self, query: CannedQuery, params: dict[str, str]) -> list[dict[str, Any]]:
+    def rows(self, query: CannedQuery, params: dict[str, str], page: Page) -> list[dict[str, Any]]:
+        """The flat rows of one page (networkx: of every key; the caller cuts the page)."""
         if self.kind == "sparql":
-            return sparql_rows((self.store or Store()).rdf(), query.sparql, params)
+            return sparql_rows((self.store or Store()).rdf(), paged_sparql(query, page), params)
         if self.kind == "networkx":
-            return IMPLEMENTATIONS[query.name](self._graph(), **params)
+            where: dict[str, Any] = {}
+            if "jurisdiction" in query.filters:
+                where["jurisdiction"] = page.jurisdiction
+            if "document" in query.filters:
+                where["documents"] = None if page.documents is None else frozenset(page.documents)
+            return IMPLEMENTATIONS[query.name](self._graph(), **params, **where)
         if self.kind == "neo4j":
-            return cypher_rows(self.driver, query.cypher, params, database=self.database)
-        return endpoint_rows(self.endpoint, query.sparql, params)
+            text, paging = paged_cypher(query, page)
+            return cypher_rows(self.driver, text, {**params, **paging}, database=self.database)
+        return endpoint_rows(self.endpoint, paged_sparql(query, page), params)
 
     def _graph(self) -> nx.MultiDiGraph:
         if self.graph is None:
@@ -299,41 +439,36 @@ def _resolve(query: CannedQuery, params: dict[str, str], backend: _Backend, juri
     return [dict(binding) for binding in itertools.product(*choices)]
 
 
-# Where a flat row says its jurisdiction: a column of its own, else its document's, its agency's
-# or its island's (the first the row has).
-_ROW_JURISDICTION = (("jurisdiction", None), ("doc_id", "document"), ("agency_id", "agency"), ("island_id", "island"))
-
-
-def _in_jurisdiction(rows: list[dict[str, Any]], jurisdiction: str, backend: _Backend) -> list[dict[str, Any]]:
-    """The rows of one jurisdiction.
-
-    A filter in Python over the rows the query returned, for every backend alike; issue 18 is to
-    push it into the SPARQL and Cypher themselves. Rows that say nothing of a jurisdiction (a
-    document's lineage, a task's history: the parameter is narrowed instead) are kept.
-    """
-    if not rows:
-        return rows
-    found = next(((column, kind) for column, kind in _ROW_JURISDICTION if column in rows[0]), None)
-    if found is None:
-        return rows
-    column, kind = found
-    if kind is None:
-        return [r for r in rows if r.get(column) == jurisdiction]
-    where = {c.id: c.jurisdiction for c in backend.index(kind)}
-    return [r for r in rows if where.get(r.get(column)) == jurisdiction]
+def _documents(wanted: tuple[str, ...], backend: _Backend, jurisdiction: str | None,
+               notice: Callable[[str], None] | None) -> tuple[str, ...]:
+    """The ids of the documents each name stands for (forgiving, as a parameter's)."""
+    found: list[str] = []
+    for value in wanted:
+        match = backend.exact("document", value, jurisdiction) or resolve_name("document", value,
+                                                                               backend.index("document"), jurisdiction)
+        if notice is not None and match.notice():
+            notice(match.notice())
+        found += [c.id for c in match.found]
+    return tuple(dict.fromkeys(found))
 
 
 def raw_rows(name: str, params: dict[str, str] | None = None, *, backend: str = "sparql",
              store: Store | None = None, graph: nx.MultiDiGraph | None = None,
              driver: neo4j.Driver | None = None, database: str | None = None,
              endpoint: Endpoint | str | None = None, jurisdiction: str | None = None,
+             document: str | Sequence[str] | None = None, limit: int | None = None, offset: int = 0,
              notice: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
     """The flat rows a backend returns for a canned query, before shaping.
 
     Name parameters forgive (:mod:`policykg.queries.names`): the name is looked up in the
     store's name index and the query runs with the id(s) it stands for; ``notice`` is told
     when a name was not taken exactly as written.  ``jurisdiction`` (any form: 嵊泗 = 嵊泗县)
-    narrows the names and keeps the rows of that jurisdiction.
+    narrows the names and, for a query that takes the filter (catalog ``filters``), keeps the
+    answers of that jurisdiction; ``document`` (a name or several, forgiving) keeps those of
+    the documents; ``limit`` and ``offset`` keep a page of the answers in the query's order.
+    All three are done by the backend itself (see :class:`Page`); the rows of a query with a
+    Python ``step`` (document-diff) are its facts, whole, and :func:`run_query` pages its answer,
+    as it does a query whose catalog entry says ``page_after`` (see :func:`paged_after`).
 
     For ``backend="neo4j"``, ``driver`` defaults to one for ``$NEO4J_URI`` (user and
     password from ``$NEO4J_USER``/``$NEO4J_PASSWORD``), ``database`` to the server's default.
@@ -347,34 +482,54 @@ def raw_rows(name: str, params: dict[str, str] | None = None, *, backend: str = 
         raise QueryError(f"unknown backend {backend!r}; use one of {', '.join(BACKENDS)}")
     if backend == "sparql-endpoint" and endpoint is None:
         raise QueryError("backend sparql-endpoint needs --endpoint URL")
+    wanted_docs = (document,) if isinstance(document, str) else tuple(document or ())
+    if wanted_docs and "document" not in query.filters:
+        raise QueryError(f"{name} takes no --document" + (f"; its documents are -p {', -p '.join(query.params)}"
+                                                         if query.params else ""))
+    if (limit is not None and limit < 1) or offset < 0:
+        raise QueryError(f"a page needs --limit of 1 or more and --offset of 0 or more (got {limit}, {offset})")
     if backend == "neo4j" and driver is None:
         with connect() as own:
             return raw_rows(name, params, backend=backend, driver=own, database=database, jurisdiction=jurisdiction,
-                            notice=notice)
+                            document=document, limit=limit, offset=offset, notice=notice)
     source = _Backend(backend, store, graph, driver, database, endpoint)
     if jurisdiction is not None:
         jurisdiction = resolve_name("jurisdiction", jurisdiction, source.index("jurisdiction")).found[0].id
-    rows = [row for binding in _resolve(query, params, source, jurisdiction, notice)
-            for row in source.rows(query, binding)]
-    return _in_jurisdiction(rows, jurisdiction, source) if jurisdiction is not None else rows
+    page = Page(jurisdiction if "jurisdiction" in query.filters else None,
+                _documents(wanted_docs, source, jurisdiction, notice) if wanted_docs else None, limit, offset)
+    bindings = _resolve(query, params, source, jurisdiction, notice)
+    if paged_after(query):
+        page = replace(page, limit=None, offset=0)
+    # One query per binding (a name standing for several entities): each gives its first
+    # offset + limit answers, and the page is cut from them all here.
+    cut_here = page.sliced and (backend == "networkx" or len(bindings) > 1)
+    asked = (replace(page, limit=None if page.limit is None else page.offset + page.limit, offset=0) if cut_here
+             else page)
+    rows = [row for binding in bindings for row in source.rows(query, binding, asked)]
+    return page_rows(rows, query.spec, page.offset, page.limit) if cut_here else rows
 
 
 def run_query(name: str, params: dict[str, str] | None = None, *, backend: str = "sparql",
               store: Store | None = None, graph: nx.MultiDiGraph | None = None,
               driver: neo4j.Driver | None = None, database: str | None = None,
               endpoint: Endpoint | str | None = None, jurisdiction: str | None = None,
+              document: str | Sequence[str] | None = None, limit: int | None = None, offset: int = 0,
               notice: Callable[[str], None] | None = None) -> list[dict[str, Any]]:
     """Answer canned query ``name``: its JSON rows (see ``queries/catalog.toml``).
 
     ``store`` defaults to ``$POLICYKG_STORE`` or ``./policykg-data``; with
     ``backend="networkx"`` a ``graph`` may be given instead of a store; with
     ``backend="neo4j"`` a ``driver`` (default: one for ``$NEO4J_URI``) and ``database``;
-    with ``backend="sparql-endpoint"`` an ``endpoint``.  Names forgive and ``jurisdiction``
-    narrows, as in :func:`raw_rows`; a name that matches nothing raises
-    :class:`~policykg.queries.names.NoSuchName` ("did you mean …"), one that matches entities
-    of several jurisdictions :class:`~policykg.queries.names.AmbiguousName` (both are
-    :class:`QueryError`).
+    with ``backend="sparql-endpoint"`` an ``endpoint``.  Names forgive, ``jurisdiction`` and
+    ``document`` filter and ``limit``/``offset`` page, as in :func:`raw_rows`; a name that
+    matches nothing raises :class:`~policykg.queries.names.NoSuchName` ("did you mean …"), one
+    that matches entities of several jurisdictions :class:`~policykg.queries.names.AmbiguousName`
+    (both are :class:`QueryError`).
     """
     rows = raw_rows(name, params, backend=backend, store=store, graph=graph, driver=driver, database=database,
-                    endpoint=endpoint, jurisdiction=jurisdiction, notice=notice)
-    return shape_rows(rows, get_query(name).spec)
+                    endpoint=endpoint, jurisdiction=jurisdiction, document=document, limit=limit, offset=offset,
+                    notice=notice)
+    answer = shape_rows(rows, get_query(name).spec)
+    if paged_after(get_query(name)):  # the rows were whole; the answer is cut here
+        return answer[offset:None if limit is None else offset + limit]
+    return answer

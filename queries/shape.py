@@ -30,7 +30,6 @@ map       the list becomes a dict ``{item_key: item_name}``
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -62,11 +61,17 @@ def _item(kind: str, row: dict[str, Any]) -> Any:
     raise ValueError(f"unknown item kind {kind!r}")
 
 
-def natural_key(value: Any) -> tuple:
-    """Sort key that orders ``"2" < "10"`` and puts ``None`` first.
+def sort_key(value: Any) -> tuple:
+    """Sort key in the order a store's ``ORDER BY`` gives: ``None`` first, numbers by value, text by
+    code point, an object (a dict) by its name and then its id.
 
-    >>> sorted(["10", "2", None, "1.2"], key=natural_key)
-    [None, '1.2', '2', '10']
+    Pages are cut in the store (SPARQL ``ORDER BY … LIMIT``, Cypher ``SKIP … LIMIT``), so the answer
+    is sorted the way the stores sort, or a page would not be the rows of the whole answer.
+
+    >>> sorted(["10", "2", None, "1.2"], key=sort_key)
+    [None, '1.2', '10', '2']
+    >>> sorted([{"name": "乙", "id": "b"}, {"name": "甲", "id": "a"}, {"name": None, "id": "c"}], key=sort_key)[0]
+    {'name': None, 'id': 'c'}
     """
     if value is None:
         return (0,)
@@ -75,9 +80,8 @@ def natural_key(value: Any) -> tuple:
     if isinstance(value, (int, float)):
         return (1, value)
     if isinstance(value, dict):
-        return (2, natural_key(value.get("name")), natural_key(value.get("id")))
-    parts = re.split(r"(\d+)", str(value))
-    return (2, tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p != ""))
+        return (2, sort_key(value.get("name")), sort_key(value.get("id")))
+    return (2, str(value))
 
 
 def _objects(row: dict[str, Any], objects: dict[str, dict[str, str]]) -> dict[str, Any]:
@@ -96,18 +100,8 @@ def _order(row: dict[str, Any], columns: list[str]) -> dict[str, Any]:
     return ordered
 
 
-def shape_rows(rows: Iterable[dict[str, Any]], spec: dict[str, Any]) -> list[dict[str, Any]]:
-    """Group long rows into JSON rows according to a query's ``spec`` (see the module docstring).
-
-    ``spec`` keys: ``step`` (a Python step of :data:`STEPS` the flat rows go through
-    first, for what the query languages cannot say alike), ``key`` (columns identifying one
-    output row; absent for already-flat results), ``lists`` (field → item kind), ``singles``
-    (list fields that hold at most one item: the item or ``None``), ``objects`` (name → {field: column}) and ``sort``
-    (columns, ``-`` prefix for descending), ``columns`` (output column order) and ``drop``
-    (columns used only for sorting).
-    """
-    if "step" in spec:
-        rows = STEPS[spec["step"]](rows)
+def _shaped(rows: Iterable[dict[str, Any]], spec: dict[str, Any]) -> list[tuple[tuple, dict[str, Any]]]:
+    """(key, JSON row) of each group, sorted; the key breaks ties, so the order is total."""
     lists: dict[str, str] = spec.get("lists", {})
     key_cols: list[str] = spec.get("key", [])
     grouped: dict[tuple, dict[str, Any]] = {}
@@ -125,7 +119,7 @@ def shape_rows(rows: Iterable[dict[str, Any]], spec: dict[str, Any]) -> list[dic
     for key, base in grouped.items():
         for name, kind in lists.items():
             seen: list[Any] = []
-            for _, value in sorted(items[key][name], key=lambda p: (natural_key(p[0]), natural_key(p[1]))):
+            for _, value in sorted(items[key][name], key=lambda p: (sort_key(p[0]), sort_key(p[1]))):
                 if value not in seen:
                     seen.append(value)
             if kind == "map":
@@ -134,12 +128,48 @@ def shape_rows(rows: Iterable[dict[str, Any]], spec: dict[str, Any]) -> list[dic
                 base[name] = seen[0] if seen else None
             else:
                 base[name] = seen
-        out.append(_order(_objects(base, spec.get("objects", {})), spec.get("columns", [])))
+        out.append((key, _order(_objects(base, spec.get("objects", {})), spec.get("columns", []))))
+    if key_cols:
+        out.sort(key=lambda pair: tuple(sort_key(v) for v in pair[0]))
     for column in reversed(spec.get("sort", [])):
         desc = column.startswith("-")
         name = column.lstrip("-")
-        out.sort(key=lambda r: natural_key(r.get(name)), reverse=desc)
+        out.sort(key=lambda pair: sort_key(pair[1].get(name)), reverse=desc)
+    return out
+
+
+def shape_rows(rows: Iterable[dict[str, Any]], spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Group long rows into JSON rows according to a query's ``spec`` (see the module docstring).
+
+    ``spec`` keys: ``step`` (a Python step of :data:`STEPS` the flat rows go through
+    first, for what the query languages cannot say alike), ``key`` (columns identifying one
+    output row; absent for already-flat results), ``lists`` (field → item kind), ``singles``
+    (list fields that hold at most one item: the item or ``None``), ``objects`` (name → {field: column}) and ``sort``
+    (columns, ``-`` prefix for descending; then the key), ``columns`` (output column order) and ``drop``
+    (columns used only for sorting).
+    """
+    if "step" in spec:
+        rows = STEPS[spec["step"]](rows)
+    out = [row for _, row in _shaped(rows, spec)]
     for row in out:
         for column in spec.get("drop", []):
             row.pop(column, None)
     return out
+
+
+def page_rows(rows: list[dict[str, Any]], spec: dict[str, Any], offset: int = 0,
+              limit: int | None = None) -> list[dict[str, Any]]:
+    """The long rows of one page of answers: the keys from ``offset`` on (at most ``limit``), in the
+    order :func:`shape_rows` gives them. What the stores do with ``ORDER BY … LIMIT``, for the
+    networkx backend and for a name that stands for several entities (one query each).
+
+    >>> rows = [{"k": "b", "field": "x", "item_name": "1"}, {"k": "a"}, {"k": "b", "field": "x", "item_name": "2"}]
+    >>> page_rows(rows, {"key": ["k"], "lists": {"x": "text"}, "sort": ["k"]}, offset=1)
+    [{'k': 'b', 'field': 'x', 'item_name': '1'}, {'k': 'b', 'field': 'x', 'item_name': '2'}]
+    """
+    key_cols: list[str] = spec.get("key", [])
+    shaped = _shaped(rows, spec)
+    keep = {key for key, _ in shaped[offset:None if limit is None else offset + limit]}
+    if key_cols:
+        return [r for r in rows if tuple(r.get(c) for c in key_cols) in keep]
+    return [r for i, r in enumerate(rows) if (i,) in keep]

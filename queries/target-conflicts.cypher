@@ -3,7 +3,7 @@
 // number, texts that differ. Each pair once: documents in id order; within one document,
 // the table's value against a sentence's.
 MATCH (i:Indicator)-[:HAS_TARGET]->(a:Target), (i)-[:HAS_TARGET]->(b:Target)
-WHERE a.year IS NOT NULL AND a.jurisdiction IS NOT NULL
+WHERE a.year IS NOT NULL AND a.jurisdiction IS NOT NULL AND ($in_jurisdiction IS NULL OR a.jurisdiction = $in_jurisdiction)
   AND a.jurisdiction = b.jurisdiction AND a.year = b.year AND a.kind = b.kind
   AND (a.doc_id < b.doc_id OR (a.doc_id = b.doc_id AND a.origin = 'table' AND b.origin = 'text'))
   AND ((a.base_value IS NOT NULL AND b.base_value IS NOT NULL AND a.base_value <> b.base_value
@@ -15,3 +15,4 @@ RETURN i.id AS indicator_id, i.name AS indicator_name, a.jurisdiction AS jurisdi
        a.comparator AS a_comparator, a.unit AS a_unit, a.evidence AS a_quote,
        b.doc_id AS b_doc_id, b.origin AS b_origin, b.raw AS b_raw, b.value AS b_value,
        b.comparator AS b_comparator, b.unit AS b_unit, b.evidence AS b_quote
+// page

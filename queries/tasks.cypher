@@ -1,5 +1,8 @@
 // Every task; list-valued fields come one item per row (field + item_* columns).
 MATCH (d:Document)-[:CONTAINS]->(t:Task)
+WHERE ($in_jurisdiction IS NULL OR d.jurisdiction = $in_jurisdiction) AND ($in_documents IS NULL OR t.doc_id IN $in_documents)
+WITH d, t, t.doc_id AS doc_id, t.start AS start, t.id AS task_id
+// page
 CALL (t) {
   MATCH (a)-[r:LEADS]->(t)
   RETURN CASE WHEN r.via IS NULL THEN 'lead' ELSE 'inherited_lead' END AS field, a.id AS item_id,
@@ -28,6 +31,6 @@ CALL (t) {
   RETURN NULL AS field, NULL AS item_id, NULL AS item_name, NULL AS item_as_written, NULL AS item_role,
          NULL AS item_order
 }
-RETURN t.id AS task_id, t.doc_id AS doc_id, d.source AS source, t.part AS part, t.number AS number,
-       t.title AS title, t.domain AS domain, t.start AS start,
+RETURN task_id, doc_id, d.source AS source, t.part AS part, t.number AS number,
+       t.title AS title, t.domain AS domain, start,
        field, item_id, item_name, item_as_written, item_role, item_order

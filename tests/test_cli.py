@@ -115,6 +115,41 @@ def test_viz_and_matrix_exports_write_files(cli_store: Path, tmp_path: Path) -> 
         assert out.stat().st_size > 0
 
 
+def test_query_pages_with_limit_and_offset(cli_store: Path) -> None:
+    whole = json.loads(run("query", "tasks", "--store", str(cli_store), "--format", "json").output)
+    page = run("query", "tasks", "--store", str(cli_store), "--format", "json", "--limit", "7", "--offset", "7")
+    assert page.exit_code == 0, page.output
+    assert json.loads(page.output) == whole[7:14]
+    past = run("query", "tasks", "--store", str(cli_store), "--format", "json", "--offset", str(len(whole)))
+    assert past.exit_code == 0 and json.loads(past.output) == []
+    bad = run("query", "tasks", "--store", str(cli_store), "--offset", "-1")
+    assert bad.exit_code == 2 and "Invalid value for '--offset'" in bad.output
+    zero = run("query", "tasks", "--store", str(cli_store), "--limit", "0")
+    assert zero.exit_code == 2 and "Invalid value for '--limit'" in zero.output
+
+
+def test_query_keeps_one_document_or_one_jurisdiction(cli_store: Path) -> None:
+    plan = "shengsi-2023-qiyouxiang-plan"
+    # by its 文号, as a user writes it: the rows are that document's
+    result = run("query", "tasks", "--store", str(cli_store), "--format", "json", "--document", "嵊政办发〔2023〕23号")
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows and {r["doc_id"] for r in rows} == {plan}
+    both = run("query", "documents", "--store", str(cli_store), "--format", "json", "--document", plan,
+               "--document", "dinghai-2023-qiyouxiang-plan")
+    assert [d["doc_id"] for d in json.loads(both.output)] == ["dinghai-2023-qiyouxiang-plan", plan]
+    dinghai = json.loads(run("query", "indicators", "--store", str(cli_store), "--format", "json",
+                             "--jurisdiction", "定海").output)
+    everything = json.loads(run("query", "indicators", "--store", str(cli_store), "--format", "json").output)
+    assert dinghai and len(dinghai) < len(everything) and {r["doc_id"][:7] for r in dinghai} == {"dinghai"}
+    unknown = run("query", "tasks", "--store", str(cli_store), "--document", "没有这个文件")
+    assert unknown.exit_code == 2 and unknown.stderr.startswith('error: no document named "没有这个文件"')
+    unfit = run("query", "lineage", "-p", "document", plan, "--store", str(cli_store), "--document", plan)
+    assert unfit.exit_code == 2 and "error: lineage takes no --document; its documents are -p document" in unfit.stderr
+    listed = json.loads(run("queries", "--format", "json").output)
+    assert {r["name"]: r["filters"] for r in listed}["tasks"] == "--jurisdiction, --document"
+
+
 def test_query_agency_targets_shows_how_each_target_is_owned(cli_store: Path) -> None:
     result = run("query", "agency-targets", "-p", "agency", "县卫健局", "--store", str(cli_store), "--format", "json")
     assert result.exit_code == 0, result.output

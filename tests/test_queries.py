@@ -12,7 +12,17 @@ from conftest import GOLD
 from policykg.graph.rdf import classic_quads, classic_query
 from policykg.graph.resolve import resolve_agency, resolve_place
 from policykg.queries.names import NoSuchName
-from policykg.queries.runner import QueryError, get_query, list_queries, raw_rows, run_query, sparql_rows
+from policykg.queries.runner import (
+    Page,
+    QueryError,
+    get_query,
+    list_queries,
+    paged_after,
+    paged_sparql,
+    raw_rows,
+    run_query,
+    sparql_rows,
+)
 
 ALL = [q.name for q in list_queries()]
 AGENCY_PARAMS = ["县卫健局", "嵊泗县民政局", "各乡镇", "区教育局", "没有这个单位"]
@@ -74,6 +84,13 @@ def test_the_classic_form_gives_the_same_rows_as_rdf_1_2(name: str, built_store,
     for params in _params(name):
         classic = sparql_rows(classic_store, classic_query(text), params)
         assert facts(classic) == facts(sparql_rows(built_store.rdf(), text, params)), params
+    if paged_after(get_query(name)):
+        return  # read whole; the answer is paged after
+    # a page, of a jurisdiction, in the middle
+    page = paged_sparql(get_query(name), Page(jurisdiction="嵊泗县", limit=3, offset=1))
+    for params in _params(name):
+        assert facts(sparql_rows(classic_store, classic_query(page), params)) == facts(
+            sparql_rows(built_store.rdf(), page, params)), params
 
 
 @pytest.mark.parametrize("name", ALL)
@@ -283,3 +300,63 @@ def test_document_diff_refuses_a_name_that_names_no_document(built_store) -> Non
     assert {r["from_doc_id"] for r in rows} - {None} == {PLAN}
     with pytest.raises(QueryError, match="needs -p to"):
         run_query("document-diff", {"from": PLAN}, store=built_store)
+
+
+# -- pages and filters (issue 18, item 3): cut by each backend, the same rows everywhere ------
+SHENGSI_PLAN = "shengsi-2023-qiyouxiang-plan"
+PAGES = [{"limit": 3, "offset": 2}, {"limit": 1}, {"offset": 10_000},
+         {"jurisdiction": "嵊泗", "limit": 4, "offset": 1}, {"document": SHENGSI_PLAN, "limit": 5}]
+
+
+def _pages(name: str) -> list[dict]:
+    filters = get_query(name).filters
+    return [p for p in PAGES if ("document" not in p or "document" in filters)]
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_a_page_is_the_same_on_sparql_and_networkx_and_a_slice_of_the_whole(name: str, built_store,
+                                                                          corpus_graph) -> None:
+    for params in _params(name):
+        for page in _pages(name):
+            sparql = _answer(run_query, name, params, store=built_store, **page)
+            nx_rows = _answer(run_query, name, params, backend="networkx", graph=corpus_graph, **page)
+            assert json.dumps(sparql, ensure_ascii=False) == json.dumps(nx_rows, ensure_ascii=False), (params, page)
+            if not isinstance(sparql, list):
+                continue
+            where = {k: page[k] for k in ("jurisdiction", "document") if k in page}
+            whole = run_query(name, params, store=built_store, **where)
+            offset = page.get("offset", 0)
+            assert sparql == whole[offset:offset + page.get("limit", len(whole))], (params, page)
+
+
+def test_a_middle_page_a_jurisdiction_and_a_document_are_cut_by_the_store(built_store) -> None:
+    """The page and the filters are in the query text the store runs, not cut from all rows after."""
+    from policykg.queries.runner import Page, paged_sparql
+
+    text = paged_sparql(get_query("tasks"), Page(jurisdiction="嵊泗县", documents=(SHENGSI_PLAN,), limit=5, offset=5))
+    flat = sparql_rows(built_store.rdf(), text)
+    assert len({r["task_id"] for r in flat}) == 5
+    tasks = run_query("tasks", store=built_store, document=SHENGSI_PLAN, jurisdiction="嵊泗县")
+    assert [t["task_id"] for t in tasks[5:10]] == sorted({r["task_id"] for r in flat},
+                                                         key=[t["task_id"] for t in tasks].index)
+    assert {t["doc_id"] for t in tasks} == {SHENGSI_PLAN}
+    documents = run_query("documents", store=built_store, jurisdiction="嵊泗县")
+    assert documents and {d["jurisdiction"] for d in documents} == {"嵊泗县"}
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_each_query_file_says_where_its_filters_and_its_page_go(name: str) -> None:
+    query = get_query(name)
+    for kind in ("jurisdiction", "document"):
+        assert (f"#{kind}:" in query.sparql) == (kind in query.filters), kind
+        marker = {"jurisdiction": "$in_jurisdiction", "document": "$in_documents"}[kind]
+        assert (marker in query.cypher) == (kind in query.filters), kind
+    pages = 0 if paged_after(query) else 1
+    assert query.sparql.count("#page") == pages and query.cypher.count("// page") == pages
+
+
+def test_a_document_filter_on_a_query_without_one_is_refused(built_store) -> None:
+    with pytest.raises(QueryError, match="lineage takes no --document"):
+        run_query("lineage", {"document": SHENGSI_PLAN}, store=built_store, document=SHENGSI_PLAN)
+    with pytest.raises(QueryError, match="--limit of 1 or more"):
+        run_query("tasks", store=built_store, limit=0)
