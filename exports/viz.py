@@ -33,6 +33,7 @@ import html
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -682,7 +683,7 @@ def _agency_labels(graph: nx.MultiDiGraph, agency_ids: Sequence[str]) -> dict[st
     """Agency names without their jurisdiction (卫生健康局), unless two would then read the same."""
     full = {a: str(graph.nodes[a].get("name") or a) for a in agency_ids}
     short = {a: str(graph.nodes[a].get("short") or full[a]) for a in agency_ids}
-    clash = {s for s in short.values() if list(short.values()).count(s) > 1}
+    clash = {s for s, n in Counter(short.values()).items() if n > 1}
     return {a: _short(full[a] if short[a] in clash else short[a]) for a in agency_ids}
 
 
@@ -698,19 +699,25 @@ class _Overview:
     pos: dict[str, tuple[float, float]]
     size: dict[str, float]
     tasks: dict[str, set[str]]  # overview node -> its tasks
+    labels: dict[str, str]  # agency -> its label on the canvas
+    held: dict[str, list[Any]]  # overview node -> its cells, most tasks first
+    rank: dict[str, int]  # overview node -> its place: areas and agencies in drawing order
 
 
 def _overview(graph: nx.MultiDiGraph) -> _Overview:
     from policykg.exports.matrix import matrix_cells
 
     cells, column_of = matrix_cells(graph)
-    areas = list(dict.fromkeys(c.column for c in sorted(cells, key=lambda c: -c.tasks)))
-    load: dict[str, int] = {}
-    main: dict[str, str] = {}
-    for c in cells:  # heaviest cell of an agency first: it stands under that area
-        load[c.agency_id] = load.get(c.agency_id, 0) + c.tasks
-        main.setdefault(c.agency_id, max((x for x in cells if x.agency_id == c.agency_id),
-                                         key=lambda x: (x.tasks, -areas.index(x.column))).column)
+    by_tasks = sorted(cells, key=lambda c: -c.tasks)  # stable: ties keep the matrix's order
+    areas = list(dict.fromkeys(c.column for c in by_tasks))
+    held: dict[str, list[Any]] = {}
+    for c in by_tasks:
+        held.setdefault(c.agency_id, []).append(c)
+        held.setdefault(f"area:{c.column}", []).append(c)
+    load = {a: sum(c.tasks for c in held[a]) for a in dict.fromkeys(c.agency_id for c in cells)}
+    area_rank = {a: i for i, a in enumerate(areas)}
+    # An agency stands under the area it holds most tasks in (the first such area on a tie).
+    main = {a: max(held[a], key=lambda x: (x.tasks, -area_rank[x.column])).column for a in load}
     agencies = list(load)
     labels = _agency_labels(graph, agencies)
     tasks: dict[str, set[str]] = {}
@@ -726,14 +733,18 @@ def _overview(graph: nx.MultiDiGraph) -> _Overview:
     pos: dict[str, tuple[float, float]] = {}
     x = 0.0
     row = 2 * max(size[a] for a in agencies) + OVERVIEW_FONT + _GAP if agencies else 0
+    stacks: dict[str, list[str]] = {}
+    for a in agencies:
+        stacks.setdefault(main[a], []).append(a)
     for area in areas:
-        stack = sorted((a for a in agencies if main[a] == area), key=lambda a: (-load[a], labels[a]))
+        stack = sorted(stacks.get(area, ()), key=lambda a: (-load[a], labels[a]))
         width = max([_text_px(area, 18), *(_text_px(labels[a], OVERVIEW_FONT) for a in stack)]) + _GAP
         pos[f"area:{area}"] = (x + width / 2, 0.0)
         for i, a in enumerate(stack):
             pos[a] = (x + width / 2, 2 * size[f"area:{area}"] + 18 + _GAP + row * (i + 0.5))
         x += width
-    return _Overview(cells, column_of, areas, agencies, pos, size, tasks)
+    rank = {n: i for i, n in enumerate([*(f"area:{a}" for a in areas), *agencies])}
+    return _Overview(cells, column_of, areas, agencies, pos, size, tasks, labels, held, rank)
 
 
 def _assignment_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
@@ -742,14 +753,14 @@ def _assignment_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
     return assignments(graph)
 
 
-def _area_tip(graph: nx.MultiDiGraph, area: str, cells: Sequence[Any]) -> str:
+def _area_tip(area: str, held: Sequence[Any]) -> str:
+    """An area's tooltip: its domain in the ontology and the agencies of its ``held`` cells (most tasks first)."""
     from policykg.ontology.gazetteer import domain
 
     entry = domain(area)
     lines = [area, "Domain · " + (entry.id if entry is not None else "names the ontology does not know")]
     if entry is not None and entry.label_en:
         lines.append(entry.label_en)
-    held = sorted((c for c in cells if c.column == area), key=lambda c: -c.tasks)
     lines += [f"{c.agency}: {c.mix}" for c in held[:12]] + ([f"… {len(held) - 12} more agencies"]
                                                              if len(held) > 12 else [])
     return "\n".join(lines)
@@ -762,9 +773,9 @@ def _drill(graph: nx.MultiDiGraph, ov: _Overview, node: str, ids: dict[str, int]
     is_area = node.startswith("area:")
     role_edges = [(a, t, e) for t in tasks for a, _, e in graph.in_edges(t, data=True)
                   if edge_role(e) and ((is_area and a in ov.pos) or a == node)]
-    agencies = sorted({a for a, _, _ in role_edges}, key=lambda a: ov.agencies.index(a))
-    areas = sorted({f"area:{ov.column_of[t]}" for t in tasks}, key=lambda a: ov.areas.index(a[5:]))
-    ordered = sorted(tasks, key=lambda t: (ov.areas.index(ov.column_of[t]), str(graph.nodes[t].get("doc_id")),
+    agencies = sorted({a for a, _, _ in role_edges}, key=ov.rank.__getitem__)
+    areas = sorted({f"area:{ov.column_of[t]}" for t in tasks}, key=ov.rank.__getitem__)
+    ordered = sorted(tasks, key=lambda t: (ov.rank[f"area:{ov.column_of[t]}"], str(graph.nodes[t].get("doc_id")),
                                             graph.nodes[t].get("start") or 0, t))
     row = 40.0
     pos = {t: (420.0, row * i) for i, t in enumerate(ordered)}
@@ -788,15 +799,15 @@ def _overview_node(graph: nx.MultiDiGraph, ov: _Overview, n: str, number: int) -
         area = n[5:]
         style = node_style("Domain")
         return {"id": number, "label": escape(_short(area)), "shape": style["shape"], "color": style["color"],
-                "size": ov.size[n], "title": escape(_area_tip(graph, area, ov.cells)
+                "size": ov.size[n], "title": escape(_area_tip(area, ov.held.get(n, []))
                                                     + f"\ntasks: {len(ov.tasks.get(n, ()))}\ndouble-click: its tasks"),
                 # the label above the diamond: the agencies' lines come in from below
                 "font": {"size": 18, "vadjust": -(2 * ov.size[n] + 26)}, "fullLabel": escape(area), "aliases": "",
                 "borderWidth": 1, "kind": "Domain"}
-    held = sorted((c for c in ov.cells if c.agency_id == n), key=lambda c: -c.tasks)
-    lines = [f"tasks: {len(ov.tasks.get(n, ()))}", *(f"{c.column}: {c.mix}" for c in held), "double-click: its tasks"]
+    lines = [f"tasks: {len(ov.tasks.get(n, ()))}", *(f"{c.column}: {c.mix}" for c in ov.held[n]),
+             "double-click: its tasks"]
     record = _node_record(graph, n, number, tip_lines=lines)
-    record.update(label=escape(_agency_labels(graph, ov.agencies)[n]), size=ov.size[n],
+    record.update(label=escape(ov.labels[n]), size=ov.size[n],
                   font={"size": OVERVIEW_FONT})
     return record
 
@@ -844,9 +855,10 @@ def write_overview(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> View
                           "width": 1 + 1.5 * c.tasks ** 0.5,
                           "arrows": {"to": {"enabled": False}}})
     drills = {ids[n]: _drill(graph, ov, n, ids) for n in shown}
-    drill_tips = [escape(_edge_tip(graph, u, v, e) if v in graph else
-                         f"IN_DOMAIN\n{graph.nodes[u].get('label', u)} → {v[5:]}")
-                  for d in drills.values() for u, v, e in _drill_edges(d, ids)]
+    node_of = {v: k for k, v in ids.items()}
+    drill_tips = [escape(_edge_tip(graph, node_of[u], node_of[v], e) if node_of[v] in graph else
+                         f"IN_DOMAIN\n{graph.nodes[node_of[u]].get('label', node_of[u])} → {node_of[v][5:]}")
+                  for d in drills.values() for u, v, e in d["edges"]]
     titles, table = _interned([*lines_of, *drill_tips])
     for i, edge in enumerate(net.edges):
         edge["title"] = titles[i]
@@ -877,8 +889,3 @@ def write_overview(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> View
     write_text_atomic(target, page)
     return ViewInfo(path=target, nodes=len(shown), edges=len(ov.cells), left_out=0, physics=False)
 
-
-def _drill_edges(d: dict[str, Any], ids: dict[str, int]) -> list[tuple[str, str, dict[str, Any]]]:
-    """A drill-down's edges as (graph node, graph node, edge data), for their tooltips."""
-    node_of = {v: k for k, v in ids.items()}
-    return [(node_of[u], node_of[v], e) for u, v, e in d["edges"]]
