@@ -48,6 +48,7 @@ from policykg.exports.atomic import write_text_atomic
 from policykg.exports.styles import edge_kind, edge_role, edge_style, line_style, node_style, role, roles
 
 MAX_NODES = 1500
+EDGES_PER_NODE = 12  # lines drawn per node in a view without a focus: the busiest hubs stay readable
 PHYSICS_LIMIT = 800  # above this many nodes, positions are computed beforehand and physics stays off
 SEED = 7
 LAYOUT_STEPS = 60  # cooling steps of the precomputed layout
@@ -67,7 +68,8 @@ _REMOTE_TAG = re.compile(r"<(?:script|link)\b[^>]*?\b(?:src|href)\s*=\s*[\"']?(?
 @dataclass(frozen=True)
 class ViewInfo:
     """What :func:`write_view` drew: node and edge counts, nodes left out (over ``max_nodes``),
-    whether physics ran, and how many target nodes were folded into their indicators."""
+    whether physics ran, how many target nodes were folded into their indicators, and how many
+    edges were left undrawn by the cap on lines per node."""
 
     path: Path
     nodes: int
@@ -75,6 +77,7 @@ class ViewInfo:
     left_out: int
     physics: bool
     folded: int = 0
+    capped: int = 0  # edges not drawn: over ``edges_per_node`` at one of their ends (views without a focus)
 
 
 def escape(text: Any) -> str:
@@ -137,6 +140,30 @@ def select(graph: nx.MultiDiGraph, seeds: set[str], depth: int, max_nodes: int) 
         dist = dict.fromkeys(graph.nodes, 0)
     ranked = sorted(dist, key=lambda n: (dist[n], -graph.degree(n), str(n)))
     return ranked[:max_nodes], max(0, len(ranked) - max_nodes)
+
+
+def cap_edges(g: nx.MultiDiGraph, per_node: int) -> set[tuple[Any, Any, Any]]:
+    """The edges ``(u, v, key)`` to draw when no node may have more than ``per_node`` lines.
+
+    Edges between quiet nodes come first (ordered by the busier end's degree, then the quieter's),
+    so a hub gives up its lines before the nodes around it do: a node with few links keeps them,
+    and the busiest agency keeps ``per_node`` lines instead of a starburst of hundreds.
+
+    >>> star = nx.MultiDiGraph([("hub", f"t{i}") for i in range(5)] + [("t0", "t1")])
+    >>> sorted(cap_edges(star, 2))
+    [('hub', 't2', 0), ('hub', 't3', 0), ('t0', 't1', 0)]
+    """
+    degree = dict(g.degree())
+    edges = sorted(g.edges(keys=True), key=lambda e: (max(degree[e[0]], degree[e[1]]),
+                                                       min(degree[e[0]], degree[e[1]])))
+    drawn: dict[Any, int] = {}
+    kept = set()
+    for u, v, k in edges:  # sorted() is stable: ties keep the graph's order
+        if drawn.get(u, 0) < per_node and drawn.get(v, 0) < per_node:
+            drawn[u] = drawn.get(u, 0) + 1
+            drawn[v] = drawn.get(v, 0) + 1
+            kept.add((u, v, k))
+    return kept
 
 
 def _repulsion(pos: np.ndarray) -> np.ndarray:
@@ -555,7 +582,8 @@ def _heading(focus: dict[str, str | None], depth: int) -> str:
 
 def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str | None = None,
                domain: str | None = None, island: str | None = None, document: str | None = None,
-               depth: int = 1, max_nodes: int = MAX_NODES, targets: bool | None = None) -> ViewInfo:
+               depth: int = 1, max_nodes: int = MAX_NODES, targets: bool | None = None,
+               edges_per_node: int = EDGES_PER_NODE) -> ViewInfo:
     """Write an interactive, self-contained HTML view of the graph around a focus.
 
     The focus (:func:`focus_nodes`) and everything within ``depth`` hops of it is drawn;
@@ -572,6 +600,10 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     focused views only; the whole-graph view folds them into their indicator's tooltip
     (``ViewInfo.folded`` counts them) — they are nearly half the nodes and say little apart.
 
+    ``edges_per_node``: without a focus, each node draws at most this many lines (:func:`cap_edges`);
+    the page says how many edges it shows of how many, and a capped node's tooltip how many of
+    its own. Focused views draw every edge of what they show.
+
     >>> import tempfile, pathlib
     >>> from policykg.exports.demo import demo_graph
     >>> with tempfile.TemporaryDirectory() as d:
@@ -583,8 +615,9 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     target = Path(path)
     if target.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"cannot write a view to {target}: use a .html file name")
-    if depth < 0 or max_nodes < 1:
-        raise ValueError(f"depth must be >= 0 and max_nodes >= 1 (got depth={depth}, max_nodes={max_nodes})")
+    if depth < 0 or max_nodes < 1 or edges_per_node < 1:
+        raise ValueError(f"depth must be >= 0, max_nodes and edges_per_node >= 1 (got depth={depth}, "
+                         f"max_nodes={max_nodes}, edges_per_node={edges_per_node})")
     focus = {"agency": agency, "domain": domain, "island": island, "document": document}
     seeds = focus_nodes(graph, **focus)
     fold = not seeds if targets is None else not targets
@@ -597,17 +630,25 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     pos = {} if physics else _layout(sub)
     number = {n: i for i, n in enumerate(kept)}  # vis ids: plain integers, whatever the node ids are
     weight = _weights(sub)
+    # Positions and sizes above come from every link; the cap only thins the lines drawn.
+    drawn = None if seeds else cap_edges(sub, edges_per_node)
+    links = [(u, v, e) for u, v, k, e in sub.edges(keys=True, data=True) if drawn is None or (u, v, k) in drawn]
+    lines_of: dict[Any, int] = {}
+    for u, v, _ in links:
+        lines_of[u] = lines_of.get(u, 0) + 1
+        lines_of[v] = lines_of.get(v, 0) + 1
 
     net = Network(height="78vh", width="100%", directed=True, cdn_resources="in_line", heading="")
     # Text as UTF-8, not \u escapes: half the bytes for Chinese, and a big page is mostly text.
     net.templateEnv.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     for n in kept:
+        capped = [] if lines_of.get(n, 0) == sub.degree(n) else \
+            [f"lines: {lines_of.get(n, 0)} of {sub.degree(n)} drawn here; focus on it for all"]
         record = _node_record(graph, n, number[n], seed=n in seeds,
-                              folded=_folded_lines(graph, n) if fold else (), value=weight.get(n))
+                              folded=_folded_lines(graph, n) if fold else (), value=weight.get(n), tip_lines=capped)
         if n in pos:
             record.update(x=pos[n][0], y=pos[n][1])
         net.add_node(record.pop("id"), **record)
-    links = list(sub.edges(data=True))
     titles, lines = _interned(escape(_edge_tip(graph, u, v, e)) for u, v, e in links)
     # The records pyvis's add_edge would make, less what every edge repeats (the arrow, the default
     # style: both in the options): it checks both ends against a list of all nodes, quadratic at 5,000.
@@ -635,14 +676,18 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
                      "its values, or focus on a document to see them as nodes.")
     if left_out:
         notes.append(f"Showing the {len(kept)} nearest of {len(kept) + left_out} nodes (max_nodes={max_nodes}).")
+    if len(links) < sub.number_of_edges():
+        notes.append(f"Showing {len(links)} of {sub.number_of_edges()} edges: at most {edges_per_node} lines per "
+                     "node, quietest links first; a node's tooltip says how many of its own are drawn, "
+                     "and a focused view (e.g. --agency) draws them all.")
     if not physics:
         notes.append(f"Large view ({len(kept)} nodes): positions were computed beforehand; physics is off.")
     types = sorted({graph.nodes[n].get("type") or "default" for n in kept})
     legend = _legend(types, {edge_kind(e) for _, _, e in links})
     page = _page(net.generate_html(), _heading(focus, depth), notes, legend, physics, lines)
     write_text_atomic(target, page)
-    return ViewInfo(path=target, nodes=len(kept), edges=sub.number_of_edges(), left_out=left_out, physics=physics,
-                    folded=folded)
+    return ViewInfo(path=target, nodes=len(kept), edges=len(links), left_out=left_out, physics=physics,
+                    folded=folded, capped=sub.number_of_edges() - len(links))
 
 
 def page_data(page: str, joined: bool = True) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
