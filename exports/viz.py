@@ -446,7 +446,24 @@ _SCRIPT = r"""
   "use strict";
   var PHYSICS = __PHYSICS__;
   var LINES = __LINES__;  // edge tooltips: each edge's title lists its lines' indices here
-  var DRILL = __DRILL__;  // the overview: node id -> the focused view a double-click on it opens
+  // The overview: node id -> the focused view a double-click on it opens (views), made of the node
+  // records (nodes, each written once) placed at [id, x, y], and lines [from, to, kind, title] in their
+  // kind's style (styles). drill_data() in exports/viz.py reads it the same way.
+  var DRILL = __DRILL__;
+  function drillView(id) {
+    var view = (DRILL.views || {})[id];
+    if (!view) { return null; }
+    // Copies: prepNode and prepEdge rewrite the records they are given.
+    return {heading: view.heading, nodes: view.nodes.map(function (p) {
+      var n = JSON.parse(JSON.stringify(DRILL.nodes[p[0]]));
+      n.x = p[1];
+      n.y = p[2];
+      if (p[0] === id) { n.borderWidth = 3; }
+      return n;
+    }), edges: view.edges.map(function (e, j) {
+      return Object.assign({from: e[0], to: e[1], id: j, kind: e[2], title: e[3].slice()}, DRILL.styles[e[2]]);
+    })};
+  }
   var ENTITY = {amp: "&", lt: "<", gt: ">", quot: '"'};
   // Undo html.escape: what we escaped for pyvis's sake is shown as text, never parsed as HTML.
   function plain(s) {
@@ -497,6 +514,7 @@ _SCRIPT = r"""
     var shownEdges = network.body.edgeIndices.length;
     document.body.dataset.renderedNodes = placed;
     document.body.dataset.renderedEdges = shownEdges;
+    document.body.dataset.readyMs = Math.round(performance.now());  // since the page began to load
     document.body.dataset.ready = "1";
     status.textContent = placed + " nodes · " + shownEdges + " edges · drag to move, scroll to zoom";
   }
@@ -521,12 +539,11 @@ _SCRIPT = r"""
   }
   // Open the focused view of an overview node in place; false when the node has none.
   window.pkgDrill = function (id) {
-    var view = DRILL[id];
+    var view = drillView(id);
     if (!view) { return false; }
     if (overview === null) {
       overview = {nodes: nodes.get(), edges: edges.get(), heading: heading.textContent, status: status.textContent};
     }
-    view = JSON.parse(JSON.stringify(view));  // prepNode and prepEdge rewrite the records they are given
     // Tooltips made text before the live network sees them: it takes no raw title lists.
     show(view.nodes.map(prepNode), view.edges.map(prepEdge));
     heading.textContent = view.heading;
@@ -749,6 +766,34 @@ def page_data(page: str, joined: bool = True) -> tuple[list[dict[str, Any]], lis
     return nodes, edges
 
 
+
+def drill_data(page: str) -> dict[str, dict[str, Any]]:
+    """The drill-downs of a page written by :func:`write_overview`, as its script opens them: for
+    each overview node id, the ``heading`` and the node and edge records (edge titles as indices
+    into the page's table of lines, as :func:`page_data` with ``joined=False``).
+
+    >>> import tempfile, pathlib
+    >>> from policykg.exports.demo import demo_graph
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = write_overview(demo_graph(), pathlib.Path(d, "o.html"))
+    ...     drills = drill_data(pathlib.Path(d, "o.html").read_text(encoding="utf-8"))
+    >>> sorted({n["kind"] for view in drills.values() for n in view["nodes"]})
+    ['Agency', 'Domain', 'Task']
+    """
+    found = re.findall(r"\n  var DRILL = (\{.*?\});\n", page)
+    if len(found) != 1:
+        raise ValueError("not a page written by write_view or write_overview")
+    drill = json.loads(found[0])
+    views = {}
+    for number, view in drill.get("views", {}).items():
+        nodes = [{**drill["nodes"][str(i)], "x": x, "y": y, **({"borderWidth": 3} if str(i) == number else {})}
+                 for i, x, y in view["nodes"]]
+        edges = [{"from": u, "to": v, "id": j, "kind": kind, "title": title, **drill["styles"][kind]}
+                 for j, (u, v, kind, title) in enumerate(view["edges"])]
+        views[number] = {"heading": view["heading"], "nodes": nodes, "edges": edges}
+    return views
+
+
 # -- the overview: who does what ------------------------------------------------------------------
 OVERVIEW_FONT = 14  # agency labels; areas get 18
 _GAP = 48  # pixels between two columns of labels, and below a label
@@ -862,16 +907,11 @@ def _drill(graph: nx.MultiDiGraph, ov: _Overview, node: str, ids: dict[str, int]
     for column, members in ((0.0, agencies), (840.0, areas)):
         spacing = row * max(len(ordered), 1) / max(len(members), 1)
         pos.update({m: (column, spacing * (i + 0.5) - row / 2) for i, m in enumerate(members)})
-    records = []
-    for n, (x, y) in pos.items():
-        rec = _overview_node(graph, ov, n, ids[n]) if n in ov.pos else _node_record(graph, n, ids[n])
-        rec.update(x=x, y=y, borderWidth=3 if n == node else rec["borderWidth"])
-        records.append(rec)
     edges = [(ids[a], ids[t], e) for a, t, e in role_edges]
     edges += [(ids[t], ids[f"area:{ov.column_of[t]}"], {"type": "IN_DOMAIN"}) for t in ordered]
     name = node[5:] if is_area else str(graph.nodes[node].get("name") or node)
     return {"heading": f"policykg — {'domain' if is_area else 'agency'}: {name} (its tasks)",
-            "nodes": records, "edges": edges}
+            "pos": pos, "edges": edges}
 
 
 def _overview_node(graph: nx.MultiDiGraph, ov: _Overview, n: str, number: int) -> dict[str, Any]:
@@ -942,14 +982,25 @@ def write_overview(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> View
     titles, table = _interned([*lines_of, *drill_tips])
     for i, edge in enumerate(net.edges):
         edge["title"] = titles[i]
+    # A task is in the drill-down of each of its agencies and of its area: its record, and each kind's
+    # line style, are written once (a page of 35 MB at 200 documents, when written in every drill-down).
     k = len(net.edges)
-    drill_json: dict[int, Any] = {}
+    views: dict[int, Any] = {}
+    records: dict[int, dict[str, Any]] = {}
+    styles: dict[str, dict[str, Any]] = {}
     for number, d in drills.items():
+        for n in d["pos"]:
+            if ids[n] not in records:
+                records[ids[n]] = _overview_node(graph, ov, n, ids[n]) if n in ov.pos else \
+                    _node_record(graph, n, ids[n])
         edges = []
-        for j, (u, v, e) in enumerate(d["edges"]):
-            edges.append({"from": u, "to": v, "id": j, "title": titles[k], "kind": edge_kind(e), **edge_style(e)})
+        for u, v, e in d["edges"]:
+            styles.setdefault(edge_kind(e), edge_style(e))
+            edges.append([u, v, edge_kind(e), titles[k]])
             k += 1
-        drill_json[number] = {"heading": d["heading"], "nodes": d["nodes"], "edges": edges}
+        views[number] = {"heading": d["heading"], "nodes": [[ids[n], x, y] for n, (x, y) in d["pos"].items()],
+                         "edges": edges}
+    drill_json = {"views": views, "nodes": records, "styles": styles}
     net.options = {
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
@@ -958,8 +1009,8 @@ def write_overview(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> View
                   **edge_style({})},
         "nodes": {"scaling": {"label": {"enabled": False, "drawThreshold": LABEL_MIN_PX + 1}}},
     }
-    drawn_kinds = kinds | {e["kind"] for d in drill_json.values() for e in d["edges"]}
-    legend = _legend(["Agency", "Domain", *(["Task"] if drill_json else [])], drawn_kinds,
+    drawn_kinds = kinds | set(styles)
+    legend = _legend(["Agency", "Domain", *(["Task"] if records else [])], drawn_kinds,
                      note="Overview: a line per agency and area, as thick as the agency's tasks there, in the "
                           "colour of its strongest role. Double-click a node for its tasks.")
     notes = [f"{len(ov.agencies)} agencies in {len(ov.areas)} areas of ontology/domains.csv; "

@@ -860,7 +860,9 @@ def test_cli_matrix_of_an_unknown_jurisdiction_says_which_there_are(built_store,
 # -- the overview --------------------------------------------------------------------------------
 
 def _drills(page: str) -> dict:
-    return json.loads(re.search(r"\n  var DRILL = (\{.*?\});  //", page).group(1))
+    from policykg.exports.viz import drill_data
+
+    return drill_data(page)
 
 
 def test_overview_draws_agencies_and_areas_with_the_matrix_cells_and_drills_down(graph, tmp_path):
