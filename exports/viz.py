@@ -279,16 +279,21 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
 
 
-def _folded_lines(graph: nx.MultiDiGraph, folded: Iterable[str]) -> dict[str, list[str]]:
-    """For each node with ``folded`` nodes hanging off it, their values, one line per document."""
+def _folded_lines(graph: nx.MultiDiGraph, folded: Iterable[str], shown: set[str]) -> dict[str, list[str]]:
+    """For each ``shown`` node with ``folded`` nodes hanging off it, their values, one line per document."""
     per_node: dict[str, dict[str, list[tuple[int, str]]]] = {}
     for m in folded:
         d = graph.nodes[m]
-        value = f"{d.get('period')}: {d.get('raw', d.get('value'))}" if d.get("period") else str(d.get("raw"))
-        order = d.get("order") if isinstance(d.get("order"), int) else 0
-        for node, _, e in graph.in_edges(m, data=True):
+        value = None
+        for node, keyed in graph.pred[m].items():
+            if node not in shown:
+                continue
+            if value is None:
+                value = f"{d.get('period')}: {d.get('raw', d.get('value'))}" if d.get("period") else str(d.get("raw"))
+                order = d.get("order") if isinstance(d.get("order"), int) else 0
             per_doc = per_node.setdefault(node, {})
-            per_doc.setdefault(str(d.get("doc_id") or e.get("doc_id") or "?"), []).append((order, value))
+            for e in keyed.values():
+                per_doc.setdefault(str(d.get("doc_id") or e.get("doc_id") or "?"), []).append((order, value))
     lines = {}
     for node, per_doc in per_node.items():
         name = str(graph.nodes[node].get("name") or graph.nodes[node].get("label") or node)
@@ -677,7 +682,7 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     kept, left_out = select(graph, seeds, depth, max_nodes, hidden)
     # A graph of its own, not a view: the degree and edge look-ups below are many, and slow through views.
     sub = _induced(graph, kept)
-    folded_lines = _folded_lines(graph, hidden)
+    folded_lines = _folded_lines(graph, hidden, set(kept))
     physics = len(kept) <= PHYSICS_LIMIT
     pos = {} if physics else _layout(sub)
     number = {n: i for i, n in enumerate(kept)}  # vis ids: plain integers, whatever the node ids are
