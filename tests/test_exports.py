@@ -908,3 +908,15 @@ def test_cli_viz_draws_the_overview_unless_asked_for_every_node(built_store, tmp
     assert "<h1>policykg — whole graph</h1>" in whole.read_text(encoding="utf-8")
     assert len(page_data(whole.read_text(encoding="utf-8"))[0]) > 3 * len(
         page_data(overview.read_text(encoding="utf-8"))[0])
+    # The corpus's busiest agency has more links than a node may draw unfocused: the page says so,
+    # and focused on that agency every edge is drawn.
+    text = whole.read_text(encoding="utf-8")
+    assert re.search(rf"Showing {len(page_data(text)[1])} of \d+ edges: at most 12 lines per node", text)
+    graph = built_store.load_graph()
+    busiest = max((n for n, d in graph.nodes(data=True) if d.get("type") == "Agency"), key=graph.degree)
+    focused = tmp_path / "a.html"
+    result = runner.invoke(main, ["viz", "-o", str(focused), "--agency", graph.nodes[busiest]["name"],
+                                  "--store", str(built_store.path)])
+    assert result.exit_code == 0, result.output
+    page = focused.read_text(encoding="utf-8")
+    assert "lines per node" not in page and len(page_data(page)[1]) >= graph.degree(busiest) > 12
