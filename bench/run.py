@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -47,7 +48,7 @@ TARGETS = {  # issue 8's targets, for the verdict column
     "neo4j_bulk_rows_per_s": (">=", 50_000.0),
     "neo4j_bulk_speedup_vs_per_row": (">=", 100.0),
     "incremental_seconds": ("<=", 5.0),
-    "view_open_seconds": ("<=", 5.0),
+    "view_open_seconds": ("<=", 3.0),  # issue 18
 }
 
 
@@ -359,14 +360,21 @@ def _view(store_path: Path, work: Path) -> dict[str, Any]:
     started = time.perf_counter()
     info = write_view(graph, page, max_nodes=5000)
     out: dict[str, Any] = {"view_write_seconds": time.perf_counter() - started, "view_nodes": info.nodes,
-                           "view_edges": info.edges}
+                           "view_edges": info.edges, "view_edges_capped": info.capped}
     browser = shutil.which("chromium") or shutil.which("chromium-browser")
     if browser:
         started = time.perf_counter()
-        subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                        "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={work / '.chromium'}",
-                        "--dump-dom", page.resolve().as_uri()], capture_output=True, check=True, timeout=600)
+        dom = subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                              "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={work / '.chromium'}",
+                              "--dump-dom", page.resolve().as_uri()],
+                             capture_output=True, check=True, timeout=600, text=True).stdout
         out["view_open_seconds"] = time.perf_counter() - started
+        # The time counts only if the page had drawn when it was dumped: its own signal, set after the first draw.
+        body = re.search(r"<body\b[^>]*>", dom)
+        ready = re.search(r'data-ready-ms="(\d+)"', body.group(0)) if body else None
+        if not body or 'data-ready="1"' not in body.group(0) or not ready:
+            raise SystemExit(f"the view {page} was dumped before it had drawn: its open time would mean nothing")
+        out["view_ready_ms"] = int(ready.group(1))
     return out
 
 
@@ -456,7 +464,7 @@ def table(results: list[dict[str, Any]]) -> str:
             ("Neo4j bulk import rows/s (CSV + neo4j-admin)", "neo4j_bulk_rows_per_s"),
             ("Neo4j bulk import speedup vs per-row", "neo4j_bulk_speedup_vs_per_row"),
             ("view write s", "view_write_seconds"), ("view nodes", "view_nodes"),
-            ("view opens in Chromium s", "view_open_seconds")]
+            ("view opens in Chromium s", "view_open_seconds"), ("view drawn after ms", "view_ready_ms")]
 
     def fmt(v: Any) -> str:
         if v is None:

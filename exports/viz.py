@@ -33,6 +33,7 @@ import html
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +48,7 @@ from policykg.exports.atomic import write_text_atomic
 from policykg.exports.styles import edge_kind, edge_role, edge_style, line_style, node_style, role, roles
 
 MAX_NODES = 1500
+EDGES_PER_NODE = 12  # lines drawn per node in a view without a focus: the busiest hubs stay readable
 PHYSICS_LIMIT = 800  # above this many nodes, positions are computed beforehand and physics stays off
 SEED = 7
 LAYOUT_STEPS = 60  # cooling steps of the precomputed layout
@@ -66,7 +68,8 @@ _REMOTE_TAG = re.compile(r"<(?:script|link)\b[^>]*?\b(?:src|href)\s*=\s*[\"']?(?
 @dataclass(frozen=True)
 class ViewInfo:
     """What :func:`write_view` drew: node and edge counts, nodes left out (over ``max_nodes``),
-    whether physics ran, and how many target nodes were folded into their indicators."""
+    whether physics ran, how many target nodes were folded into their indicators, and how many
+    edges were left undrawn by the cap on lines per node."""
 
     path: Path
     nodes: int
@@ -74,6 +77,7 @@ class ViewInfo:
     left_out: int
     physics: bool
     folded: int = 0
+    capped: int = 0  # edges not drawn: over ``edges_per_node`` at one of their ends (views without a focus)
 
 
 def escape(text: Any) -> str:
@@ -113,13 +117,17 @@ def focus_nodes(graph: nx.MultiDiGraph, **focus: str | None) -> set[str]:
     return seeds
 
 
-def select(graph: nx.MultiDiGraph, seeds: set[str], depth: int, max_nodes: int) -> tuple[list[str], int]:
+def select(graph: nx.MultiDiGraph, seeds: set[str], depth: int, max_nodes: int,
+           hidden: frozenset[str] | set[str] = frozenset()) -> tuple[list[str], int]:
     """Nodes within ``depth`` hops (either direction) of ``seeds`` — all nodes if no seeds —,
     nearest and best connected first, cut at ``max_nodes``; returns them and how many were cut.
+    Nodes in ``hidden`` are as if not in the graph (neither reached nor counted as links).
 
     >>> from policykg.exports.demo import demo_graph
     >>> select(demo_graph(), {"a2"}, 1, 10)
     (['a2', 't1'], 0)
+    >>> select(demo_graph(), set(), 1, 2, hidden={"t1"})
+    (['t2', 'a1'], 3)
     """
     if seeds:
         dist = dict.fromkeys(seeds, 0)
@@ -128,14 +136,65 @@ def select(graph: nx.MultiDiGraph, seeds: set[str], depth: int, max_nodes: int) 
             nxt = []
             for n in frontier:
                 for m in (*graph.successors(n), *graph.predecessors(n)):
-                    if m not in dist:
+                    if m not in dist and m not in hidden:
                         dist[m] = hop
                         nxt.append(m)
             frontier = nxt
     else:
-        dist = dict.fromkeys(graph.nodes, 0)
-    ranked = sorted(dist, key=lambda n: (dist[n], -graph.degree(n), str(n)))
+        dist = dict.fromkeys((n for n in graph if n not in hidden), 0)
+    degree: Any = graph.degree
+    if hidden:  # one pass over the edges: far quicker than a copy of the graph without them
+        degree = Counter()
+        for u, v in graph.edges():
+            if u not in hidden and v not in hidden:
+                degree[u] += 1
+                degree[v] += 1
+    ranked = sorted(dist, key=lambda n: (dist[n], -degree[n], str(n)))
     return ranked[:max_nodes], max(0, len(ranked) - max_nodes)
+
+
+def _induced(graph: nx.MultiDiGraph, nodes: Sequence[str]) -> nx.MultiDiGraph:
+    """The subgraph of ``nodes`` (in that order) as a graph of its own: built from the nodes' out-edges,
+    several times quicker than networkx's ``subgraph(...).copy()``, whose filtered views dominate
+    writing a 5,000-node view. Attribute dicts are shared with ``graph``: read them, never write.
+
+    >>> g = _induced(nx.MultiDiGraph([("a", "b"), ("b", "c"), ("c", "a")]), ["a", "b"])
+    >>> list(g), list(g.edges)
+    (['a', 'b'], [('a', 'b', 0)])
+    """
+    keep = set(nodes)
+    sub = nx.MultiDiGraph()
+    for n in nodes:
+        sub._succ[n], sub._pred[n], sub._node[n] = {}, {}, graph.nodes[n]
+    for u in nodes:
+        for v, keyed in graph.succ[u].items():
+            if v in keep:
+                sub._succ[u][v] = sub._pred[v][u] = dict(keyed)
+    return sub
+
+
+def cap_edges(g: nx.MultiDiGraph, per_node: int) -> set[tuple[Any, Any, Any]]:
+    """The edges ``(u, v, key)`` to draw when no node may have more than ``per_node`` lines.
+
+    Edges between quiet nodes come first (ordered by the busier end's degree, then the quieter's),
+    so a hub gives up its lines before the nodes around it do: a node with few links keeps them,
+    and the busiest agency keeps ``per_node`` lines instead of a starburst of hundreds.
+
+    >>> star = nx.MultiDiGraph([("hub", f"t{i}") for i in range(5)] + [("t0", "t1")])
+    >>> sorted(cap_edges(star, 2))
+    [('hub', 't2', 0), ('hub', 't3', 0), ('t0', 't1', 0)]
+    """
+    degree = dict(g.degree())
+    edges = sorted(g.edges(keys=True), key=lambda e: (max(degree[e[0]], degree[e[1]]),
+                                                       min(degree[e[0]], degree[e[1]])))
+    drawn: dict[Any, int] = {}
+    kept = set()
+    for u, v, k in edges:  # sorted() is stable: ties keep the graph's order
+        if drawn.get(u, 0) < per_node and drawn.get(v, 0) < per_node:
+            drawn[u] = drawn.get(u, 0) + 1
+            drawn[v] = drawn.get(v, 0) + 1
+            kept.add((u, v, k))
+    return kept
 
 
 def _repulsion(pos: np.ndarray) -> np.ndarray:
@@ -220,18 +279,27 @@ def _short(text: str) -> str:
     return text if len(text) <= LABEL_CHARS else text[:LABEL_CHARS - 1] + "…"
 
 
-def _folded_lines(graph: nx.MultiDiGraph, node: str) -> list[str]:
-    """The values of the folded nodes hanging off ``node``, one line per document."""
-    per_doc: dict[str, list[tuple[int, str]]] = {}
-    for _, m, e in graph.out_edges(node, data=True):
+def _folded_lines(graph: nx.MultiDiGraph, folded: Iterable[str], shown: set[str]) -> dict[str, list[str]]:
+    """For each ``shown`` node with ``folded`` nodes hanging off it, their values, one line per document."""
+    per_node: dict[str, dict[str, list[tuple[int, str]]]] = {}
+    for m in folded:
         d = graph.nodes[m]
-        if d.get("type") not in FOLDED_TYPES:
-            continue
-        value = f"{d.get('period')}: {d.get('raw', d.get('value'))}" if d.get("period") else str(d.get("raw"))
-        order = d.get("order") if isinstance(d.get("order"), int) else 0
-        per_doc.setdefault(str(d.get("doc_id") or e.get("doc_id") or "?"), []).append((order, value))
-    name = str(graph.nodes[node].get("name") or graph.nodes[node].get("label") or node)
-    return [f"{doc}: {name} " + " · ".join(v for _, v in sorted(values)) for doc, values in sorted(per_doc.items())]
+        value = None
+        for node, keyed in graph.pred[m].items():
+            if node not in shown:
+                continue
+            if value is None:
+                value = f"{d.get('period')}: {d.get('raw', d.get('value'))}" if d.get("period") else str(d.get("raw"))
+                order = d.get("order") if isinstance(d.get("order"), int) else 0
+            per_doc = per_node.setdefault(node, {})
+            for e in keyed.values():
+                per_doc.setdefault(str(d.get("doc_id") or e.get("doc_id") or "?"), []).append((order, value))
+    lines = {}
+    for node, per_doc in per_node.items():
+        name = str(graph.nodes[node].get("name") or graph.nodes[node].get("label") or node)
+        lines[node] = [f"{doc}: {name} " + " · ".join(v for _, v in sorted(values))
+                       for doc, values in sorted(per_doc.items())]
+    return lines
 
 
 def _node_tip(node: str, d: dict[str, Any], folded: Sequence[str] = (), indicator: str | None = None) -> str:
@@ -383,7 +451,24 @@ _SCRIPT = r"""
   "use strict";
   var PHYSICS = __PHYSICS__;
   var LINES = __LINES__;  // edge tooltips: each edge's title lists its lines' indices here
-  var DRILL = __DRILL__;  // the overview: node id -> the focused view a double-click on it opens
+  // The overview: node id -> the focused view a double-click on it opens (views), made of the node
+  // records (nodes, each written once) placed at [id, x, y], and lines [from, to, kind, title] in their
+  // kind's style (styles). drill_data() in exports/viz.py reads it the same way.
+  var DRILL = __DRILL__;
+  function drillView(id) {
+    var view = (DRILL.views || {})[id];
+    if (!view) { return null; }
+    // Copies: prepNode and prepEdge rewrite the records they are given.
+    return {heading: view.heading, nodes: view.nodes.map(function (p) {
+      var n = JSON.parse(JSON.stringify(DRILL.nodes[p[0]]));
+      n.x = p[1];
+      n.y = p[2];
+      if (p[0] === id) { n.borderWidth = 3; }
+      return n;
+    }), edges: view.edges.map(function (e, j) {
+      return Object.assign({from: e[0], to: e[1], id: j, kind: e[2], title: e[3].slice()}, DRILL.styles[e[2]]);
+    })};
+  }
   var ENTITY = {amp: "&", lt: "<", gt: ">", quot: '"'};
   // Undo html.escape: what we escaped for pyvis's sake is shown as text, never parsed as HTML.
   function plain(s) {
@@ -434,6 +519,7 @@ _SCRIPT = r"""
     var shownEdges = network.body.edgeIndices.length;
     document.body.dataset.renderedNodes = placed;
     document.body.dataset.renderedEdges = shownEdges;
+    document.body.dataset.readyMs = Math.round(performance.now());  // since the page began to load
     document.body.dataset.ready = "1";
     status.textContent = placed + " nodes · " + shownEdges + " edges · drag to move, scroll to zoom";
   }
@@ -458,12 +544,11 @@ _SCRIPT = r"""
   }
   // Open the focused view of an overview node in place; false when the node has none.
   window.pkgDrill = function (id) {
-    var view = DRILL[id];
+    var view = drillView(id);
     if (!view) { return false; }
     if (overview === null) {
       overview = {nodes: nodes.get(), edges: edges.get(), heading: heading.textContent, status: status.textContent};
     }
-    view = JSON.parse(JSON.stringify(view));  // prepNode and prepEdge rewrite the records they are given
     // Tooltips made text before the live network sees them: it takes no raw title lists.
     show(view.nodes.map(prepNode), view.edges.map(prepEdge));
     heading.textContent = view.heading;
@@ -554,7 +639,8 @@ def _heading(focus: dict[str, str | None], depth: int) -> str:
 
 def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str | None = None,
                domain: str | None = None, island: str | None = None, document: str | None = None,
-               depth: int = 1, max_nodes: int = MAX_NODES, targets: bool | None = None) -> ViewInfo:
+               depth: int = 1, max_nodes: int = MAX_NODES, targets: bool | None = None,
+               edges_per_node: int = EDGES_PER_NODE) -> ViewInfo:
     """Write an interactive, self-contained HTML view of the graph around a focus.
 
     The focus (:func:`focus_nodes`) and everything within ``depth`` hops of it is drawn;
@@ -571,6 +657,10 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     focused views only; the whole-graph view folds them into their indicator's tooltip
     (``ViewInfo.folded`` counts them) — they are nearly half the nodes and say little apart.
 
+    ``edges_per_node``: without a focus, each node draws at most this many lines (:func:`cap_edges`);
+    the page says how many edges it shows of how many, and a capped node's tooltip how many of
+    its own. Focused views draw every edge of what they show.
+
     >>> import tempfile, pathlib
     >>> from policykg.exports.demo import demo_graph
     >>> with tempfile.TemporaryDirectory() as d:
@@ -582,31 +672,40 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
     target = Path(path)
     if target.suffix.lower() not in (".html", ".htm"):
         raise ValueError(f"cannot write a view to {target}: use a .html file name")
-    if depth < 0 or max_nodes < 1:
-        raise ValueError(f"depth must be >= 0 and max_nodes >= 1 (got depth={depth}, max_nodes={max_nodes})")
+    if depth < 0 or max_nodes < 1 or edges_per_node < 1:
+        raise ValueError(f"depth must be >= 0, max_nodes and edges_per_node >= 1 (got depth={depth}, "
+                         f"max_nodes={max_nodes}, edges_per_node={edges_per_node})")
     focus = {"agency": agency, "domain": domain, "island": island, "document": document}
     seeds = focus_nodes(graph, **focus)
     fold = not seeds if targets is None else not targets
-    # Copies, not views: the degree and edge look-ups below are many, and slow through nested views.
-    shown = graph.subgraph([n for n, d in graph.nodes(data=True) if d.get("type") not in FOLDED_TYPES]).copy() \
-        if fold else graph
-    kept, left_out = select(shown, seeds, depth, max_nodes)
-    sub = shown.subgraph(kept).copy()
+    hidden = {n for n, d in graph.nodes(data=True) if d.get("type") in FOLDED_TYPES} if fold else set()
+    kept, left_out = select(graph, seeds, depth, max_nodes, hidden)
+    # A graph of its own, not a view: the degree and edge look-ups below are many, and slow through views.
+    sub = _induced(graph, kept)
+    folded_lines = _folded_lines(graph, hidden, set(kept))
     physics = len(kept) <= PHYSICS_LIMIT
     pos = {} if physics else _layout(sub)
     number = {n: i for i, n in enumerate(kept)}  # vis ids: plain integers, whatever the node ids are
     weight = _weights(sub)
+    # Positions and sizes above come from every link; the cap only thins the lines drawn.
+    drawn = None if seeds else cap_edges(sub, edges_per_node)
+    links = [(u, v, e) for u, v, k, e in sub.edges(keys=True, data=True) if drawn is None or (u, v, k) in drawn]
+    lines_of: dict[Any, int] = {}
+    for u, v, _ in links:
+        lines_of[u] = lines_of.get(u, 0) + 1
+        lines_of[v] = lines_of.get(v, 0) + 1
 
     net = Network(height="78vh", width="100%", directed=True, cdn_resources="in_line", heading="")
     # Text as UTF-8, not \u escapes: half the bytes for Chinese, and a big page is mostly text.
     net.templateEnv.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     for n in kept:
+        capped = [] if lines_of.get(n, 0) == sub.degree(n) else \
+            [f"lines: {lines_of.get(n, 0)} of {sub.degree(n)} drawn here; focus on it for all"]
         record = _node_record(graph, n, number[n], seed=n in seeds,
-                              folded=_folded_lines(graph, n) if fold else (), value=weight.get(n))
+                              folded=folded_lines.get(n, ()), value=weight.get(n), tip_lines=capped)
         if n in pos:
             record.update(x=pos[n][0], y=pos[n][1])
         net.add_node(record.pop("id"), **record)
-    links = list(sub.edges(data=True))
     titles, lines = _interned(escape(_edge_tip(graph, u, v, e)) for u, v, e in links)
     # The records pyvis's add_edge would make, less what every edge repeats (the arrow, the default
     # style: both in the options): it checks both ends against a list of all nodes, quadratic at 5,000.
@@ -628,20 +727,24 @@ def write_view(graph: nx.MultiDiGraph, path: str | os.PathLike[str], agency: str
                                                               "drawThreshold": LABEL_MIN_PX + 1}}},
     }
     notes = []
-    folded = graph.number_of_nodes() - shown.number_of_nodes()
+    folded = len(hidden)
     if folded:
         notes.append(f"{folded} yearly targets are folded into their indicators: hover an indicator (▲) for "
                      "its values, or focus on a document to see them as nodes.")
     if left_out:
         notes.append(f"Showing the {len(kept)} nearest of {len(kept) + left_out} nodes (max_nodes={max_nodes}).")
+    if len(links) < sub.number_of_edges():
+        notes.append(f"Showing {len(links)} of {sub.number_of_edges()} edges: at most {edges_per_node} lines per "
+                     "node, quietest links first; a node's tooltip says how many of its own are drawn, "
+                     "and a focused view (e.g. --agency) draws them all.")
     if not physics:
         notes.append(f"Large view ({len(kept)} nodes): positions were computed beforehand; physics is off.")
     types = sorted({graph.nodes[n].get("type") or "default" for n in kept})
     legend = _legend(types, {edge_kind(e) for _, _, e in links})
     page = _page(net.generate_html(), _heading(focus, depth), notes, legend, physics, lines)
     write_text_atomic(target, page)
-    return ViewInfo(path=target, nodes=len(kept), edges=sub.number_of_edges(), left_out=left_out, physics=physics,
-                    folded=folded)
+    return ViewInfo(path=target, nodes=len(kept), edges=len(links), left_out=left_out, physics=physics,
+                    folded=folded, capped=sub.number_of_edges() - len(links))
 
 
 def page_data(page: str, joined: bool = True) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -668,6 +771,34 @@ def page_data(page: str, joined: bool = True) -> tuple[list[dict[str, Any]], lis
     return nodes, edges
 
 
+
+def drill_data(page: str) -> dict[str, dict[str, Any]]:
+    """The drill-downs of a page written by :func:`write_overview`, as its script opens them: for
+    each overview node id, the ``heading`` and the node and edge records (edge titles as indices
+    into the page's table of lines, as :func:`page_data` with ``joined=False``).
+
+    >>> import tempfile, pathlib
+    >>> from policykg.exports.demo import demo_graph
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = write_overview(demo_graph(), pathlib.Path(d, "o.html"))
+    ...     drills = drill_data(pathlib.Path(d, "o.html").read_text(encoding="utf-8"))
+    >>> sorted({n["kind"] for view in drills.values() for n in view["nodes"]})
+    ['Agency', 'Domain', 'Task']
+    """
+    found = re.findall(r"\n  var DRILL = (\{.*?\});\n", page)
+    if len(found) != 1:
+        raise ValueError("not a page written by write_view or write_overview")
+    drill = json.loads(found[0])
+    views = {}
+    for number, view in drill.get("views", {}).items():
+        nodes = [{**drill["nodes"][str(i)], "x": x, "y": y, **({"borderWidth": 3} if str(i) == number else {})}
+                 for i, x, y in view["nodes"]]
+        edges = [{"from": u, "to": v, "id": j, "kind": kind, "title": title, **drill["styles"][kind]}
+                 for j, (u, v, kind, title) in enumerate(view["edges"])]
+        views[number] = {"heading": view["heading"], "nodes": nodes, "edges": edges}
+    return views
+
+
 # -- the overview: who does what ------------------------------------------------------------------
 OVERVIEW_FONT = 14  # agency labels; areas get 18
 _GAP = 48  # pixels between two columns of labels, and below a label
@@ -682,7 +813,7 @@ def _agency_labels(graph: nx.MultiDiGraph, agency_ids: Sequence[str]) -> dict[st
     """Agency names without their jurisdiction (卫生健康局), unless two would then read the same."""
     full = {a: str(graph.nodes[a].get("name") or a) for a in agency_ids}
     short = {a: str(graph.nodes[a].get("short") or full[a]) for a in agency_ids}
-    clash = {s for s in short.values() if list(short.values()).count(s) > 1}
+    clash = {s for s, n in Counter(short.values()).items() if n > 1}
     return {a: _short(full[a] if short[a] in clash else short[a]) for a in agency_ids}
 
 
@@ -698,19 +829,25 @@ class _Overview:
     pos: dict[str, tuple[float, float]]
     size: dict[str, float]
     tasks: dict[str, set[str]]  # overview node -> its tasks
+    labels: dict[str, str]  # agency -> its label on the canvas
+    held: dict[str, list[Any]]  # overview node -> its cells, most tasks first
+    rank: dict[str, int]  # overview node -> its place: areas and agencies in drawing order
 
 
 def _overview(graph: nx.MultiDiGraph) -> _Overview:
     from policykg.exports.matrix import matrix_cells
 
     cells, column_of = matrix_cells(graph)
-    areas = list(dict.fromkeys(c.column for c in sorted(cells, key=lambda c: -c.tasks)))
-    load: dict[str, int] = {}
-    main: dict[str, str] = {}
-    for c in cells:  # heaviest cell of an agency first: it stands under that area
-        load[c.agency_id] = load.get(c.agency_id, 0) + c.tasks
-        main.setdefault(c.agency_id, max((x for x in cells if x.agency_id == c.agency_id),
-                                         key=lambda x: (x.tasks, -areas.index(x.column))).column)
+    by_tasks = sorted(cells, key=lambda c: -c.tasks)  # stable: ties keep the matrix's order
+    areas = list(dict.fromkeys(c.column for c in by_tasks))
+    held: dict[str, list[Any]] = {}
+    for c in by_tasks:
+        held.setdefault(c.agency_id, []).append(c)
+        held.setdefault(f"area:{c.column}", []).append(c)
+    load = {a: sum(c.tasks for c in held[a]) for a in dict.fromkeys(c.agency_id for c in cells)}
+    area_rank = {a: i for i, a in enumerate(areas)}
+    # An agency stands under the area it holds most tasks in (the first such area on a tie).
+    main = {a: max(held[a], key=lambda x: (x.tasks, -area_rank[x.column])).column for a in load}
     agencies = list(load)
     labels = _agency_labels(graph, agencies)
     tasks: dict[str, set[str]] = {}
@@ -726,14 +863,18 @@ def _overview(graph: nx.MultiDiGraph) -> _Overview:
     pos: dict[str, tuple[float, float]] = {}
     x = 0.0
     row = 2 * max(size[a] for a in agencies) + OVERVIEW_FONT + _GAP if agencies else 0
+    stacks: dict[str, list[str]] = {}
+    for a in agencies:
+        stacks.setdefault(main[a], []).append(a)
     for area in areas:
-        stack = sorted((a for a in agencies if main[a] == area), key=lambda a: (-load[a], labels[a]))
+        stack = sorted(stacks.get(area, ()), key=lambda a: (-load[a], labels[a]))
         width = max([_text_px(area, 18), *(_text_px(labels[a], OVERVIEW_FONT) for a in stack)]) + _GAP
         pos[f"area:{area}"] = (x + width / 2, 0.0)
         for i, a in enumerate(stack):
             pos[a] = (x + width / 2, 2 * size[f"area:{area}"] + 18 + _GAP + row * (i + 0.5))
         x += width
-    return _Overview(cells, column_of, areas, agencies, pos, size, tasks)
+    rank = {n: i for i, n in enumerate([*(f"area:{a}" for a in areas), *agencies])}
+    return _Overview(cells, column_of, areas, agencies, pos, size, tasks, labels, held, rank)
 
 
 def _assignment_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
@@ -742,14 +883,14 @@ def _assignment_rows(graph: nx.MultiDiGraph) -> list[dict[str, Any]]:
     return assignments(graph)
 
 
-def _area_tip(graph: nx.MultiDiGraph, area: str, cells: Sequence[Any]) -> str:
+def _area_tip(area: str, held: Sequence[Any]) -> str:
+    """An area's tooltip: its domain in the ontology and the agencies of its ``held`` cells (most tasks first)."""
     from policykg.ontology.gazetteer import domain
 
     entry = domain(area)
     lines = [area, "Domain · " + (entry.id if entry is not None else "names the ontology does not know")]
     if entry is not None and entry.label_en:
         lines.append(entry.label_en)
-    held = sorted((c for c in cells if c.column == area), key=lambda c: -c.tasks)
     lines += [f"{c.agency}: {c.mix}" for c in held[:12]] + ([f"… {len(held) - 12} more agencies"]
                                                              if len(held) > 12 else [])
     return "\n".join(lines)
@@ -762,25 +903,20 @@ def _drill(graph: nx.MultiDiGraph, ov: _Overview, node: str, ids: dict[str, int]
     is_area = node.startswith("area:")
     role_edges = [(a, t, e) for t in tasks for a, _, e in graph.in_edges(t, data=True)
                   if edge_role(e) and ((is_area and a in ov.pos) or a == node)]
-    agencies = sorted({a for a, _, _ in role_edges}, key=lambda a: ov.agencies.index(a))
-    areas = sorted({f"area:{ov.column_of[t]}" for t in tasks}, key=lambda a: ov.areas.index(a[5:]))
-    ordered = sorted(tasks, key=lambda t: (ov.areas.index(ov.column_of[t]), str(graph.nodes[t].get("doc_id")),
+    agencies = sorted({a for a, _, _ in role_edges}, key=ov.rank.__getitem__)
+    areas = sorted({f"area:{ov.column_of[t]}" for t in tasks}, key=ov.rank.__getitem__)
+    ordered = sorted(tasks, key=lambda t: (ov.rank[f"area:{ov.column_of[t]}"], str(graph.nodes[t].get("doc_id")),
                                             graph.nodes[t].get("start") or 0, t))
     row = 40.0
     pos = {t: (420.0, row * i) for i, t in enumerate(ordered)}
     for column, members in ((0.0, agencies), (840.0, areas)):
         spacing = row * max(len(ordered), 1) / max(len(members), 1)
         pos.update({m: (column, spacing * (i + 0.5) - row / 2) for i, m in enumerate(members)})
-    records = []
-    for n, (x, y) in pos.items():
-        rec = _overview_node(graph, ov, n, ids[n]) if n in ov.pos else _node_record(graph, n, ids[n])
-        rec.update(x=x, y=y, borderWidth=3 if n == node else rec["borderWidth"])
-        records.append(rec)
     edges = [(ids[a], ids[t], e) for a, t, e in role_edges]
     edges += [(ids[t], ids[f"area:{ov.column_of[t]}"], {"type": "IN_DOMAIN"}) for t in ordered]
     name = node[5:] if is_area else str(graph.nodes[node].get("name") or node)
     return {"heading": f"policykg — {'domain' if is_area else 'agency'}: {name} (its tasks)",
-            "nodes": records, "edges": edges}
+            "pos": pos, "edges": edges}
 
 
 def _overview_node(graph: nx.MultiDiGraph, ov: _Overview, n: str, number: int) -> dict[str, Any]:
@@ -788,15 +924,15 @@ def _overview_node(graph: nx.MultiDiGraph, ov: _Overview, n: str, number: int) -
         area = n[5:]
         style = node_style("Domain")
         return {"id": number, "label": escape(_short(area)), "shape": style["shape"], "color": style["color"],
-                "size": ov.size[n], "title": escape(_area_tip(graph, area, ov.cells)
+                "size": ov.size[n], "title": escape(_area_tip(area, ov.held.get(n, []))
                                                     + f"\ntasks: {len(ov.tasks.get(n, ()))}\ndouble-click: its tasks"),
                 # the label above the diamond: the agencies' lines come in from below
                 "font": {"size": 18, "vadjust": -(2 * ov.size[n] + 26)}, "fullLabel": escape(area), "aliases": "",
                 "borderWidth": 1, "kind": "Domain"}
-    held = sorted((c for c in ov.cells if c.agency_id == n), key=lambda c: -c.tasks)
-    lines = [f"tasks: {len(ov.tasks.get(n, ()))}", *(f"{c.column}: {c.mix}" for c in held), "double-click: its tasks"]
+    lines = [f"tasks: {len(ov.tasks.get(n, ()))}", *(f"{c.column}: {c.mix}" for c in ov.held[n]),
+             "double-click: its tasks"]
     record = _node_record(graph, n, number, tip_lines=lines)
-    record.update(label=escape(_agency_labels(graph, ov.agencies)[n]), size=ov.size[n],
+    record.update(label=escape(ov.labels[n]), size=ov.size[n],
                   font={"size": OVERVIEW_FONT})
     return record
 
@@ -844,20 +980,32 @@ def write_overview(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> View
                           "width": 1 + 1.5 * c.tasks ** 0.5,
                           "arrows": {"to": {"enabled": False}}})
     drills = {ids[n]: _drill(graph, ov, n, ids) for n in shown}
-    drill_tips = [escape(_edge_tip(graph, u, v, e) if v in graph else
-                         f"IN_DOMAIN\n{graph.nodes[u].get('label', u)} → {v[5:]}")
-                  for d in drills.values() for u, v, e in _drill_edges(d, ids)]
+    node_of = {v: k for k, v in ids.items()}
+    drill_tips = [escape(_edge_tip(graph, node_of[u], node_of[v], e) if node_of[v] in graph else
+                         f"IN_DOMAIN\n{graph.nodes[node_of[u]].get('label', node_of[u])} → {node_of[v][5:]}")
+                  for d in drills.values() for u, v, e in d["edges"]]
     titles, table = _interned([*lines_of, *drill_tips])
     for i, edge in enumerate(net.edges):
         edge["title"] = titles[i]
+    # A task is in the drill-down of each of its agencies and of its area: its record, and each kind's
+    # line style, are written once (a page of 35 MB at 200 documents, when written in every drill-down).
     k = len(net.edges)
-    drill_json: dict[int, Any] = {}
+    views: dict[int, Any] = {}
+    records: dict[int, dict[str, Any]] = {}
+    styles: dict[str, dict[str, Any]] = {}
     for number, d in drills.items():
+        for n in d["pos"]:
+            if ids[n] not in records:
+                records[ids[n]] = _overview_node(graph, ov, n, ids[n]) if n in ov.pos else \
+                    _node_record(graph, n, ids[n])
         edges = []
-        for j, (u, v, e) in enumerate(d["edges"]):
-            edges.append({"from": u, "to": v, "id": j, "title": titles[k], "kind": edge_kind(e), **edge_style(e)})
+        for u, v, e in d["edges"]:
+            styles.setdefault(edge_kind(e), edge_style(e))
+            edges.append([u, v, edge_kind(e), titles[k]])
             k += 1
-        drill_json[number] = {"heading": d["heading"], "nodes": d["nodes"], "edges": edges}
+        views[number] = {"heading": d["heading"], "nodes": [[ids[n], x, y] for n, (x, y) in d["pos"].items()],
+                         "edges": edges}
+    drill_json = {"views": views, "nodes": records, "styles": styles}
     net.options = {
         "physics": {"enabled": False},
         "layout": {"improvedLayout": False},
@@ -866,8 +1014,8 @@ def write_overview(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> View
                   **edge_style({})},
         "nodes": {"scaling": {"label": {"enabled": False, "drawThreshold": LABEL_MIN_PX + 1}}},
     }
-    drawn_kinds = kinds | {e["kind"] for d in drill_json.values() for e in d["edges"]}
-    legend = _legend(["Agency", "Domain", *(["Task"] if drill_json else [])], drawn_kinds,
+    drawn_kinds = kinds | set(styles)
+    legend = _legend(["Agency", "Domain", *(["Task"] if records else [])], drawn_kinds,
                      note="Overview: a line per agency and area, as thick as the agency's tasks there, in the "
                           "colour of its strongest role. Double-click a node for its tasks.")
     notes = [f"{len(ov.agencies)} agencies in {len(ov.areas)} areas of ontology/domains.csv; "
@@ -877,8 +1025,3 @@ def write_overview(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> View
     write_text_atomic(target, page)
     return ViewInfo(path=target, nodes=len(shown), edges=len(ov.cells), left_out=0, physics=False)
 
-
-def _drill_edges(d: dict[str, Any], ids: dict[str, int]) -> list[tuple[str, str, dict[str, Any]]]:
-    """A drill-down's edges as (graph node, graph node, edge data), for their tooltips."""
-    node_of = {v: k for k, v in ids.items()}
-    return [(node_of[u], node_of[v], e) for u, v, e in d["edges"]]

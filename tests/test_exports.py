@@ -722,6 +722,38 @@ def test_view_caps_the_node_count_and_says_so(graph, tmp_path):
     assert len(page_data(page)[0]) == 5
 
 
+def test_unfocused_view_caps_lines_per_node_says_so_and_focused_views_draw_every_edge(graph, tmp_path):
+    """A busy agency (40 tasks) draws at most ``edges_per_node`` lines in the whole view; the page,
+    and the agency's tooltip, say how many are shown of how many; focused on it, every edge is drawn."""
+    for i in range(40):
+        tid = f"busy{i}"
+        graph.add_node(tid, id=tid, type="Task", label=f"任务{i}", doc_id=DOC, number=str(i), start=1000 + i)
+        _edge(graph, DOC, tid, "CONTAINS", doc_id=DOC)
+        _role(graph, "a-edu", tid, "RESPONSIBLE_FOR", 1000 + i, "县教育局")
+    total = graph.number_of_edges()
+    info, page = _view(graph, tmp_path, edges_per_node=6)
+    nodes, edges = page_data(page)
+    lines = {n["id"]: 0 for n in nodes}
+    for e in edges:
+        lines[e["from"]] += 1
+        lines[e["to"]] += 1
+    assert max(lines.values()) == 6 and info.edges == len(edges) < total and info.edges + info.capped == total
+    assert f"Showing {len(edges)} of {total} edges: at most 6 lines per node" in page
+    number = {html.unescape(n["fullLabel"]): n["id"] for n in nodes}
+    quiet = {number[html.unescape(str(d.get("label") or n))] for n, d in graph.nodes(data=True) if graph.degree(n) <= 6}
+    quiet_edges = [(u, v) for u, v in graph.edges() if graph.degree(u) <= 6 and graph.degree(v) <= 6]
+    assert quiet_edges and sum(1 for e in edges if {e["from"], e["to"]} <= quiet) == len(quiet_edges), \
+        "the hubs give up their lines: quiet nodes keep theirs"
+    agency = next(n for n in nodes if html.unescape(n["fullLabel"]) == "嵊泗县教育局")
+    assert f"lines: 6 of {graph.degree('a-edu')} drawn here" in html.unescape(agency["title"])
+    assert agency["value"] == 1.0, "sized by all its links, not the drawn ones"
+
+    info, page = _view(graph, tmp_path, agency="县教育局", edges_per_node=6)
+    focused = graph.subgraph(nx.ego_graph(graph, "a-edu", undirected=True))
+    assert info.capped == 0 and info.edges == focused.number_of_edges() > 40
+    assert "lines per node" not in page and "drawn here" not in page
+
+
 def test_large_views_get_fixed_positions_and_no_physics(graph, tmp_path):
     for i in range(PHYSICS_LIMIT + 20):  # just over the limit: the precomputed layout
         tid = f"x{i}"
@@ -880,7 +912,9 @@ def test_cli_matrix_of_an_unknown_jurisdiction_says_which_there_are(built_store,
 # -- the overview --------------------------------------------------------------------------------
 
 def _drills(page: str) -> dict:
-    return json.loads(re.search(r"\n  var DRILL = (\{.*?\});  //", page).group(1))
+    from policykg.exports.viz import drill_data
+
+    return drill_data(page)
 
 
 def test_overview_draws_agencies_and_areas_with_the_matrix_cells_and_drills_down(graph, tmp_path):
@@ -926,3 +960,15 @@ def test_cli_viz_draws_the_overview_unless_asked_for_every_node(built_store, tmp
     assert "<h1>policykg — whole graph</h1>" in whole.read_text(encoding="utf-8")
     assert len(page_data(whole.read_text(encoding="utf-8"))[0]) > 3 * len(
         page_data(overview.read_text(encoding="utf-8"))[0])
+    # The corpus's busiest agency has more links than a node may draw unfocused: the page says so,
+    # and focused on that agency every edge is drawn.
+    text = whole.read_text(encoding="utf-8")
+    assert re.search(rf"Showing {len(page_data(text)[1])} of \d+ edges: at most 12 lines per node", text)
+    graph = built_store.load_graph()
+    busiest = max((n for n, d in graph.nodes(data=True) if d.get("type") == "Agency"), key=graph.degree)
+    focused = tmp_path / "a.html"
+    result = runner.invoke(main, ["viz", "-o", str(focused), "--agency", graph.nodes[busiest]["name"],
+                                  "--store", str(built_store.path)])
+    assert result.exit_code == 0, result.output
+    page = focused.read_text(encoding="utf-8")
+    assert "lines per node" not in page and len(page_data(page)[1]) >= graph.degree(busiest) > 12
