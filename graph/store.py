@@ -60,6 +60,7 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from policykg import graph as graph_package
 from policykg import loaders as loaders_package
 from policykg import ontology as ontology_package
 from policykg.graph.rdf import (
@@ -113,8 +114,12 @@ def extractor_version() -> str:
     >>> len(extractor_version())
     16
     """
+    return _code_digest(loaders_package, ontology_package)
+
+
+def _code_digest(*packages: Any) -> str:
     digest = hashlib.sha256()
-    for package in (loaders_package, ontology_package):
+    for package in packages:
         folder = Path(package.__file__).resolve().parent
         # Recursive: the loaders' rules live in stage folders (reading/, tabular/ …). The path
         # relative to the package is hashed, so a module moved between folders counts too.
@@ -123,6 +128,17 @@ def extractor_version() -> str:
                 name = path.relative_to(folder).as_posix()
                 digest.update(name.encode("utf-8") + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+@cache
+def resolver_version() -> str:
+    """A fingerprint of the resolution code (``graph/``) and of the extractor: a partition
+    resolved by the live version is reused only while both are unchanged.
+
+    >>> len(resolver_version())
+    16
+    """
+    return _code_digest(loaders_package, ontology_package, graph_package)
 
 
 def _upgrade_edges(edges: list[dict[str, Any]]) -> None:
@@ -162,11 +178,24 @@ def write_graph_json(graph: nx.MultiDiGraph, path: Path, salt: str = "", links: 
     ...
     ValueError: edge a -> b (f) has an attribute named 'source', which node-link JSON uses for an edge's end
     """
+    _check_edges(graph.edges(keys=True, data=True), links)  # before the file is opened: nothing half-written
+    return _write_node_link(path, graph.graph, graph.nodes(data=True), graph.edges(keys=True, data=True),
+                            salt, links)
+
+
+def _check_edges(edges: Iterable[tuple[str, str, str, dict[str, Any]]], links: dict[str, str]) -> None:
     reserved = {links["source"]: "an edge's end", links["target"]: "an edge's end", "key": "the edge's key"}
-    for u, v, key, data in graph.edges(keys=True, data=True):
+    for u, v, key, data in edges:
         for name in reserved.keys() & data.keys():
             raise ValueError(f"edge {u} -> {v} ({key}) has an attribute named {name!r}, which node-link JSON "
                              f"uses for {reserved[name]}")
+
+
+def _write_node_link(path: Path, attrs: dict[str, Any], nodes: Iterable[tuple[str, dict[str, Any]]],
+                     edges: Iterable[tuple[str, str, str, dict[str, Any]]], salt: str = "",
+                     links: dict[str, str] = _LINKS) -> str:
+    """:func:`write_graph_json` of nodes and edges given apart (a partition's edges reach nodes
+    it does not hold)."""
     digest = hashlib.sha256(salt.encode("utf-8"))
 
     dumps = json_text  # the value policy's JSON (graph/values.py)
@@ -175,17 +204,27 @@ def write_graph_json(graph: nx.MultiDiGraph, path: Path, salt: str = "", links: 
             fh.write(text)
             digest.update(text.encode("utf-8"))
 
-        put(f'{{"directed": true, "multigraph": true, "graph": {dumps(graph.graph)}, "nodes": [')
-        for i, (node, data) in enumerate(graph.nodes(data=True)):
+        put(f'{{"directed": true, "multigraph": true, "graph": {dumps(attrs)}, "nodes": [')
+        for i, (node, data) in enumerate(nodes):
             put((", " if i else "") + dumps({**data, "id": node}))
         put('], "edges": [')
         ends = (links["source"], links["target"])
-        for i, (u, v, key, data) in enumerate(graph.edges(keys=True, data=True)):
+        for i, (u, v, key, data) in enumerate(edges):
+            _check_edges([(u, v, key, data)], links)
             put((", " if i else "") + dumps({**data, ends[0]: u, ends[1]: v, "key": key}))
         put("]}")
         fh.flush()
         os.fsync(fh.fileno())
     return digest.hexdigest()
+
+
+def _read_node_link(path: Path) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]:
+    """The nodes and edges of a file :func:`_write_node_link` wrote, as networkx's reader gives
+    them (a node's ``id`` is its key, not an attribute)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    nodes = [(n.pop("id"), n) for n in data["nodes"]]
+    edges = [(e.pop(_LINKS["source"]), e.pop(_LINKS["target"]), e.pop("key"), e) for e in data["edges"]]
+    return nodes, edges
 
 
 def _bulk_load(rdf: ox.Store, chunks: Iterable[bytes]) -> None:
