@@ -86,7 +86,6 @@ from policykg.graph.vocab import (
     PREFIXES,
     SHARED_GRAPH,
     document_graph,
-    document_of_graph,
 )
 from policykg.ontology import data_path
 from policykg.ontology.schema import rdf_name

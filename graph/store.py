@@ -53,6 +53,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -63,8 +64,13 @@ import pyoxigraph as ox
 from policykg import graph as graph_package
 from policykg import loaders as loaders_package
 from policykg import ontology as ontology_package
+from policykg.graph.build import Partition, document_index, merge_shared
 from policykg.graph.rdf import (
+    element_fingerprints,
     graph_fingerprints,
+    graph_of,
+    graph_quads,
+    nquads_text,
     ontology_quads,
     projection_version,
     relation_statements,
@@ -72,7 +78,7 @@ from policykg.graph.rdf import (
     to_oxigraph,
 )
 from policykg.graph.values import json_text
-from policykg.graph.vocab import SHARED_GRAPH
+from policykg.graph.vocab import SHARED_GRAPH, document_graph, links_graph
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.extract import doc_id_for, extract_bytes
 from policykg.loaders.model import ExtractedDocument
@@ -283,6 +289,174 @@ def _manifest_text(graph: nx.MultiDiGraph, documents: list[dict[str, str]], trip
                        "projection": projection_version(), "graphs": fingerprints}, ensure_ascii=False, indent=2)
 
 
+Nodes = list[tuple[str, dict[str, Any]]]
+Edges = list[tuple[str, str, str, dict[str, Any]]]
+
+
+@dataclass
+class PartitionWork:
+    """One partition of a streaming build: its key (jurisdiction), the digest of everything it
+    is resolved from (its documents, the extractor and resolver, what its citations reach),
+    its documents, and how to resolve it (called only when the live version has no part of the
+    same digest)."""
+
+    key: str
+    inputs: str
+    documents: list[str]
+    resolve: Callable[[], Partition]
+
+
+def _part_name(key: str) -> str:
+    return "p-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+# A node an edge reaches that lies in another graph: left out of a projection of that edge.
+_ELSEWHERE = "\x00elsewhere"
+
+
+def _project(nodes: Iterable[tuple[str, dict[str, Any]]], edges: Iterable[tuple[str, str, str, dict[str, Any]]],
+             shared_as: Any = SHARED_GRAPH) -> Iterator[tuple]:
+    """The statements of these nodes and edges alone (rdflib quads), those of no document in ``shared_as``."""
+    h = nx.MultiDiGraph()
+    h.add_nodes_from(nodes)
+    names = {str(graph_of(d)) for _, d in h.nodes(data=True)}
+    for u, v, key, data in edges:
+        for end in (u, v):
+            if end not in h:
+                h.add_node(end, doc_id=_ELSEWHERE)
+        h.add_edge(u, v, key=key, **data)
+        names.add(str(graph_of(data)))
+    for s_, p_, o, where in graph_quads(h, graphs=names, triple_terms=True):
+        yield s_, p_, o, shared_as if where == SHARED_GRAPH else where
+
+
+def _as_oxigraph(quads: Iterable[tuple]) -> Iterator[ox.Quad]:
+    for chunk in nquads_text(quads):
+        yield from ox.parse(chunk, format=ox.RdfFormat.N_QUADS)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _json_roundtrip(value: Any) -> Any:
+    return json.loads(json_text(value))
+
+
+class _Parts:
+    """The partitions of one streaming build as they are written into a staging folder."""
+
+    def __init__(self, store: Store, staging: Path, live: Path | None, before: dict[str, Any] | None) -> None:
+        self.store, self.staging, self.live = store, staging, live
+        self.before = before or {}
+        self.previous: dict[str, Any] = (self.before.get("partitions") or {}) if live else {}
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.contributions: list[dict[str, Any]] = []
+        self.fingerprints: dict[str, str] = {}
+        (staging / "parts").mkdir()
+
+    def reusable(self, work: PartitionWork) -> bool:
+        old = self.previous.get(work.key)
+        return old is not None and old.get("inputs") == work.inputs
+
+    def reuse(self, work: PartitionWork) -> None:
+        """Take the live version's part of this partition as it is (hard links)."""
+        assert self.live is not None
+        old = self.previous[work.key]
+        for suffix in (".json", ".shared.json"):
+            _link_or_copy(self.live / "parts" / (old["file"] + suffix), self.staging / "parts" / (old["file"] + suffix))
+        self.contributions.append(json.loads((self.staging / "parts" / (old["file"] + ".shared.json"))
+                                             .read_text(encoding="utf-8")))
+        self.entries[work.key] = old
+        self.fingerprints.update({g: self.before["graphs"][g] for g in old["graphs"]})
+
+    def write(self, work: PartitionWork) -> tuple[Partition, dict[str, str]]:
+        """Resolve the partition and write its part; the partition and its graphs' fingerprints."""
+        part = work.resolve()
+        name = _part_name(work.key)
+        nodes, edges = list(part.nodes()), list(part.edges())
+        digest = _write_node_link(self.staging / "parts" / f"{name}.json", {"partition": work.key}, nodes, edges)
+        shared = _json_roundtrip(part.shared())
+        self.contributions.append(shared)
+        _write_atomic(self.staging / "parts" / f"{name}.shared.json", json.dumps(shared, ensure_ascii=False))
+        links = links_graph(work.key)
+        prints = element_fingerprints(nodes, edges, lambda d: graph_of(d) if d.get("doc_id") else links)
+        counted = nx.MultiDiGraph()
+        counted.add_edges_from((u, v, k, d) for u, v, k, d in edges)
+        self.entries[work.key] = {"file": name, "inputs": work.inputs, "digest": digest,
+                                  "documents": sorted(work.documents), "graphs": sorted(prints),
+                                  "nodes": len(nodes), "edges": len(edges),
+                                  "relation_triples": relation_statements(counted)}
+        self.fingerprints.update(prints)
+        return part, prints
+
+    @staticmethod
+    def quads(part: Partition, graphs: Collection[str] | None = None) -> Iterator[tuple]:
+        """The statements of a partition's own graphs (only those named in ``graphs``, if given)."""
+        own = {str(document_graph(d)) for d in part.documents}
+        wanted = own if graphs is None else own & set(graphs)
+        if wanted:
+            yield from graph_quads(part.graph, graphs=wanted, triple_terms=True)
+        links = links_graph(part.key)
+        if graphs is None or str(links) in graphs:
+            yield from _project([], [e for e in part.edges() if e[3].get("doc_id") is None], shared_as=links)
+
+    def finish_shared(self) -> tuple[dict[str, dict[str, Any]], Edges, str]:
+        """Merge what every partition says of the shared nodes; write shared.json; its digest too."""
+        nodes, edges = merge_shared(self.contributions)
+        self.contributions = []
+        digest = _write_node_link(self.staging / "shared.json", {}, nodes.items(), edges)
+        return nodes, edges, digest
+
+    def name(self, shared_digest: str) -> str:
+        digest = hashlib.sha256((FORMAT_VERSION + projection_version() + resolver_version()).encode("utf-8"))
+        for key in sorted(self.entries):
+            digest.update(json.dumps([key, self.entries[key]["digest"]], ensure_ascii=False).encode("utf-8"))
+        digest.update(shared_digest.encode("utf-8"))
+        return f"v-{digest.hexdigest()[:16]}"
+
+
+def _document_entries(documents: Iterable[tuple[str, str, str]], paths: dict[str, str],
+                      live_manifest: dict[str, Any] | None) -> list[dict[str, str]]:
+    """The manifest's list of documents: id, file name, SHA-256 and the file read (else the one recorded before)."""
+    before = {d["doc_id"]: d for d in (live_manifest or {"documents": []})["documents"]}
+    docs = []
+    for doc_id, source, sha256 in sorted(documents):
+        entry = {"doc_id": doc_id, "source": source, "sha256": sha256}
+        path = paths.get(doc_id) or before.get(doc_id, {}).get("path")
+        docs.append({**entry, "path": path} if path else entry)
+    return docs
+
+
+def _assemble(nodes: Nodes, edges: Edges, elsewhere: dict[str, dict[str, Any]], above: Edges,
+              documents: list[str]) -> nx.MultiDiGraph:
+    """A part of the graph: ``nodes`` and ``edges``, the nodes the edges reach (from ``elsewhere``)
+    and the edges of ``above`` (places, agencies' jurisdictions) from those up, as far as they go."""
+    g = nx.MultiDiGraph(documents=documents)
+    g.add_nodes_from(nodes)
+    for u, v, _, _ in edges:
+        for end in (u, v):
+            if end not in g and end in elsewhere:
+                g.add_node(end, **elsewhere[end])
+    g.add_edges_from(edges)
+    up: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {}
+    for e in above:
+        up.setdefault(e[0], []).append(e)
+    todo = [n for n in g if n in up]
+    while todo:
+        for u, v, key, data in up.pop(todo.pop(), []):
+            if v not in g:
+                g.add_node(v, **elsewhere.get(v, {}))
+                todo.append(v)
+            elif v in up:
+                todo.append(v)
+            g.add_edge(u, v, key=key, **data)
+    return g
+
+
 class StoreError(Exception):
     """The store directory is missing, empty or unreadable; the message says which and why."""
 
@@ -430,9 +604,54 @@ class Store:
             out.append(entry)
         return out
 
-    def load_graph(self) -> nx.MultiDiGraph:
-        """The canonical graph of the live version."""
-        data = json.loads((self._require() / "graph.json").read_text(encoding="utf-8"))
+    def load_graph(self, jurisdictions: Collection[str] | None = None) -> nx.MultiDiGraph:
+        """The canonical graph of the live version; with ``jurisdictions``, the part of the
+        documents of those jurisdictions (``""`` for documents without one): their nodes and
+        edges, and the nodes those reach (agencies, places with the places above them, cited
+        documents).
+
+        A version written before the build streamed (one ``graph.json``) reads as before.
+        """
+        version = self._require()
+        if (version / "graph.json").is_file():
+            whole = self._load_whole(version)
+            if jurisdictions is None:
+                return whole
+            keep = set(jurisdictions)
+            docs = {n for n, d in whole.nodes(data=True) if d.get("type") == "Document" and d.get("doc_id")
+                    and (d.get("jurisdiction") or "") in keep}
+            own = [(n, d) for n, d in whole.nodes(data=True) if d.get("doc_id") in docs]
+            edges = [e for e in whole.edges(keys=True, data=True)
+                     if e[3].get("doc_id") in docs or whole.nodes[e[0]].get("doc_id") in docs]
+            shared = {n: d for n, d in whole.nodes(data=True) if d.get("doc_id") is None}
+            rest = [e for e in whole.edges(keys=True, data=True) if e[3].get("doc_id") is None
+                    and e[0] in shared and e[1] in shared]
+            others = {n: d for n, d in whole.nodes(data=True) if d.get("type") == "Document" and d.get("doc_id")}
+            return _assemble(own, edges, {**others, **shared}, rest, sorted(docs))
+        manifest = self.manifest()
+        partitions: dict[str, Any] = manifest.get("partitions") or {}
+        keys = sorted(partitions) if jurisdictions is None else sorted(set(jurisdictions) & partitions.keys())
+        shared_nodes, shared_edges = _read_node_link(version / "shared.json")
+        nodes: Nodes = []
+        edges: Edges = []
+        for key in keys:
+            n, e = _read_node_link(version / "parts" / f"{partitions[key]['file']}.json")
+            nodes += n
+            edges += e
+        documents = sorted(d for key in keys for d in partitions[key]["documents"])
+        if jurisdictions is None:
+            g = nx.MultiDiGraph(documents=documents)
+            g.add_nodes_from(shared_nodes)
+            g.add_nodes_from(nodes)
+            g.add_edges_from(edges)
+            g.add_edges_from(shared_edges)
+            return g
+        index = json.loads((version / "index.json").read_text(encoding="utf-8"))
+        reach = {e["doc_id"]: {k: v for k, v in e["node"].items() if k != "id"} for e in index}
+        return _assemble(nodes, edges, {**reach, **dict(shared_nodes)}, shared_edges, documents)
+
+    def _load_whole(self, version: Path) -> nx.MultiDiGraph:
+        data = json.loads((version / "graph.json").read_text(encoding="utf-8"))
         edges = data.get("edges") or []
         links = _LINKS if edges and _LINKS["source"] in edges[0] else {}  # versions written before _LINKS
         if links:
@@ -589,30 +808,74 @@ class Store:
         """
         out, lost = [], []
         for entry in self.documents():
+            if entry["doc_id"] in skip:
+                continue
+            doc = self._stored_extraction(entry, reextracted)
+            if isinstance(doc, str):
+                lost.append(doc)
+            else:
+                out.append(doc)
+        self._lost(lost)
+        return out
+
+    def kept_index(self, skip: Collection[str] = (), reextracted: list[str] | None = None) -> list[dict[str, Any]]:
+        """:meth:`stored_extractions` as light index entries
+        (:func:`policykg.graph.build.document_index`), each with its extraction in the cache for
+        the partition that resolves it: the live version's entry when its cached extraction is
+        current, else the extraction read (or made again) and indexed anew."""
+        version = self.current()
+        known: dict[str, dict[str, Any]] = {}
+        if version is not None and (version / "index.json").is_file():
+            known = {e["doc_id"]: e for e in json.loads((version / "index.json").read_text(encoding="utf-8"))}
+        out, lost = [], []
+        for entry in self.documents():
             doc_id, sha = entry["doc_id"], entry["sha256"]
             if doc_id in skip:
                 continue
-            doc = self.cached_extraction(entry.get("stored_as", doc_id), sha)
-            if doc is None:
-                data = self.source_bytes(sha)
-                if data is None:
-                    lost.append(f"{entry['source']} ({doc_id}): its original is not in the store")
-                    continue
-                try:
-                    doc = extract_bytes(data, entry["source"])
-                except LoaderError as err:
-                    lost.append(f"{entry['source']} ({doc_id}): {err.message}")
-                    continue
-                if reextracted is not None:
-                    reextracted.append(doc_id)
-            doc.doc_id = doc_id
-            out.append(doc)
+            if doc_id in known and known[doc_id]["sha256"] == sha and self._cache_path(doc_id, sha).is_file():
+                out.append(known[doc_id])
+                continue
+            doc = self._stored_extraction(entry, reextracted)
+            if isinstance(doc, str):
+                lost.append(doc)
+                continue
+            self.cache_extraction(doc)
+            out.append(document_index(doc))
+        self._lost(lost)
+        return out
+
+    def extraction(self, doc_id: str, sha256: str) -> ExtractedDocument:
+        """A document's extraction that this build put in the cache (:meth:`kept_index`, the extract phase)."""
+        doc = self.cached_extraction(doc_id, sha256)
+        if doc is None:
+            raise StoreError(f"{self.path}: the extraction of '{doc_id}' went missing from the store during the "
+                             f"build; build again")
+        return doc
+
+    def _stored_extraction(self, entry: dict[str, Any], reextracted: list[str] | None) -> ExtractedDocument | str:
+        """One live document's extraction, made again from its original if the extractor changed;
+        what was lost (a message) when neither works."""
+        doc_id, sha = entry["doc_id"], entry["sha256"]
+        doc = self.cached_extraction(entry.get("stored_as", doc_id), sha)
+        if doc is None:
+            data = self.source_bytes(sha)
+            if data is None:
+                return f"{entry['source']} ({doc_id}): its original is not in the store"
+            try:
+                doc = extract_bytes(data, entry["source"])
+            except LoaderError as err:
+                return f"{entry['source']} ({doc_id}): {err.message}"
+            if reextracted is not None:
+                reextracted.append(doc_id)
+        doc.doc_id = doc_id
+        return doc
+
+    def _lost(self, lost: list[str]) -> None:
         if lost:
             raise StoreError(
                 f"{self.path}: {len(lost)} stored document(s) were extracted by an earlier policykg and cannot be "
                 f"read again: " + "; ".join(lost) + ". Build them again from their files (`policykg build FILE… "
                 f"--store {self.path}`) or start over with --fresh; the store is unchanged")
-        return out
 
     def _cache_path(self, doc_id: str, sha256: str) -> Path:
         # One file per (document, content, extractor): a failed build never overwrites the
@@ -676,12 +939,7 @@ class Store:
     def _commit(self, graph: nx.MultiDiGraph, documents: list[ExtractedDocument], paths: dict[str, str]) -> Path:
         self._remove_leftovers()
         live_manifest = self._manifest_or_none()
-        before = {d["doc_id"]: d for d in (live_manifest or {"documents": []})["documents"]}
-        docs = []
-        for d in sorted(documents, key=lambda d: d.doc_id):
-            entry = {"doc_id": d.doc_id, "source": d.source, "sha256": d.sha256}
-            path = paths.get(d.doc_id) or before.get(d.doc_id, {}).get("path")
-            docs.append({**entry, "path": path} if path else entry)
+        docs = _document_entries([(d.doc_id, d.source, d.sha256) for d in documents], paths, live_manifest)
         staging = self.path / f".staging-{os.getpid()}-{secrets.token_hex(4)}"
         try:
             staging.mkdir()
@@ -714,6 +972,130 @@ class Store:
             shutil.rmtree(staging, ignore_errors=True)  # gone already when it became the version
         self._prune(keep=name)
         return final
+
+    def commit_partitions(self, index: list[dict[str, Any]], work: Iterable[PartitionWork],
+                          paths: dict[str, str] | None = None) -> Path:
+        """Write a new version partition by partition and make it live atomically; returns its directory.
+
+        ``index`` holds each document's light entry (:func:`policykg.graph.build.document_index`),
+        ``work`` the partitions, resolved one at a time as they are written, so memory holds one
+        partition and the shared nodes. A partition whose inputs the live version resolved
+        already is taken from it (hard links), and only the named graphs that changed are
+        written again: its documents', its links graph and the shared nodes that changed.
+        Otherwise as :meth:`commit` (same name for the same graph, nothing half-written, errors
+        as :class:`StoreError`).
+        """
+        with self.writing():
+            try:
+                return self._commit_parts(index, work, paths or {})
+            except OSError as err:
+                raise StoreError(self._cannot_write(err)) from None
+
+    def _commit_parts(self, index: list[dict[str, Any]], work: Iterable[PartitionWork],
+                      paths: dict[str, str]) -> Path:
+        self._remove_leftovers()
+        live, live_manifest = self.current(), self._manifest_or_none()
+        docs = _document_entries([(e["doc_id"], e["source"], e["sha256"]) for e in index], paths, live_manifest)
+        incremental = (live is not None and live_manifest is not None and "partitions" in live_manifest
+                       and live_manifest.get("projection") == projection_version()
+                       and live_manifest.get("resolver") == resolver_version()
+                       and (live / "shared.json").is_file())
+        staging = self.path / f".staging-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            staging.mkdir()
+            parts = _Parts(self, staging, live if incremental else None, live_manifest if incremental else None)
+            if incremental:
+                assert live is not None and live_manifest is not None
+                shared_nodes, shared_edges, shared_digest, triples = self._update_parts(parts, work, live,
+                                                                                        live_manifest)
+            else:
+                shared_nodes, shared_edges, shared_digest, triples = self._write_parts(parts, work)
+            name = parts.name(shared_digest)
+            final = self.path / name
+            if self.current() == final:
+                if live_manifest is not None and live_manifest["documents"] != docs:
+                    _write_atomic(final / "manifest.json", json.dumps({**live_manifest, "documents": docs},
+                                                                      ensure_ascii=False, indent=2))
+                return final
+            counted = nx.MultiDiGraph()
+            counted.add_edges_from(shared_edges)
+            entries = parts.entries
+            manifest = {"format": FORMAT_VERSION, "documents": docs,
+                        "nodes": len(shared_nodes) + sum(e["nodes"] for e in entries.values()),
+                        "edges": len(shared_edges) + sum(e["edges"] for e in entries.values()),
+                        "triples": triples,
+                        "relation_triples": relation_statements(counted)
+                        + sum(e["relation_triples"] for e in entries.values()),
+                        "projection": projection_version(), "resolver": resolver_version(),
+                        "graphs": parts.fingerprints, "partitions": entries}
+            (staging / "index.json").write_text(json.dumps(sorted(index, key=lambda e: e["doc_id"]),
+                                                           ensure_ascii=False), encoding="utf-8")
+            (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
+                                                   encoding="utf-8")
+            _test_pause()
+            if final.exists():
+                shutil.rmtree(final)
+            os.replace(staging, final)
+            _write_atomic(self.path / "CURRENT", name)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # gone already when it became the version
+        self._prune(keep=name)
+        return final
+
+    def _write_parts(self, parts: _Parts, work: Iterable[PartitionWork]) -> tuple[dict[str, Any], Edges, str, int]:
+        """Every partition resolved and projected, one after the other, into a new Oxigraph store."""
+        merged: list[Any] = []
+
+        def text() -> Iterator[bytes]:
+            for w in work:
+                part, _ = parts.write(w)
+                yield from nquads_text(parts.quads(part))
+                del part  # one partition in memory at a time
+            nodes, edges, digest = parts.finish_shared()
+            merged.extend([nodes, edges, digest])
+            yield from nquads_text(_project(nodes.items(), edges))
+
+        rdf = ox.Store(str(parts.staging / "oxigraph"))
+        _bulk_load(rdf, text())
+        rdf.bulk_extend(ontology_quads())
+        rdf.flush()
+        return merged[0], merged[1], merged[2], len(rdf)
+
+    def _update_parts(self, parts: _Parts, work: Iterable[PartitionWork], live: Path,
+                      before: dict[str, Any]) -> tuple[dict[str, Any], Edges, str, int]:
+        """The live store copied (hard links), then only what changed written again: the graphs of
+        the partitions resolved anew whose fingerprint changed, the graphs gone, the shared
+        nodes and edges that changed."""
+        ox.Store.read_only(str(live / "oxigraph")).backup(str(parts.staging / "oxigraph"))
+        rdf = ox.Store(str(parts.staging / "oxigraph"))
+        old_prints: dict[str, str] = before.get("graphs") or {}
+        gained = 0
+        for w in work:
+            if parts.reusable(w):
+                parts.reuse(w)
+                continue
+            part, prints = parts.write(w)
+            changed = {g for g, digest in prints.items() if old_prints.get(g) != digest}
+            gained += _replace_graphs(rdf, _as_oxigraph(parts.quads(part, changed)), changed)
+            del part
+        gone = {g for old in parts.previous.values() for g in old["graphs"]} - parts.fingerprints.keys()
+        gained += _replace_graphs(rdf, [], gone)
+        nodes, edges, digest = parts.finish_shared()
+        old_nodes, old_edges = _read_node_link(live / "shared.json")
+        was = {n: json_text({**d, "id": n}) for n, d in old_nodes}
+        now = {n: json_text(d) for n, d in nodes.items()}
+        was_e = {k: json_text([u, v, d]) for u, v, k, d in old_edges}
+        now_e = {k: json_text([u, v, d]) for u, v, k, d in edges}
+        removed = set(_as_oxigraph(_project([(n, {**d, "id": n}) for n, d in old_nodes if now.get(n) != was[n]],
+                                            [e for e in old_edges if now_e.get(e[2]) != was_e[e[2]]])))
+        added = set(_as_oxigraph(_project([(n, d) for n, d in nodes.items() if was.get(n) != now[n]],
+                                          [e for e in edges if was_e.get(e[2]) != now_e[e[2]]])))
+        for quad in removed - added:
+            rdf.remove(quad)
+        rdf.bulk_extend(added - removed)
+        gained += len(added - removed) - len(removed - added)
+        rdf.flush()
+        return nodes, edges, digest, before["triples"] + gained
 
     def _write_rdf(self, graph: nx.MultiDiGraph, target: Path, fingerprints: dict[str, str]) -> int:
         """Project ``graph`` into a new Oxigraph store at ``target``; the number of quads in it.
