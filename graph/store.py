@@ -92,7 +92,10 @@ _LINKS = {"source": "from_node", "target": "to_node"}
 NODE_LINK = {"source": "source", "target": "target"}
 FORMAT_VERSION = "1"
 # The store folder's own layout; a store written by a newer policykg is refused, not damaged.
-STORE_FORMAT = 1
+# 2: a version holds its graph as parts (parts/, shared.json, index.json) instead of one graph.json.
+# This release reads both; a release that reads only graph.json refuses a store marked 2 with
+# a message (upgrade policykg) rather than failing on a missing file.
+STORE_FORMAT = 2
 MARKER = ".policykg-store"
 LOCK = ".policykg-lock"
 DEFAULT_WAIT = 60.0  # seconds a build waits for another one writing the same store
@@ -766,8 +769,12 @@ class Store:
             shown = ", ".join(entries[:5]) + (", …" if len(entries) > 5 else "")
             raise StoreError(f"{self.path}: this folder holds other files ({shown}) and is not a policykg store; "
                              f"give --store a new or empty folder (policykg removes old versions from its store)")
-        _write_atomic(marker, json.dumps({"store_format": STORE_FORMAT,
-                                          "note": "written by policykg; it removes only files it wrote"}) + "\n")
+        self._mark()
+
+    def _mark(self) -> None:
+        _write_atomic(self.path / MARKER, json.dumps({"store_format": STORE_FORMAT,
+                                                      "note": "written by policykg; it removes only files it wrote"})
+                      + "\n")
 
     def _cannot_write(self, err: OSError) -> str:
         where = f" ({err.filename})" if err.filename else ""
@@ -1037,6 +1044,7 @@ class Store:
                 shutil.rmtree(final)
             os.replace(staging, final)
             _write_atomic(self.path / "CURRENT", name)
+            self._mark()  # a store of format 1 is upgraded: its live version now has parts
         finally:
             shutil.rmtree(staging, ignore_errors=True)  # gone already when it became the version
         self._prune(keep=name)

@@ -1,13 +1,16 @@
-"""The embedded store: idempotent builds, incremental rebuilds, atomic switches, bad input."""
+"""The embedded store: idempotent builds, incremental rebuilds, atomic switches, bad input, a build that
+streams one jurisdiction at a time and makes the graph and store of the whole corpus resolved at once."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from gold import REALWORLD_DOCS_DIR
 
 from policykg.graph import store as store_module
-from policykg.graph.pipeline import build
+from policykg.graph.build import build_graph
+from policykg.graph.pipeline import build, extract_all
 from policykg.graph.store import Store, StoreError
 from policykg.graph.vocab import document_graph, links_graph
 from policykg.queries.runner import run_query
@@ -63,8 +66,8 @@ def _spy_on_rewrites(monkeypatch: pytest.MonkeyPatch) -> set[str]:
 
 
 def _graph_as_sets(graph) -> tuple[dict, dict, dict]:
-    return ({n: d for n, d in graph.nodes(data=True)}, {(u, v, k): d for u, v, k, d in graph.edges(keys=True, data=True)},
-            graph.graph)
+    return ({n: d for n, d in graph.nodes(data=True)},
+            {(u, v, k): d for u, v, k, d in graph.edges(keys=True, data=True)}, graph.graph)
 
 
 def _quads(store: Store) -> set[tuple[str, ...]]:
@@ -173,7 +176,8 @@ def test_a_one_document_rebuild_touches_only_its_jurisdiction_and_equals_a_fresh
     assert {"嵊泗县", "定海区", "江山市"} <= parts.keys()
     changed = corpus_copy / "shengsi-2024-integration-action-plan.txt"
     text = changed.read_text(encoding="utf-8")
-    changed.write_text(text.replace("(责任单位:县人力社保局)", "(责任单位:县人力社保局、县财政局)", 1), encoding="utf-8")
+    changed.write_text(text.replace("(责任单位:县人力社保局)", "(责任单位:县人力社保局、县财政局)", 1),
+                       encoding="utf-8")
     inodes = {key: (before / "parts" / (entry["file"] + ".json")).stat().st_ino for key, entry in parts.items()}
     rewritten = _spy_on_rewrites(monkeypatch)
     build([corpus_copy], store=store)
@@ -212,3 +216,26 @@ def test_load_graph_of_some_jurisdictions_returns_their_part(built_store: Store)
     assert all("type" in d for _, d in part.nodes(data=True))
     assert "浙江省" in {d.get("name") for _, d in part.nodes(data=True)}
     assert built_store.load_graph(jurisdictions=[]).number_of_nodes() == 0
+
+
+# -- the streaming build (one jurisdiction at a time) equals resolving the corpus at once --------------
+
+def test_a_partitioned_build_equals_the_whole_corpus_graph(corpus_dir: Path, tmp_path: Path) -> None:
+    inputs = [corpus_dir, REALWORLD_DOCS_DIR]
+    streamed = Store(tmp_path / "streamed")
+    report = build(inputs, store=streamed)
+    assert report.ok and len(streamed.manifest()["partitions"]) > 3  # several jurisdictions, some documents without
+    docs = extract_all(inputs)
+    whole = Store(tmp_path / "whole")
+    whole.commit(build_graph(docs), docs)  # one graph of the corpus, written whole (as before the build streamed)
+    assert _graph_as_sets(streamed.load_graph()) == _graph_as_sets(whole.load_graph())
+
+    def quads(store: Store) -> set[tuple[str, str, str]]:
+        return {(str(q.subject), str(q.predicate), str(q.object)) for q in store.rdf()}
+
+    # the same statements; the same-work links lie in their jurisdiction's links graph, not the shared one
+    assert quads(streamed) == quads(whole)
+    assert streamed.manifest()["triples"] == whole.manifest()["triples"]
+    assert streamed.manifest()["relation_triples"] == whole.manifest()["relation_triples"]
+    assert (streamed.manifest()["nodes"], streamed.manifest()["edges"]) == (whole.manifest()["nodes"],
+                                                                           whole.manifest()["edges"])
