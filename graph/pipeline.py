@@ -286,7 +286,8 @@ def _build_locked(paths: list[PathLike] | tuple[PathLike, ...], st: Store, fresh
         return report  # nothing readable: the store stays as it was
     started = time.perf_counter()
     resolving = [0.0]
-    version = st.commit_partitions(list(index.values()), _partitions(st, index, resolving), paths=report.paths)
+    version = st.commit_partitions(list(index.values()), _partitions(st, index, resolving, report.reextracted),
+                                   paths=report.paths)
     report.seconds["resolve"] = resolving[0]  # partitions are resolved as the store is written
     if on_phase:
         on_phase("resolve", resolving[0])
@@ -298,7 +299,8 @@ def _build_locked(paths: list[PathLike] | tuple[PathLike, ...], st: Store, fresh
     return report
 
 
-def _partitions(st: Store, index: dict[str, dict[str, Any]], resolving: list[float]) -> Iterator[PartitionWork]:
+def _partitions(st: Store, index: dict[str, dict[str, Any]], resolving: list[float],
+                reextracted: list[str]) -> Iterator[PartitionWork]:
     """The corpus's partitions (jurisdictions), in a fixed order, each with the digest of what it is
     resolved from: its documents, the code, and for each title it cites the document that title
     names now (and that document's node, when it lies in another partition)."""
@@ -316,7 +318,7 @@ def _partitions(st: Store, index: dict[str, dict[str, Any]], resolving: list[flo
 
         def resolve(key: str = key, entries: list[dict[str, Any]] = members[key]) -> Partition:
             started = time.perf_counter()
-            docs = (st.extraction(e["doc_id"], e["sha256"]) for e in entries)
+            docs = (st.extraction(e, reextracted) for e in entries)
             part = resolve_partition(key, docs, titles, nodes)
             resolving[0] += time.perf_counter() - started
             return part

@@ -8,9 +8,22 @@ Layout of a store directory::
       .policykg-lock           held (flock) by the one build writing the store; holds its pid
       CURRENT                  name of the live version (replaced atomically)
       v-<hash>/oxigraph/       the RDF projection (pyoxigraph on-disk store), in named graphs:
-                               one per document, one shared, one for the ontology
-      v-<hash>/graph.json      the canonical networkx graph (node-link JSON)
-      v-<hash>/manifest.json   which documents, with their SHA-256 and counts
+                               one per document, one per jurisdiction for the links across its
+                               documents (same work), one shared, one for the ontology
+      v-<hash>/parts/p-<key>.json
+                               the canonical graph of one partition (the documents of one
+                               jurisdiction; those without one form a partition too): their nodes
+                               and edges, node-link JSON; ``.shared.json`` beside it says what the
+                               partition says of the shared nodes, with which document said it
+      v-<hash>/shared.json     the shared nodes (agencies, places, domains, indicators, persons,
+                               cited-only documents) merged from every partition, and the edges
+                               between them (PART_OF)
+      v-<hash>/index.json      each document's light index (partition, title, what it cites, its
+                               Document node): what resolving one partition needs of the others
+      v-<hash>/manifest.json   which documents, with their SHA-256 and counts; each partition's
+                               file, inputs' digest and named graphs; each graph's fingerprint
+      v-<hash>/graph.json      instead of parts/ and shared.json in a version written by
+                               :meth:`Store.commit` or by a release before store format 2
       extractions/<doc>-<sha>-<extractor>.json
                                each document's extraction, reused while its bytes and the
                                extractor are unchanged
@@ -22,13 +35,20 @@ A build writes a complete new version beside the live one and only then points
 untouched and readers never see a mix. One build writes at a time (a second one waits for
 the lock, bounded, then fails naming the other's pid); readers never take the lock.
 
+The build streams (:meth:`Store.commit_partitions`): each extraction goes to the cache as it
+is made, and partitions are resolved, written and projected one after the other, so memory
+holds one jurisdiction and the shared nodes, never the corpus.
+:meth:`Store.load_graph` gives the whole graph or the part of some jurisdictions.
+
 In the RDF store each document's facts are one named graph
 (:func:`policykg.graph.vocab.document_graph`), so replacing or dropping a document is one
 graph operation (what ``policykg sparql-push`` does on a remote triplestore); queries
-read the union of all graphs as their default graph. A rebuild uses that too: the new
-version's store starts as a checkpoint of the live one (hard links) and only the named
-graphs whose fingerprint (:func:`policykg.graph.rdf.graph_fingerprints`, kept in the
-manifest) changed are written again, with the shared graph.
+read the union of all graphs as their default graph, and every statement lies in one graph
+only. A rebuild uses that too: the new version's store starts as a checkpoint of the live one
+(hard links); a partition whose inputs are unchanged keeps its part (hard links) and its
+graphs; one resolved again has only the graphs whose fingerprint
+(:func:`policykg.graph.rdf.element_fingerprints`, kept in the manifest) changed written again,
+and the shared graph gets the statements of the shared nodes and edges that changed, no more.
 
 >>> import tempfile, networkx as nx
 >>> g = nx.MultiDiGraph(); _ = g.add_node("x", id="x", type="Person", label="某人", name="某人")
@@ -139,15 +159,24 @@ def _code_digest(*packages: Any) -> str:
     return digest.hexdigest()[:16]
 
 
+# The modules resolution runs (graph/build.py and what it calls): a partition the live version
+# resolved is reused only while they are unchanged. Not the store, projection or pipeline code,
+# whose changes leave a resolved partition as it was (the projection has its own version).
+RESOLVER_MODULES = ("build.py", "ids.py", "lineage.py", "resolve.py", "same_work.py", "targets.py")
+
+
 @cache
 def resolver_version() -> str:
-    """A fingerprint of the resolution code (``graph/``) and of the extractor: a partition
-    resolved by the live version is reused only while both are unchanged.
+    """A fingerprint of the resolution code (:data:`RESOLVER_MODULES`) and of the extractor.
 
     >>> len(resolver_version())
     16
     """
-    return _code_digest(loaders_package, ontology_package, graph_package)
+    digest = hashlib.sha256(extractor_version().encode("utf-8"))
+    folder = Path(graph_package.__file__).resolve().parent
+    for name in RESOLVER_MODULES:
+        digest.update(name.encode("utf-8") + b"\0" + (folder / name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _upgrade_edges(edges: list[dict[str, Any]]) -> None:
@@ -851,12 +880,15 @@ class Store:
         self._lost(lost)
         return out
 
-    def extraction(self, doc_id: str, sha256: str) -> ExtractedDocument:
-        """A document's extraction that this build put in the cache (:meth:`kept_index`, the extract phase)."""
-        doc = self.cached_extraction(doc_id, sha256)
-        if doc is None:
-            raise StoreError(f"{self.path}: the extraction of '{doc_id}' went missing from the store during the "
-                             f"build; build again")
+    def extraction(self, entry: dict[str, Any], reextracted: list[str] | None = None) -> ExtractedDocument:
+        """The extraction of a document of the light index (:meth:`kept_index`, the extract phase)
+        from the cache; made again from its original (and its id added to ``reextracted``) when
+        the cached file turns out damaged, or :class:`StoreError` when that fails too."""
+        doc = self._stored_extraction(entry, reextracted)
+        if isinstance(doc, str):
+            self._lost([doc])
+        assert not isinstance(doc, str)
+        self.cache_extraction(doc)  # at once when it was there: its name says what it holds
         return doc
 
     def _stored_extraction(self, entry: dict[str, Any], reextracted: list[str] | None) -> ExtractedDocument | str:
@@ -1019,26 +1051,28 @@ class Store:
                 shared_nodes, shared_edges, shared_digest, triples = self._write_parts(parts, work)
             name = parts.name(shared_digest)
             final = self.path / name
-            if self.current() == final:
-                if live_manifest is not None and live_manifest["documents"] != docs:
-                    _write_atomic(final / "manifest.json", json.dumps({**live_manifest, "documents": docs},
-                                                                      ensure_ascii=False, indent=2))
-                return final
             counted = nx.MultiDiGraph()
             counted.add_edges_from(shared_edges)
             entries = parts.entries
-            manifest = {"format": FORMAT_VERSION, "documents": docs,
-                        "nodes": len(shared_nodes) + sum(e["nodes"] for e in entries.values()),
-                        "edges": len(shared_edges) + sum(e["edges"] for e in entries.values()),
-                        "triples": triples,
-                        "relation_triples": relation_statements(counted)
-                        + sum(e["relation_triples"] for e in entries.values()),
-                        "projection": projection_version(), "resolver": resolver_version(),
-                        "graphs": parts.fingerprints, "partitions": entries}
-            (staging / "index.json").write_text(json.dumps(sorted(index, key=lambda e: e["doc_id"]),
-                                                           ensure_ascii=False), encoding="utf-8")
-            (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
-                                                   encoding="utf-8")
+            manifest = json.dumps({"format": FORMAT_VERSION, "documents": docs,
+                                   "nodes": len(shared_nodes) + sum(e["nodes"] for e in entries.values()),
+                                   "edges": len(shared_edges) + sum(e["edges"] for e in entries.values()),
+                                   "triples": triples,
+                                   "relation_triples": relation_statements(counted)
+                                   + sum(e["relation_triples"] for e in entries.values()),
+                                   "projection": projection_version(), "resolver": resolver_version(),
+                                   "graphs": parts.fingerprints, "partitions": entries}, ensure_ascii=False, indent=2)
+            index_text = json.dumps(sorted(index, key=lambda e: e["doc_id"]), ensure_ascii=False)
+            if self.current() == final:
+                if live_manifest is None:  # damaged: made again, the graph it describes is the same
+                    _write_atomic(final / "index.json", index_text)
+                    _write_atomic(final / "manifest.json", manifest)
+                elif live_manifest["documents"] != docs:  # the same graph read from files elsewhere
+                    _write_atomic(final / "manifest.json", json.dumps({**live_manifest, "documents": docs},
+                                                                      ensure_ascii=False, indent=2))
+                return final
+            (staging / "index.json").write_text(index_text, encoding="utf-8")
+            (staging / "manifest.json").write_text(manifest, encoding="utf-8")
             _test_pause()
             if final.exists():
                 shutil.rmtree(final)
