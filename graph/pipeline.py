@@ -129,9 +129,12 @@ def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
 def extractions(paths: Iterable[str | os.PathLike[str]], store: Store | None = None,
                 on_file: Callable[[Path], None] | None = None,
                 report: BuildReport | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-                jobs: int = 1, limits: Limits = DEFAULT_LIMITS) -> Iterator[ExtractedDocument]:
+                jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
+                known: Callable[[str, str], bool] | None = None) -> Iterator[ExtractedDocument]:
     """:func:`extract_all` one document at a time, as each is extracted (for a build that
     holds none of them: the store's build keeps each in the cache and a light index of it).
+    A document for whose id and SHA-256 ``known`` says true is counted as reused and not
+    yielded (the caller has what it needs of it; its cached extraction is not read).
 
     >>> list(extractions([]))
     []
@@ -163,6 +166,12 @@ def extractions(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
             sha256 = hashlib.sha256(data).hexdigest()
             if store is not None:
                 store.keep_source(data, sha256)
+            if known is not None and known(doc_id, sha256):
+                report.reused.append(doc_id)
+                report.paths[doc_id] = str(path.resolve())
+                if on_file:
+                    on_file(path)
+                continue
             cached = store.cached_extraction(doc_id, sha256) if store else None
             yield path, cached if cached is not None else data
 
@@ -261,7 +270,13 @@ def _build_locked(paths: list[PathLike] | tuple[PathLike, ...], st: Store, fresh
 
     started = time.perf_counter()
     index: dict[str, dict[str, Any]] = {}  # document id -> its light entry; the extractions stay in the cache
-    for doc in extractions(paths, st, on_file, report, max_bytes, jobs=jobs, limits=limits):
+    def known(doc_id: str, sha256: str) -> bool:
+        entry = st.indexed(doc_id, sha256)
+        if entry is not None:
+            index[doc_id] = entry
+        return entry is not None
+
+    for doc in extractions(paths, st, on_file, report, max_bytes, jobs=jobs, limits=limits, known=known):
         st.cache_extraction(doc)
         index[doc.doc_id] = document_index(doc)
     phase_done("extract", started)

@@ -581,6 +581,7 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else default_store_path()
+        self._live_index: tuple[Path | None, dict[str, dict[str, Any]]] | None = None
 
     # -- reading ---------------------------------------------------------------
     def current(self) -> Path | None:
@@ -859,17 +860,14 @@ class Store:
         (:func:`policykg.graph.build.document_index`), each with its extraction in the cache for
         the partition that resolves it: the live version's entry when its cached extraction is
         current, else the extraction read (or made again) and indexed anew."""
-        version = self.current()
-        known: dict[str, dict[str, Any]] = {}
-        if version is not None and (version / "index.json").is_file():
-            known = {e["doc_id"]: e for e in json.loads((version / "index.json").read_text(encoding="utf-8"))}
         out, lost = [], []
         for entry in self.documents():
             doc_id, sha = entry["doc_id"], entry["sha256"]
             if doc_id in skip:
                 continue
-            if doc_id in known and known[doc_id]["sha256"] == sha and self._cache_path(doc_id, sha).is_file():
-                out.append(known[doc_id])
+            known = self.indexed(doc_id, sha)
+            if known is not None:
+                out.append(known)
                 continue
             doc = self._stored_extraction(entry, reextracted)
             if isinstance(doc, str):
@@ -879,6 +877,20 @@ class Store:
             out.append(document_index(doc))
         self._lost(lost)
         return out
+
+    def indexed(self, doc_id: str, sha256: str) -> dict[str, Any] | None:
+        """The live version's light index entry of a document whose bytes and cached extraction
+        are unchanged (the extraction is not read: a build that changes nothing in its partition
+        never needs it); ``None`` otherwise."""
+        if self._live_index is None or self._live_index[0] != self.current():
+            version = self.current()
+            path = version / "index.json" if version is not None else None
+            entries = json.loads(path.read_text(encoding="utf-8")) if path is not None and path.is_file() else []
+            self._live_index = (version, {e["doc_id"]: e for e in entries})
+        entry = self._live_index[1].get(doc_id)
+        if entry is None or entry["sha256"] != sha256 or not self._cache_path(doc_id, sha256).is_file():
+            return None
+        return entry
 
     def extraction(self, entry: dict[str, Any], reextracted: list[str] | None = None) -> ExtractedDocument:
         """The extraction of a document of the light index (:meth:`kept_index`, the extract phase)
