@@ -898,8 +898,7 @@ class Store:
         the cached file turns out damaged, or :class:`StoreError` when that fails too."""
         doc = self._stored_extraction(entry, reextracted)
         if isinstance(doc, str):
-            self._lost([doc])
-        assert not isinstance(doc, str)
+            raise StoreError(self._lost_message([doc]))
         self.cache_extraction(doc)  # at once when it was there: its name says what it holds
         return doc
 
@@ -923,8 +922,10 @@ class Store:
 
     def _lost(self, lost: list[str]) -> None:
         if lost:
-            raise StoreError(
-                f"{self.path}: {len(lost)} stored document(s) were extracted by an earlier policykg and cannot be "
+            raise StoreError(self._lost_message(lost))
+
+    def _lost_message(self, lost: list[str]) -> str:
+        return (f"{self.path}: {len(lost)} stored document(s) were extracted by an earlier policykg and cannot be "
                 f"read again: " + "; ".join(lost) + ". Build them again from their files (`policykg build FILE… "
                 f"--store {self.path}`) or start over with --fresh; the store is unchanged")
 
