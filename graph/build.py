@@ -24,7 +24,8 @@ Example
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
@@ -165,11 +166,19 @@ class _Builder:
         self.g = nx.MultiDiGraph()
         self.work: list[WorkItem] = []  # every task, for linking the same work across documents
         self.table_names: dict[str, list[str]] = {}  # indicator id -> names its table rows print
+        self.table_first: dict[str, tuple[str, str]] = {}  # indicator id -> (document, name) of its first table row
         self.named: set[tuple[str, str]] = set()  # (document, indicator) a sentence names
+        # Which document gave each attribute of a node no document owns (an agency, a place…) and
+        # which made each edge without a document: the whole-corpus build keeps the first non-empty
+        # value in document order, so merging partitions needs to know whose value is whose.
+        self.reading = ""  # the document being read
+        self.given: dict[str, dict[str, str]] = {}
+        self.made_by: dict[str, str] = {}
 
     # -- nodes -----------------------------------------------------------------
     def node(self, node_id: str, type_: str, label: str, **attrs: Any) -> str:
         check_node(type_, attrs)
+        given = self.given.setdefault(node_id, {}) if attrs.get("doc_id") is None else None
         if node_id in self.g:
             data = self.g.nodes[node_id]
             for key, value in attrs.items():
@@ -177,9 +186,13 @@ class _Builder:
                     data["aliases"] = sorted(set(data.get("aliases", [])) | set(value))
                 elif data.get(key) in (None, "", []) and value not in (None, ""):
                     data[key] = value
+                    if given is not None:
+                        given[key] = self.reading
         else:
             clean = {k: v for k, v in attrs.items() if v is not None}
             self.g.add_node(node_id, id=node_id, type=type_, label=label, **clean)
+            if given is not None:
+                given.update(dict.fromkeys(["type", "label", *clean], self.reading))
         return node_id
 
     def edge(self, u: str, v: str, rel: str, doc_id: str, span: Span | None, **attrs: Any) -> None:
@@ -205,6 +218,8 @@ class _Builder:
                 raise ValueError(f"edge {data.get('type')} {u} -> {v}: node {end} was never added")
         check_edge(data["type"], self.g.nodes[u]["type"], self.g.nodes[v]["type"], data)
         self.g.add_edge(u, v, key=eid, **{k: val for k, val in data.items() if val is not None})
+        if data.get("doc_id") is None:
+            self.made_by[eid] = self.reading
 
     def place(self, name: str, jurisdiction: str | None) -> str | None:
         resolved = resolve_place(name, jurisdiction)
@@ -281,7 +296,8 @@ class _Builder:
                          period=m.period, sha256=doc.sha256, text_length=len(doc.text),
                          level=jurisdiction_level(m.jurisdiction))
 
-    def document(self, doc: ExtractedDocument, corpus_titles: dict[str, str]) -> None:
+    def document(self, doc: ExtractedDocument, corpus_titles: Mapping[str, str]) -> None:
+        self.reading = doc.doc_id
         m = doc.meta
         jur = m.jurisdiction
         did = self.document_node(doc)
@@ -400,6 +416,7 @@ class _Builder:
         iid = resolve_indicator(ind.name, ind.unit)
         self.node(iid, "Indicator", ind.name, name=ind.name, unit=ind.unit, aliases=[ind.name])
         self.table_names.setdefault(iid, []).append(ind.name)
+        self.table_first.setdefault(iid, (doc.doc_id, ind.name))
         row = " ".join(ind.span.quote.split())  # the row's cells, one space apart
         self.edge(did, iid, "CONTAINS", doc.doc_id, ind.span, number=ind.number, part=ind.part,
                   domain=ind.domain, unit=ind.unit, name=ind.name)
@@ -494,3 +511,156 @@ def build_graph(docs: Iterable[ExtractedDocument]) -> nx.MultiDiGraph:
     b.link_same_work()
     b.g.graph["documents"] = [d.doc_id for d in docs]
     return b.g
+
+
+# -- per partition: the streaming build -------------------------------------------------
+# The store's build resolves one partition (the documents of one jurisdiction) at a time, so
+# its memory is one jurisdiction's, not the corpus's. Same-work links never cross jurisdictions;
+# what does cross — the titles citations resolve to, the nodes of documents cited from another
+# jurisdiction — comes from each document's light index, and the nodes no document owns
+# (agencies, places, domains, indicators, persons, cited-only documents) are merged afterwards
+# by the rule of _Builder.node, in document order, so the result equals build_graph's.
+
+_EMPTY = (None, "", [])
+
+
+def partition_of(jurisdiction: str | None) -> str:
+    """The partition a document is resolved in: its jurisdiction; ``""`` for documents without one.
+
+    >>> partition_of("嵊泗县"), partition_of(None)
+    ('嵊泗县', '')
+    """
+    return jurisdiction or ""
+
+
+def document_index(doc: ExtractedDocument) -> dict[str, Any]:
+    """What the streaming build keeps of a document between extraction and resolution (JSON):
+    its id, bytes' digest, file name, partition, title key, the title keys it cites and its
+    Document node's attributes (for a document of another partition that cites it).
+
+    >>> from policykg.loaders.extract import extract_text
+    >>> entry = document_index(extract_text("某县工作方案\\n\\n一、任务\\n\\n1.推进。\\n", "plan.txt"))
+    >>> entry["doc_id"], entry["node"]["type"]
+    ('plan', 'Document')
+    """
+    b = _Builder()
+    b.document_node(doc)
+    return {"doc_id": doc.doc_id, "sha256": doc.sha256, "source": doc.source,
+            "partition": partition_of(doc.meta.jurisdiction),
+            "title_key": title_key(doc.meta.title) if doc.meta.title else None,
+            "cites": [title_key(c.title) for c in doc.citations], "node": dict(b.g.nodes[doc.doc_id])}
+
+
+def corpus_titles(index: Iterable[dict[str, Any]]) -> dict[str, str]:
+    """Title key → document id over a corpus's :func:`document_index` entries (the last id in
+    document order wins, as in :func:`build_graph`).
+
+    >>> corpus_titles([{"doc_id": "b", "title_key": "方案"}, {"doc_id": "a", "title_key": "方案"}])
+    {'方案': 'b'}
+    """
+    return {e["title_key"]: e["doc_id"] for e in sorted(index, key=lambda e: e["doc_id"]) if e["title_key"]}
+
+
+@dataclass
+class Partition:
+    """One partition resolved: its builder's graph (its own nodes and edges, and the shared
+    and cited nodes they reach) and the ids of its documents."""
+
+    key: str
+    builder: _Builder
+    documents: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The partition's working graph (own, shared and cited nodes)."""
+        return self.builder.g
+
+    def owns(self, node: str) -> bool:
+        """Whether ``node`` belongs to one of this partition's documents (a document, task, target…)."""
+        return self.graph.nodes[node].get("doc_id") in self.documents
+
+    def nodes(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        """The partition's own nodes."""
+        return ((n, d) for n, d in self.graph.nodes(data=True) if d.get("doc_id") in self.documents)
+
+    def edges(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """The partition's own edges: stated by its documents, or linking its own nodes (same work)."""
+        for u, v, key, data in self.graph.edges(keys=True, data=True):
+            if data.get("doc_id") is not None or self.owns(u) or self.owns(v):
+                yield u, v, key, data
+
+    def shared(self) -> dict[str, Any]:
+        """What this partition says of the nodes and edges no document owns, with which document
+        said each value: the input of :func:`merge_shared` (JSON)."""
+        b = self.builder
+        nodes = {n: {"data": d, "by": b.given.get(n, {}), "table": b.table_first.get(n)}
+                 for n, d in self.graph.nodes(data=True) if d.get("doc_id") is None}
+        edges = [{"u": u, "v": v, "key": k, "data": d, "by": b.made_by.get(k, "")}
+                 for u, v, k, d in self.graph.edges(keys=True, data=True)
+                 if d.get("doc_id") is None and not self.owns(u) and not self.owns(v)]
+        return {"nodes": nodes, "edges": edges}
+
+
+def resolve_partition(key: str, docs: Iterable[ExtractedDocument], titles: Mapping[str, str],
+                      document_nodes: Mapping[str, dict[str, Any]]) -> Partition:
+    """Resolve the documents of one partition; ``titles`` is the whole corpus's
+    :func:`corpus_titles`, ``document_nodes`` the Document node of any document (by id) a
+    citation may reach in another partition.
+
+    >>> from policykg.loaders.extract import extract_text
+    >>> doc = extract_text("某县工作方案\\n\\n一、任务\\n\\n1.推进。(责任单位:县民政局)\\n", "plan.txt")
+    >>> part = resolve_partition("", [doc], {}, {})
+    >>> sorted(d["type"] for _, d in part.nodes())
+    ['Document', 'Task']
+    """
+    docs = sorted(docs, key=lambda d: d.doc_id)
+    b = _Builder()
+    for doc in docs:
+        b.document_node(doc)
+    own = frozenset(d.doc_id for d in docs)
+    cited = {titles.get(title_key(c.title)) for d in docs for c in d.citations}
+    for other in sorted(x for x in cited if x is not None and x not in own):
+        b.g.add_node(other, **document_nodes[other])
+    for doc in docs:
+        b.document(doc, titles)
+    b.link_same_work()
+    return Partition(key, b, own)
+
+
+def merge_shared(parts: Iterable[dict[str, Any]]) -> tuple[dict[str, dict[str, Any]],
+                                                            list[tuple[str, str, str, dict[str, Any]]]]:
+    """The nodes and edges no document owns, from each partition's :meth:`Partition.shared`:
+    as :func:`build_graph` makes them (each attribute the first non-empty value in document
+    order, aliases united, an indicator named as its first table row names it).
+
+    >>> a = {"nodes": {"x": {"data": {"type": "Agency", "label": "甲", "short": ""}, "table": None,
+    ...                      "by": {"type": "d2", "label": "d2", "short": "d2"}}}, "edges": []}
+    >>> b = {"nodes": {"x": {"data": {"type": "Agency", "label": "甲", "short": "甲局"}, "table": None,
+    ...                      "by": {"type": "d1", "label": "d1", "short": "d1"}}}, "edges": []}
+    >>> merge_shared([a, b])[0]["x"]["short"]
+    '甲局'
+    """
+    seen: dict[str, list[dict[str, Any]]] = {}
+    edges: dict[str, tuple[str, dict[str, Any]]] = {}
+    for part in parts:
+        for node, said in part["nodes"].items():
+            seen.setdefault(node, []).append(said)
+        for e in part["edges"]:
+            if e["key"] not in edges or e["by"] < edges[e["key"]][0]:
+                edges[e["key"]] = (e["by"], e)
+    nodes = {}
+    for node, said in seen.items():
+        said.sort(key=lambda s: s["by"].get("type", ""))  # the document that made it first
+        data = dict(said[0]["data"])
+        if len(said) > 1:
+            for key in {k for s in said for k in s["data"]} - {"id", "type", "label", "aliases"}:
+                values = [(s["by"].get(key, ""), s["data"][key]) for s in said if s["data"].get(key) not in _EMPTY]
+                if values:
+                    data[key] = min(values, key=lambda v: v[0])[1]
+            if any("aliases" in s["data"] for s in said):
+                data["aliases"] = sorted({a for s in said for a in s["data"].get("aliases", [])})
+        tables = [s["table"] for s in said if s.get("table")]
+        if tables:
+            data["name"] = data["label"] = min(tables, key=lambda t: t[0])[1]
+        nodes[node] = data
+    return nodes, [(e["u"], e["v"], e["key"], e["data"]) for _, e in sorted(edges.values(), key=lambda x: x[1]["key"])]

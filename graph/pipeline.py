@@ -29,8 +29,9 @@ from typing import Any, Protocol
 import networkx as nx
 from pebble import ProcessExpired, ProcessPool
 
-from policykg.graph.build import build_graph
-from policykg.graph.store import DEFAULT_WAIT, Store
+from policykg.graph.build import Partition, build_graph, corpus_titles, document_index, resolve_partition
+from policykg.graph.store import DEFAULT_WAIT, PartitionWork, Store, resolver_version
+from policykg.graph.values import json_text
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.extract import doc_id_for, iter_sources
 from policykg.loaders.model import ExtractedDocument
@@ -121,8 +122,24 @@ def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
     ``jobs`` worker processes extract (one also when limits are enforced); the result is
     the same as with one, in the same order.
     """
+    docs = {d.doc_id: d for d in extractions(paths, store, on_file, report, max_bytes, jobs, limits)}
+    return list(docs.values())
+
+
+def extractions(paths: Iterable[str | os.PathLike[str]], store: Store | None = None,
+                on_file: Callable[[Path], None] | None = None,
+                report: BuildReport | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+                jobs: int = 1, limits: Limits = DEFAULT_LIMITS,
+                known: Callable[[str, str], bool] | None = None) -> Iterator[ExtractedDocument]:
+    """:func:`extract_all` one document at a time, as each is extracted (for a build that
+    holds none of them: the store's build keeps each in the cache and a light index of it).
+    A document for whose id and SHA-256 ``known`` says true is counted as reused and not
+    yielded (the caller has what it needs of it; its cached extraction is not read).
+
+    >>> list(extractions([]))
+    []
+    """
     report = report if report is not None else BuildReport()
-    docs: dict[str, ExtractedDocument] = {}
 
     def failed(path: Path, message: str) -> None:
         report.failed.append((str(path), message))
@@ -149,6 +166,12 @@ def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
             sha256 = hashlib.sha256(data).hexdigest()
             if store is not None:
                 store.keep_source(data, sha256)
+            if known is not None and known(doc_id, sha256):
+                report.reused.append(doc_id)
+                report.paths[doc_id] = str(path.resolve())
+                if on_file:
+                    on_file(path)
+                continue
             cached = store.cached_extraction(doc_id, sha256) if store else None
             yield path, cached if cached is not None else data
 
@@ -160,9 +183,8 @@ def extract_all(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
                 report.failed.append((str(path), str(result)))
                 continue
             (report.reused if reused else report.built).append(result.doc_id)
-            docs[result.doc_id] = result
             report.paths[result.doc_id] = str(path.resolve())
-    return list(docs.values())
+            yield result
 
 
 class _InProcess:
@@ -247,10 +269,19 @@ def _build_locked(paths: list[PathLike] | tuple[PathLike, ...], st: Store, fresh
             on_phase(name, report.seconds[name])
 
     started = time.perf_counter()
-    docs = extract_all(paths, st, on_file, report, max_bytes, jobs=jobs, limits=limits)
+    index: dict[str, dict[str, Any]] = {}  # document id -> its light entry; the extractions stay in the cache
+    def known(doc_id: str, sha256: str) -> bool:
+        entry = st.indexed(doc_id, sha256)
+        if entry is not None:
+            index[doc_id] = entry
+        return entry is not None
+
+    for doc in extractions(paths, st, on_file, report, max_bytes, jobs=jobs, limits=limits, known=known):
+        st.cache_extraction(doc)
+        index[doc.doc_id] = document_index(doc)
     phase_done("extract", started)
     if not fresh:
-        new_ids = {d.doc_id for d in docs}
+        new_ids = set(index)
         stored = {d["doc_id"]: d.get("path") for d in st.documents()}
         for doc_id in sorted(new_ids & stored.keys()):
             new_path = report.paths.get(doc_id)
@@ -260,25 +291,54 @@ def _build_locked(paths: list[PathLike] | tuple[PathLike, ...], st: Store, fresh
         # a file read again replaces what it gave before, even under an id made differently then
         read = set(report.paths.values())
         replaced = new_ids | {doc_id for doc_id, path in stored.items() if path in read}
-        for old in st.stored_extractions(skip=replaced, reextracted=report.reextracted):
-            docs.append(old)
-            report.kept.append(old.doc_id)
-    if not docs:
+        for old in st.kept_index(skip=replaced, reextracted=report.reextracted):
+            index[old["doc_id"]] = old
+            report.kept.append(old["doc_id"])
+    if not index:
         if not report.failed:
             raise LoaderError(", ".join(str(p) for p in paths),
                               "no documents found (looked for .txt, .docx, .pdf, .html and .htm files)")
         return report  # nothing readable: the store stays as it was
     started = time.perf_counter()
-    graph = build_graph(docs)
-    phase_done("resolve", started)
-    started = time.perf_counter()
-    version = st.commit(graph, docs, paths=report.paths)
-    phase_done("store", started)
+    resolving = [0.0]
+    version = st.commit_partitions(list(index.values()), _partitions(st, index, resolving, report.reextracted),
+                                   paths=report.paths)
+    report.seconds["resolve"] = resolving[0]  # partitions are resolved as the store is written
+    if on_phase:
+        on_phase("resolve", resolving[0])
+    phase_done("store", started + resolving[0])
     manifest = st.manifest()
     report.nodes, report.edges, report.triples = manifest["nodes"], manifest["edges"], manifest["triples"]
     report.relation_triples = manifest.get("relation_triples", 0)  # a store made before it was counted: 0
     report.version = version.name
     return report
+
+
+def _partitions(st: Store, index: dict[str, dict[str, Any]], resolving: list[float],
+                reextracted: list[str]) -> Iterator[PartitionWork]:
+    """The corpus's partitions (jurisdictions), in a fixed order, each with the digest of what it is
+    resolved from: its documents, the code, and for each title it cites the document that title
+    names now (and that document's node, when it lies in another partition)."""
+    titles = corpus_titles(index.values())
+    nodes = {doc_id: entry["node"] for doc_id, entry in index.items()}
+    members: dict[str, list[dict[str, Any]]] = {}
+    for entry in sorted(index.values(), key=lambda e: e["doc_id"]):
+        members.setdefault(entry["partition"], []).append(entry)
+    for key in sorted(members):
+        own = {e["doc_id"] for e in members[key]}
+        cited = sorted({k for e in members[key] for k in e["cites"]})
+        reach = [(k, titles.get(k), nodes[titles[k]] if titles.get(k) not in (None, *own) else None) for k in cited]
+        inputs = hashlib.sha256(json_text([resolver_version(), key, [(e["doc_id"], e["sha256"]) for e in members[key]],
+                                           reach]).encode("utf-8")).hexdigest()
+
+        def resolve(key: str = key, entries: list[dict[str, Any]] = members[key]) -> Partition:
+            started = time.perf_counter()
+            docs = (st.extraction(e, reextracted) for e in entries)
+            part = resolve_partition(key, docs, titles, nodes)
+            resolving[0] += time.perf_counter() - started
+            return part
+
+        yield PartitionWork(key, inputs, sorted(own), resolve)
 
 
 def graph_from_paths(paths: Iterable[str | os.PathLike[str]]) -> nx.MultiDiGraph:

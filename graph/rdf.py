@@ -68,7 +68,7 @@ import hashlib
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -86,7 +86,6 @@ from policykg.graph.vocab import (
     PREFIXES,
     SHARED_GRAPH,
     document_graph,
-    document_of_graph,
 )
 from policykg.ontology import data_path
 from policykg.ontology.schema import rdf_name
@@ -100,6 +99,7 @@ __all__ = [
     "camel",
     "classic_quads",
     "classic_query",
+    "element_fingerprints",
     "graph_fingerprints",
     "graph_of",
     "graph_quads",
@@ -366,12 +366,8 @@ def classic_query(text: str) -> str:
 
 def graph_fingerprints(g: nx.MultiDiGraph) -> dict[str, str]:
     """A digest per named graph of everything its statements are made from, so a store can
-    keep the graphs whose digest is unchanged instead of projecting them again.
-
-    A document's graph is made from its own nodes and edges, the types of the edges' ends
-    and two facts about its document (the area it applies to, whether it states targets);
-    the shared graph also from the whole graph (broader domains, document types in use),
-    so it has no digest here and is always projected again.
+    keep the graphs whose digest is unchanged instead of projecting them again
+    (:func:`element_fingerprints` of the graph's nodes and edges; the shared graph has none).
 
     >>> from policykg.exports.demo import demo_graph
     >>> g = demo_graph(); before = graph_fingerprints(g)
@@ -379,24 +375,38 @@ def graph_fingerprints(g: nx.MultiDiGraph) -> dict[str, str]:
     >>> [name.rsplit("/", 1)[1] for name in before if before[name] != graph_fingerprints(g)[name]]
     ['d']
     """
-    ctx = alignment.Context(g)
-    items: dict[str, list[bytes]] = {}
+    return element_fingerprints(g.nodes(data=True), g.edges(keys=True, data=True))
 
-    def feed(data: dict[str, Any], *context: Any) -> None:
-        where = graph_of(data)
+
+def element_fingerprints(nodes: Iterable[tuple[str, dict[str, Any]]],
+                         edges: Iterable[tuple[str, str, str, dict[str, Any]]],
+                         graph_for: Callable[[dict[str, Any]], URIRef] = graph_of) -> dict[str, str]:
+    """A digest per named graph (``graph_for`` of each element's data; the shared graph left out)
+    of the nodes and edges whose statements it holds: the default profile's statements of an
+    element are made from its id, ends and data alone, so nothing else is digested.
+
+    >>> a = element_fingerprints([("t", {"doc_id": "d", "title": "甲"})], [])
+    >>> b = element_fingerprints([("t", {"doc_id": "d", "title": "乙"})], [])
+    >>> a == b, list(a) == list(b)
+    (False, True)
+    """
+    version = projection_version()  # once: it reads the ontology file
+    items: dict[URIRef, list[bytes]] = {}
+
+    def feed(data: dict[str, Any], *ids: Any) -> None:
+        where = graph_for(data)
         if where != SHARED_GRAPH:
-            text = json.dumps([data, *context], ensure_ascii=False, sort_keys=True, default=str)
+            text = json.dumps([data, *ids], ensure_ascii=False, sort_keys=True, default=str)
             items.setdefault(where, []).append(hashlib.sha256(text.encode("utf-8")).digest())
 
-    for node, data in g.nodes(data=True):
-        feed(data, node, node in ctx.states_targets)
-    for u, v, key, data in g.edges(keys=True, data=True):
-        feed(data, u, v, key, ctx.type_of(u), ctx.type_of(v))
+    for node, data in nodes:
+        feed(data, node)
+    for u, v, key, data in edges:
+        feed(data, u, v, key)
     out = {}
     for where, hashes in items.items():
         # Sorted: the graph's order of nodes and edges shifts when other documents come and go.
-        doc = document_of_graph(where)
-        digest = hashlib.sha256(json.dumps([projection_version(), doc, ctx.area.get(doc)]).encode("utf-8"))
+        digest = hashlib.sha256(json.dumps([version, str(where)]).encode("utf-8"))
         for item in sorted(hashes):
             digest.update(item)
         out[str(where)] = digest.hexdigest()

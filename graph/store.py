@@ -8,9 +8,22 @@ Layout of a store directory::
       .policykg-lock           held (flock) by the one build writing the store; holds its pid
       CURRENT                  name of the live version (replaced atomically)
       v-<hash>/oxigraph/       the RDF projection (pyoxigraph on-disk store), in named graphs:
-                               one per document, one shared, one for the ontology
-      v-<hash>/graph.json      the canonical networkx graph (node-link JSON)
-      v-<hash>/manifest.json   which documents, with their SHA-256 and counts
+                               one per document, one per jurisdiction for the links across its
+                               documents (same work), one shared, one for the ontology
+      v-<hash>/parts/p-<key>.json
+                               the canonical graph of one partition (the documents of one
+                               jurisdiction; those without one form a partition too): their nodes
+                               and edges, node-link JSON; ``.shared.json`` beside it says what the
+                               partition says of the shared nodes, with which document said it
+      v-<hash>/shared.json     the shared nodes (agencies, places, domains, indicators, persons,
+                               cited-only documents) merged from every partition, and the edges
+                               between them (PART_OF)
+      v-<hash>/index.json      each document's light index (partition, title, what it cites, its
+                               Document node): what resolving one partition needs of the others
+      v-<hash>/manifest.json   which documents, with their SHA-256 and counts; each partition's
+                               file, inputs' digest and named graphs; each graph's fingerprint
+      v-<hash>/graph.json      instead of parts/ and shared.json in a version written by
+                               :meth:`Store.commit` or by a release before store format 2
       extractions/<doc>-<sha>-<extractor>.json
                                each document's extraction, reused while its bytes and the
                                extractor are unchanged
@@ -22,13 +35,20 @@ A build writes a complete new version beside the live one and only then points
 untouched and readers never see a mix. One build writes at a time (a second one waits for
 the lock, bounded, then fails naming the other's pid); readers never take the lock.
 
+The build streams (:meth:`Store.commit_partitions`): each extraction goes to the cache as it
+is made, and partitions are resolved, written and projected one after the other, so memory
+holds one jurisdiction and the shared nodes, never the corpus.
+:meth:`Store.load_graph` gives the whole graph or the part of some jurisdictions.
+
 In the RDF store each document's facts are one named graph
 (:func:`policykg.graph.vocab.document_graph`), so replacing or dropping a document is one
 graph operation (what ``policykg sparql-push`` does on a remote triplestore); queries
-read the union of all graphs as their default graph. A rebuild uses that too: the new
-version's store starts as a checkpoint of the live one (hard links) and only the named
-graphs whose fingerprint (:func:`policykg.graph.rdf.graph_fingerprints`, kept in the
-manifest) changed are written again, with the shared graph.
+read the union of all graphs as their default graph, and every statement lies in one graph
+only. A rebuild uses that too: the new version's store starts as a checkpoint of the live one
+(hard links); a partition whose inputs are unchanged keeps its part (hard links) and its
+graphs; one resolved again has only the graphs whose fingerprint
+(:func:`policykg.graph.rdf.element_fingerprints`, kept in the manifest) changed written again,
+and the shared graph gets the statements of the shared nodes and edges that changed, no more.
 
 >>> import tempfile, networkx as nx
 >>> g = nx.MultiDiGraph(); _ = g.add_node("x", id="x", type="Person", label="某人", name="某人")
@@ -53,6 +73,7 @@ import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -60,10 +81,16 @@ from typing import Any
 import networkx as nx
 import pyoxigraph as ox
 
+from policykg import graph as graph_package
 from policykg import loaders as loaders_package
 from policykg import ontology as ontology_package
+from policykg.graph.build import Partition, document_index, merge_shared
 from policykg.graph.rdf import (
+    element_fingerprints,
     graph_fingerprints,
+    graph_of,
+    graph_quads,
+    nquads_text,
     ontology_quads,
     projection_version,
     relation_statements,
@@ -71,7 +98,7 @@ from policykg.graph.rdf import (
     to_oxigraph,
 )
 from policykg.graph.values import json_text
-from policykg.graph.vocab import SHARED_GRAPH
+from policykg.graph.vocab import SHARED_GRAPH, document_graph, links_graph
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.extract import doc_id_for, extract_bytes
 from policykg.loaders.model import ExtractedDocument
@@ -85,7 +112,10 @@ _LINKS = {"source": "from_node", "target": "to_node"}
 NODE_LINK = {"source": "source", "target": "target"}
 FORMAT_VERSION = "1"
 # The store folder's own layout; a store written by a newer policykg is refused, not damaged.
-STORE_FORMAT = 1
+# 2: a version holds its graph as parts (parts/, shared.json, index.json) instead of one graph.json.
+# This release reads both; a release that reads only graph.json refuses a store marked 2 with
+# a message (upgrade policykg) rather than failing on a missing file.
+STORE_FORMAT = 2
 MARKER = ".policykg-store"
 LOCK = ".policykg-lock"
 DEFAULT_WAIT = 60.0  # seconds a build waits for another one writing the same store
@@ -113,8 +143,12 @@ def extractor_version() -> str:
     >>> len(extractor_version())
     16
     """
+    return _code_digest(loaders_package, ontology_package)
+
+
+def _code_digest(*packages: Any) -> str:
     digest = hashlib.sha256()
-    for package in (loaders_package, ontology_package):
+    for package in packages:
         folder = Path(package.__file__).resolve().parent
         # Recursive: the loaders' rules live in stage folders (reading/, tabular/ …). The path
         # relative to the package is hashed, so a module moved between folders counts too.
@@ -122,6 +156,26 @@ def extractor_version() -> str:
             if path.suffix in {".py", ".csv", ".txt", ".ttl"} and "__pycache__" not in path.parts:
                 name = path.relative_to(folder).as_posix()
                 digest.update(name.encode("utf-8") + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# The modules resolution runs (graph/build.py and what it calls): a partition the live version
+# resolved is reused only while they are unchanged. Not the store, projection or pipeline code,
+# whose changes leave a resolved partition as it was (the projection has its own version).
+RESOLVER_MODULES = ("build.py", "ids.py", "lineage.py", "resolve.py", "same_work.py", "targets.py")
+
+
+@cache
+def resolver_version() -> str:
+    """A fingerprint of the resolution code (:data:`RESOLVER_MODULES`) and of the extractor.
+
+    >>> len(resolver_version())
+    16
+    """
+    digest = hashlib.sha256(extractor_version().encode("utf-8"))
+    folder = Path(graph_package.__file__).resolve().parent
+    for name in RESOLVER_MODULES:
+        digest.update(name.encode("utf-8") + b"\0" + (folder / name).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -162,11 +216,24 @@ def write_graph_json(graph: nx.MultiDiGraph, path: Path, salt: str = "", links: 
     ...
     ValueError: edge a -> b (f) has an attribute named 'source', which node-link JSON uses for an edge's end
     """
+    _check_edges(graph.edges(keys=True, data=True), links)  # before the file is opened: nothing half-written
+    return _write_node_link(path, graph.graph, graph.nodes(data=True), graph.edges(keys=True, data=True),
+                            salt, links)
+
+
+def _check_edges(edges: Iterable[tuple[str, str, str, dict[str, Any]]], links: dict[str, str]) -> None:
     reserved = {links["source"]: "an edge's end", links["target"]: "an edge's end", "key": "the edge's key"}
-    for u, v, key, data in graph.edges(keys=True, data=True):
+    for u, v, key, data in edges:
         for name in reserved.keys() & data.keys():
             raise ValueError(f"edge {u} -> {v} ({key}) has an attribute named {name!r}, which node-link JSON "
                              f"uses for {reserved[name]}")
+
+
+def _write_node_link(path: Path, attrs: dict[str, Any], nodes: Iterable[tuple[str, dict[str, Any]]],
+                     edges: Iterable[tuple[str, str, str, dict[str, Any]]], salt: str = "",
+                     links: dict[str, str] = _LINKS) -> str:
+    """:func:`write_graph_json` of nodes and edges given apart (a partition's edges reach nodes
+    it does not hold)."""
     digest = hashlib.sha256(salt.encode("utf-8"))
 
     dumps = json_text  # the value policy's JSON (graph/values.py)
@@ -175,17 +242,27 @@ def write_graph_json(graph: nx.MultiDiGraph, path: Path, salt: str = "", links: 
             fh.write(text)
             digest.update(text.encode("utf-8"))
 
-        put(f'{{"directed": true, "multigraph": true, "graph": {dumps(graph.graph)}, "nodes": [')
-        for i, (node, data) in enumerate(graph.nodes(data=True)):
+        put(f'{{"directed": true, "multigraph": true, "graph": {dumps(attrs)}, "nodes": [')
+        for i, (node, data) in enumerate(nodes):
             put((", " if i else "") + dumps({**data, "id": node}))
         put('], "edges": [')
         ends = (links["source"], links["target"])
-        for i, (u, v, key, data) in enumerate(graph.edges(keys=True, data=True)):
+        for i, (u, v, key, data) in enumerate(edges):
+            _check_edges([(u, v, key, data)], links)
             put((", " if i else "") + dumps({**data, ends[0]: u, ends[1]: v, "key": key}))
         put("]}")
         fh.flush()
         os.fsync(fh.fileno())
     return digest.hexdigest()
+
+
+def _read_node_link(path: Path) -> tuple[list[tuple[str, dict[str, Any]]], list[tuple[str, str, str, dict[str, Any]]]]:
+    """The nodes and edges of a file :func:`_write_node_link` wrote, as networkx's reader gives
+    them (a node's ``id`` is its key, not an attribute)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
+    nodes = [(n.pop("id"), n) for n in data["nodes"]]
+    edges = [(e.pop(_LINKS["source"]), e.pop(_LINKS["target"]), e.pop("key"), e) for e in data["edges"]]
+    return nodes, edges
 
 
 def _bulk_load(rdf: ox.Store, chunks: Iterable[bytes]) -> None:
@@ -242,6 +319,174 @@ def _manifest_text(graph: nx.MultiDiGraph, documents: list[dict[str, str]], trip
                        "edges": graph.number_of_edges(), "triples": triples,
                        "relation_triples": relation_statements(graph),
                        "projection": projection_version(), "graphs": fingerprints}, ensure_ascii=False, indent=2)
+
+
+Nodes = list[tuple[str, dict[str, Any]]]
+Edges = list[tuple[str, str, str, dict[str, Any]]]
+
+
+@dataclass
+class PartitionWork:
+    """One partition of a streaming build: its key (jurisdiction), the digest of everything it
+    is resolved from (its documents, the extractor and resolver, what its citations reach),
+    its documents, and how to resolve it (called only when the live version has no part of the
+    same digest)."""
+
+    key: str
+    inputs: str
+    documents: list[str]
+    resolve: Callable[[], Partition]
+
+
+def _part_name(key: str) -> str:
+    return "p-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+
+
+# A node an edge reaches that lies in another graph: left out of a projection of that edge.
+_ELSEWHERE = "\x00elsewhere"
+
+
+def _project(nodes: Iterable[tuple[str, dict[str, Any]]], edges: Iterable[tuple[str, str, str, dict[str, Any]]],
+             shared_as: Any = SHARED_GRAPH) -> Iterator[tuple]:
+    """The statements of these nodes and edges alone (rdflib quads), those of no document in ``shared_as``."""
+    h = nx.MultiDiGraph()
+    h.add_nodes_from(nodes)
+    names = {str(graph_of(d)) for _, d in h.nodes(data=True)}
+    for u, v, key, data in edges:
+        for end in (u, v):
+            if end not in h:
+                h.add_node(end, doc_id=_ELSEWHERE)
+        h.add_edge(u, v, key=key, **data)
+        names.add(str(graph_of(data)))
+    for s_, p_, o, where in graph_quads(h, graphs=names, triple_terms=True):
+        yield s_, p_, o, shared_as if where == SHARED_GRAPH else where
+
+
+def _as_oxigraph(quads: Iterable[tuple]) -> Iterator[ox.Quad]:
+    for chunk in nquads_text(quads):
+        yield from ox.parse(chunk, format=ox.RdfFormat.N_QUADS)
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _json_roundtrip(value: Any) -> Any:
+    return json.loads(json_text(value))
+
+
+class _Parts:
+    """The partitions of one streaming build as they are written into a staging folder."""
+
+    def __init__(self, store: Store, staging: Path, live: Path | None, before: dict[str, Any] | None) -> None:
+        self.store, self.staging, self.live = store, staging, live
+        self.before = before or {}
+        self.previous: dict[str, Any] = (self.before.get("partitions") or {}) if live else {}
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.contributions: list[dict[str, Any]] = []
+        self.fingerprints: dict[str, str] = {}
+        (staging / "parts").mkdir()
+
+    def reusable(self, work: PartitionWork) -> bool:
+        old = self.previous.get(work.key)
+        return old is not None and old.get("inputs") == work.inputs
+
+    def reuse(self, work: PartitionWork) -> None:
+        """Take the live version's part of this partition as it is (hard links)."""
+        assert self.live is not None
+        old = self.previous[work.key]
+        for suffix in (".json", ".shared.json"):
+            _link_or_copy(self.live / "parts" / (old["file"] + suffix), self.staging / "parts" / (old["file"] + suffix))
+        self.contributions.append(json.loads((self.staging / "parts" / (old["file"] + ".shared.json"))
+                                             .read_text(encoding="utf-8")))
+        self.entries[work.key] = old
+        self.fingerprints.update({g: self.before["graphs"][g] for g in old["graphs"]})
+
+    def write(self, work: PartitionWork) -> tuple[Partition, dict[str, str]]:
+        """Resolve the partition and write its part; the partition and its graphs' fingerprints."""
+        part = work.resolve()
+        name = _part_name(work.key)
+        nodes, edges = list(part.nodes()), list(part.edges())
+        digest = _write_node_link(self.staging / "parts" / f"{name}.json", {"partition": work.key}, nodes, edges)
+        shared = _json_roundtrip(part.shared())
+        self.contributions.append(shared)
+        _write_atomic(self.staging / "parts" / f"{name}.shared.json", json.dumps(shared, ensure_ascii=False))
+        links = links_graph(work.key)
+        prints = element_fingerprints(nodes, edges, lambda d: graph_of(d) if d.get("doc_id") else links)
+        counted = nx.MultiDiGraph()
+        counted.add_edges_from((u, v, k, d) for u, v, k, d in edges)
+        self.entries[work.key] = {"file": name, "inputs": work.inputs, "digest": digest,
+                                  "documents": sorted(work.documents), "graphs": sorted(prints),
+                                  "nodes": len(nodes), "edges": len(edges),
+                                  "relation_triples": relation_statements(counted)}
+        self.fingerprints.update(prints)
+        return part, prints
+
+    @staticmethod
+    def quads(part: Partition, graphs: Collection[str] | None = None) -> Iterator[tuple]:
+        """The statements of a partition's own graphs (only those named in ``graphs``, if given)."""
+        own = {str(document_graph(d)) for d in part.documents}
+        wanted = own if graphs is None else own & set(graphs)
+        if wanted:
+            yield from graph_quads(part.graph, graphs=wanted, triple_terms=True)
+        links = links_graph(part.key)
+        if graphs is None or str(links) in graphs:
+            yield from _project([], [e for e in part.edges() if e[3].get("doc_id") is None], shared_as=links)
+
+    def finish_shared(self) -> tuple[dict[str, dict[str, Any]], Edges, str]:
+        """Merge what every partition says of the shared nodes; write shared.json; its digest too."""
+        nodes, edges = merge_shared(self.contributions)
+        self.contributions = []
+        digest = _write_node_link(self.staging / "shared.json", {}, nodes.items(), edges)
+        return nodes, edges, digest
+
+    def name(self, shared_digest: str) -> str:
+        digest = hashlib.sha256((FORMAT_VERSION + projection_version() + resolver_version()).encode("utf-8"))
+        for key in sorted(self.entries):
+            digest.update(json.dumps([key, self.entries[key]["digest"]], ensure_ascii=False).encode("utf-8"))
+        digest.update(shared_digest.encode("utf-8"))
+        return f"v-{digest.hexdigest()[:16]}"
+
+
+def _document_entries(documents: Iterable[tuple[str, str, str]], paths: dict[str, str],
+                      live_manifest: dict[str, Any] | None) -> list[dict[str, str]]:
+    """The manifest's list of documents: id, file name, SHA-256 and the file read (else the one recorded before)."""
+    before = {d["doc_id"]: d for d in (live_manifest or {"documents": []})["documents"]}
+    docs = []
+    for doc_id, source, sha256 in sorted(documents):
+        entry = {"doc_id": doc_id, "source": source, "sha256": sha256}
+        path = paths.get(doc_id) or before.get(doc_id, {}).get("path")
+        docs.append({**entry, "path": path} if path else entry)
+    return docs
+
+
+def _assemble(nodes: Nodes, edges: Edges, elsewhere: dict[str, dict[str, Any]], above: Edges,
+              documents: list[str]) -> nx.MultiDiGraph:
+    """A part of the graph: ``nodes`` and ``edges``, the nodes the edges reach (from ``elsewhere``)
+    and the edges of ``above`` (places, agencies' jurisdictions) from those up, as far as they go."""
+    g = nx.MultiDiGraph(documents=documents)
+    g.add_nodes_from(nodes)
+    for u, v, _, _ in edges:
+        for end in (u, v):
+            if end not in g and end in elsewhere:
+                g.add_node(end, **elsewhere[end])
+    g.add_edges_from(edges)
+    up: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = {}
+    for e in above:
+        up.setdefault(e[0], []).append(e)
+    todo = [n for n in g if n in up]
+    while todo:
+        for u, v, key, data in up.pop(todo.pop(), []):
+            if v not in g:
+                g.add_node(v, **elsewhere.get(v, {}))
+                todo.append(v)
+            elif v in up:
+                todo.append(v)
+            g.add_edge(u, v, key=key, **data)
+    return g
 
 
 class StoreError(Exception):
@@ -336,6 +581,7 @@ class Store:
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else default_store_path()
+        self._live_index: tuple[Path | None, dict[str, dict[str, Any]]] | None = None
 
     # -- reading ---------------------------------------------------------------
     def current(self) -> Path | None:
@@ -391,9 +637,54 @@ class Store:
             out.append(entry)
         return out
 
-    def load_graph(self) -> nx.MultiDiGraph:
-        """The canonical graph of the live version."""
-        data = json.loads((self._require() / "graph.json").read_text(encoding="utf-8"))
+    def load_graph(self, jurisdictions: Collection[str] | None = None) -> nx.MultiDiGraph:
+        """The canonical graph of the live version; with ``jurisdictions``, the part of the
+        documents of those jurisdictions (``""`` for documents without one): their nodes and
+        edges, and the nodes those reach (agencies, places with the places above them, cited
+        documents).
+
+        A version written before the build streamed (one ``graph.json``) reads as before.
+        """
+        version = self._require()
+        if (version / "graph.json").is_file():
+            whole = self._load_whole(version)
+            if jurisdictions is None:
+                return whole
+            keep = set(jurisdictions)
+            docs = {n for n, d in whole.nodes(data=True) if d.get("type") == "Document" and d.get("doc_id")
+                    and (d.get("jurisdiction") or "") in keep}
+            own = [(n, d) for n, d in whole.nodes(data=True) if d.get("doc_id") in docs]
+            edges = [e for e in whole.edges(keys=True, data=True)
+                     if e[3].get("doc_id") in docs or whole.nodes[e[0]].get("doc_id") in docs]
+            shared = {n: d for n, d in whole.nodes(data=True) if d.get("doc_id") is None}
+            rest = [e for e in whole.edges(keys=True, data=True) if e[3].get("doc_id") is None
+                    and e[0] in shared and e[1] in shared]
+            others = {n: d for n, d in whole.nodes(data=True) if d.get("type") == "Document" and d.get("doc_id")}
+            return _assemble(own, edges, {**others, **shared}, rest, sorted(docs))
+        manifest = self.manifest()
+        partitions: dict[str, Any] = manifest.get("partitions") or {}
+        keys = sorted(partitions) if jurisdictions is None else sorted(set(jurisdictions) & partitions.keys())
+        shared_nodes, shared_edges = _read_node_link(version / "shared.json")
+        nodes: Nodes = []
+        edges: Edges = []
+        for key in keys:
+            n, e = _read_node_link(version / "parts" / f"{partitions[key]['file']}.json")
+            nodes += n
+            edges += e
+        documents = sorted(d for key in keys for d in partitions[key]["documents"])
+        if jurisdictions is None:
+            g = nx.MultiDiGraph(documents=documents)
+            g.add_nodes_from(shared_nodes)
+            g.add_nodes_from(nodes)
+            g.add_edges_from(edges)
+            g.add_edges_from(shared_edges)
+            return g
+        index = json.loads((version / "index.json").read_text(encoding="utf-8"))
+        reach = {e["doc_id"]: {k: v for k, v in e["node"].items() if k != "id"} for e in index}
+        return _assemble(nodes, edges, {**reach, **dict(shared_nodes)}, shared_edges, documents)
+
+    def _load_whole(self, version: Path) -> nx.MultiDiGraph:
+        data = json.loads((version / "graph.json").read_text(encoding="utf-8"))
         edges = data.get("edges") or []
         links = _LINKS if edges and _LINKS["source"] in edges[0] else {}  # versions written before _LINKS
         if links:
@@ -508,8 +799,12 @@ class Store:
             shown = ", ".join(entries[:5]) + (", …" if len(entries) > 5 else "")
             raise StoreError(f"{self.path}: this folder holds other files ({shown}) and is not a policykg store; "
                              f"give --store a new or empty folder (policykg removes old versions from its store)")
-        _write_atomic(marker, json.dumps({"store_format": STORE_FORMAT,
-                                          "note": "written by policykg; it removes only files it wrote"}) + "\n")
+        self._mark()
+
+    def _mark(self) -> None:
+        _write_atomic(self.path / MARKER, json.dumps({"store_format": STORE_FORMAT,
+                                                      "note": "written by policykg; it removes only files it wrote"})
+                      + "\n")
 
     def _cannot_write(self, err: OSError) -> str:
         where = f" ({err.filename})" if err.filename else ""
@@ -550,30 +845,89 @@ class Store:
         """
         out, lost = [], []
         for entry in self.documents():
+            if entry["doc_id"] in skip:
+                continue
+            doc = self._stored_extraction(entry, reextracted)
+            if isinstance(doc, str):
+                lost.append(doc)
+            else:
+                out.append(doc)
+        self._lost(lost)
+        return out
+
+    def kept_index(self, skip: Collection[str] = (), reextracted: list[str] | None = None) -> list[dict[str, Any]]:
+        """:meth:`stored_extractions` as light index entries
+        (:func:`policykg.graph.build.document_index`), each with its extraction in the cache for
+        the partition that resolves it: the live version's entry when its cached extraction is
+        current, else the extraction read (or made again) and indexed anew."""
+        out, lost = [], []
+        for entry in self.documents():
             doc_id, sha = entry["doc_id"], entry["sha256"]
             if doc_id in skip:
                 continue
-            doc = self.cached_extraction(entry.get("stored_as", doc_id), sha)
-            if doc is None:
-                data = self.source_bytes(sha)
-                if data is None:
-                    lost.append(f"{entry['source']} ({doc_id}): its original is not in the store")
-                    continue
-                try:
-                    doc = extract_bytes(data, entry["source"])
-                except LoaderError as err:
-                    lost.append(f"{entry['source']} ({doc_id}): {err.message}")
-                    continue
-                if reextracted is not None:
-                    reextracted.append(doc_id)
-            doc.doc_id = doc_id
-            out.append(doc)
+            known = self.indexed(doc_id, sha)
+            if known is not None:
+                out.append(known)
+                continue
+            doc = self._stored_extraction(entry, reextracted)
+            if isinstance(doc, str):
+                lost.append(doc)
+                continue
+            self.cache_extraction(doc)
+            out.append(document_index(doc))
+        self._lost(lost)
+        return out
+
+    def indexed(self, doc_id: str, sha256: str) -> dict[str, Any] | None:
+        """The live version's light index entry of a document whose bytes and cached extraction
+        are unchanged (the extraction is not read: a build that changes nothing in its partition
+        never needs it); ``None`` otherwise."""
+        if self._live_index is None or self._live_index[0] != self.current():
+            version = self.current()
+            path = version / "index.json" if version is not None else None
+            entries = json.loads(path.read_text(encoding="utf-8")) if path is not None and path.is_file() else []
+            self._live_index = (version, {e["doc_id"]: e for e in entries})
+        entry = self._live_index[1].get(doc_id)
+        if entry is None or entry["sha256"] != sha256 or not self._cache_path(doc_id, sha256).is_file():
+            return None
+        return entry
+
+    def extraction(self, entry: dict[str, Any], reextracted: list[str] | None = None) -> ExtractedDocument:
+        """The extraction of a document of the light index (:meth:`kept_index`, the extract phase)
+        from the cache; made again from its original (and its id added to ``reextracted``) when
+        the cached file turns out damaged, or :class:`StoreError` when that fails too."""
+        doc = self._stored_extraction(entry, reextracted)
+        if isinstance(doc, str):
+            raise StoreError(self._lost_message([doc]))
+        self.cache_extraction(doc)  # at once when it was there: its name says what it holds
+        return doc
+
+    def _stored_extraction(self, entry: dict[str, Any], reextracted: list[str] | None) -> ExtractedDocument | str:
+        """One live document's extraction, made again from its original if the extractor changed;
+        what was lost (a message) when neither works."""
+        doc_id, sha = entry["doc_id"], entry["sha256"]
+        doc = self.cached_extraction(entry.get("stored_as", doc_id), sha)
+        if doc is None:
+            data = self.source_bytes(sha)
+            if data is None:
+                return f"{entry['source']} ({doc_id}): its original is not in the store"
+            try:
+                doc = extract_bytes(data, entry["source"])
+            except LoaderError as err:
+                return f"{entry['source']} ({doc_id}): {err.message}"
+            if reextracted is not None:
+                reextracted.append(doc_id)
+        doc.doc_id = doc_id
+        return doc
+
+    def _lost(self, lost: list[str]) -> None:
         if lost:
-            raise StoreError(
-                f"{self.path}: {len(lost)} stored document(s) were extracted by an earlier policykg and cannot be "
+            raise StoreError(self._lost_message(lost))
+
+    def _lost_message(self, lost: list[str]) -> str:
+        return (f"{self.path}: {len(lost)} stored document(s) were extracted by an earlier policykg and cannot be "
                 f"read again: " + "; ".join(lost) + ". Build them again from their files (`policykg build FILE… "
                 f"--store {self.path}`) or start over with --fresh; the store is unchanged")
-        return out
 
     def _cache_path(self, doc_id: str, sha256: str) -> Path:
         # One file per (document, content, extractor): a failed build never overwrites the
@@ -637,12 +991,7 @@ class Store:
     def _commit(self, graph: nx.MultiDiGraph, documents: list[ExtractedDocument], paths: dict[str, str]) -> Path:
         self._remove_leftovers()
         live_manifest = self._manifest_or_none()
-        before = {d["doc_id"]: d for d in (live_manifest or {"documents": []})["documents"]}
-        docs = []
-        for d in sorted(documents, key=lambda d: d.doc_id):
-            entry = {"doc_id": d.doc_id, "source": d.source, "sha256": d.sha256}
-            path = paths.get(d.doc_id) or before.get(d.doc_id, {}).get("path")
-            docs.append({**entry, "path": path} if path else entry)
+        docs = _document_entries([(d.doc_id, d.source, d.sha256) for d in documents], paths, live_manifest)
         staging = self.path / f".staging-{os.getpid()}-{secrets.token_hex(4)}"
         try:
             staging.mkdir()
@@ -675,6 +1024,133 @@ class Store:
             shutil.rmtree(staging, ignore_errors=True)  # gone already when it became the version
         self._prune(keep=name)
         return final
+
+    def commit_partitions(self, index: list[dict[str, Any]], work: Iterable[PartitionWork],
+                          paths: dict[str, str] | None = None) -> Path:
+        """Write a new version partition by partition and make it live atomically; returns its directory.
+
+        ``index`` holds each document's light entry (:func:`policykg.graph.build.document_index`),
+        ``work`` the partitions, resolved one at a time as they are written, so memory holds one
+        partition and the shared nodes. A partition whose inputs the live version resolved
+        already is taken from it (hard links), and only the named graphs that changed are
+        written again: its documents', its links graph and the shared nodes that changed.
+        Otherwise as :meth:`commit` (same name for the same graph, nothing half-written, errors
+        as :class:`StoreError`).
+        """
+        with self.writing():
+            try:
+                return self._commit_parts(index, work, paths or {})
+            except OSError as err:
+                raise StoreError(self._cannot_write(err)) from None
+
+    def _commit_parts(self, index: list[dict[str, Any]], work: Iterable[PartitionWork],
+                      paths: dict[str, str]) -> Path:
+        self._remove_leftovers()
+        live, live_manifest = self.current(), self._manifest_or_none()
+        docs = _document_entries([(e["doc_id"], e["source"], e["sha256"]) for e in index], paths, live_manifest)
+        incremental = (live is not None and live_manifest is not None and "partitions" in live_manifest
+                       and live_manifest.get("projection") == projection_version()
+                       and live_manifest.get("resolver") == resolver_version()
+                       and (live / "shared.json").is_file())
+        staging = self.path / f".staging-{os.getpid()}-{secrets.token_hex(4)}"
+        try:
+            staging.mkdir()
+            parts = _Parts(self, staging, live if incremental else None, live_manifest if incremental else None)
+            if incremental:
+                assert live is not None and live_manifest is not None
+                shared_nodes, shared_edges, shared_digest, triples = self._update_parts(parts, work, live,
+                                                                                        live_manifest)
+            else:
+                shared_nodes, shared_edges, shared_digest, triples = self._write_parts(parts, work)
+            name = parts.name(shared_digest)
+            final = self.path / name
+            counted = nx.MultiDiGraph()
+            counted.add_edges_from(shared_edges)
+            entries = parts.entries
+            manifest = json.dumps({"format": FORMAT_VERSION, "documents": docs,
+                                   "nodes": len(shared_nodes) + sum(e["nodes"] for e in entries.values()),
+                                   "edges": len(shared_edges) + sum(e["edges"] for e in entries.values()),
+                                   "triples": triples,
+                                   "relation_triples": relation_statements(counted)
+                                   + sum(e["relation_triples"] for e in entries.values()),
+                                   "projection": projection_version(), "resolver": resolver_version(),
+                                   "graphs": parts.fingerprints, "partitions": entries}, ensure_ascii=False, indent=2)
+            index_text = json.dumps(sorted(index, key=lambda e: e["doc_id"]), ensure_ascii=False)
+            if self.current() == final:
+                if live_manifest is None:  # damaged: made again, the graph it describes is the same
+                    _write_atomic(final / "index.json", index_text)
+                    _write_atomic(final / "manifest.json", manifest)
+                elif live_manifest["documents"] != docs:  # the same graph read from files elsewhere
+                    _write_atomic(final / "manifest.json", json.dumps({**live_manifest, "documents": docs},
+                                                                      ensure_ascii=False, indent=2))
+                return final
+            (staging / "index.json").write_text(index_text, encoding="utf-8")
+            (staging / "manifest.json").write_text(manifest, encoding="utf-8")
+            _test_pause()
+            if final.exists():
+                shutil.rmtree(final)
+            os.replace(staging, final)
+            _write_atomic(self.path / "CURRENT", name)
+            self._mark()  # a store of format 1 is upgraded: its live version now has parts
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # gone already when it became the version
+        self._prune(keep=name)
+        return final
+
+    def _write_parts(self, parts: _Parts, work: Iterable[PartitionWork]) -> tuple[dict[str, Any], Edges, str, int]:
+        """Every partition resolved and projected, one after the other, into a new Oxigraph store."""
+        merged: list[Any] = []
+
+        def text() -> Iterator[bytes]:
+            for w in work:
+                part, _ = parts.write(w)
+                yield from nquads_text(parts.quads(part))
+                del part  # one partition in memory at a time
+            nodes, edges, digest = parts.finish_shared()
+            merged.extend([nodes, edges, digest])
+            yield from nquads_text(_project(nodes.items(), edges))
+
+        rdf = ox.Store(str(parts.staging / "oxigraph"))
+        _bulk_load(rdf, text())
+        rdf.bulk_extend(ontology_quads())
+        rdf.flush()
+        return merged[0], merged[1], merged[2], len(rdf)
+
+    def _update_parts(self, parts: _Parts, work: Iterable[PartitionWork], live: Path,
+                      before: dict[str, Any]) -> tuple[dict[str, Any], Edges, str, int]:
+        """The live store copied (hard links), then only what changed written again: the graphs of
+        the partitions resolved anew whose fingerprint changed, the graphs gone, the shared
+        nodes and edges that changed."""
+        ox.Store.read_only(str(live / "oxigraph")).backup(str(parts.staging / "oxigraph"))
+        rdf = ox.Store(str(parts.staging / "oxigraph"))
+        old_prints: dict[str, str] = before.get("graphs") or {}
+        gained = 0
+        for w in work:
+            if parts.reusable(w):
+                parts.reuse(w)
+                continue
+            part, prints = parts.write(w)
+            changed = {g for g, digest in prints.items() if old_prints.get(g) != digest}
+            gained += _replace_graphs(rdf, _as_oxigraph(parts.quads(part, changed)), changed)
+            del part
+        gone = {g for old in parts.previous.values() for g in old["graphs"]} - parts.fingerprints.keys()
+        gained += _replace_graphs(rdf, [], gone)
+        nodes, edges, digest = parts.finish_shared()
+        old_nodes, old_edges = _read_node_link(live / "shared.json")
+        was = {n: json_text({**d, "id": n}) for n, d in old_nodes}
+        now = {n: json_text(d) for n, d in nodes.items()}
+        was_e = {k: json_text([u, v, d]) for u, v, k, d in old_edges}
+        now_e = {k: json_text([u, v, d]) for u, v, k, d in edges}
+        removed = set(_as_oxigraph(_project([(n, {**d, "id": n}) for n, d in old_nodes if now.get(n) != was[n]],
+                                            [e for e in old_edges if now_e.get(e[2]) != was_e[e[2]]])))
+        added = set(_as_oxigraph(_project([(n, d) for n, d in nodes.items() if was.get(n) != now[n]],
+                                          [e for e in edges if was_e.get(e[2]) != now_e[e[2]]])))
+        for quad in removed - added:
+            rdf.remove(quad)
+        rdf.bulk_extend(added - removed)
+        gained += len(added - removed) - len(removed - added)
+        rdf.flush()
+        return nodes, edges, digest, before["triples"] + gained
 
     def _write_rdf(self, graph: nx.MultiDiGraph, target: Path, fingerprints: dict[str, str]) -> int:
         """Project ``graph`` into a new Oxigraph store at ``target``; the number of quads in it.

@@ -7,8 +7,10 @@ minting a new IRI.
 
 Each document's facts live in the named graph ``<https://w3id.org/policykg/graph/DOC_ID>``;
 things several documents share (agencies, places, domains, indicators, persons, cited
-documents) in ``<https://w3id.org/policykg/graph/_shared>`` (``_`` never occurs in a
-document id, so the names cannot collide); the ontology in the graph named by its own IRI.
+documents) in ``<https://w3id.org/policykg/graph/_shared>``; the links the store's build
+makes across one jurisdiction's documents (same work) in ``…/graph/_links-JURISDICTION``
+(:func:`links_graph`; ``_`` never occurs in a document id, so the names cannot collide);
+the ontology in the graph named by its own IRI.
 
 >>> PKG.leads
 rdflib.term.URIRef('https://w3id.org/policykg/ontology#leads')
@@ -21,6 +23,8 @@ rdflib.term.URIRef('https://w3id.org/policykg/graph/shengsi-2024-plan')
 """
 
 from __future__ import annotations
+
+from urllib.parse import quote
 
 from rdflib import RDF, RDFS, XSD, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, GEO, ORG, OWL, PROV, QB, SDO, SKOS, DefinedNamespace
@@ -82,6 +86,18 @@ def document_graph(doc_id: str) -> URIRef:
     'https://w3id.org/policykg/graph/plan'
     """
     return GRAPH[doc_id]
+
+
+def links_graph(partition: str) -> URIRef:
+    """The named graph of the links a partition (a jurisdiction's documents) makes across its
+    documents (same work), so that rebuilding one jurisdiction rewrites its links only.
+
+    >>> str(links_graph("嵊泗县")).rsplit("/", 1)[1]
+    '_links-%E5%B5%8A%E6%B3%97%E5%8E%BF'
+    >>> document_of_graph(links_graph("x")) is None
+    True
+    """
+    return GRAPH["_links-" + quote(partition, safe="")]
 
 
 def document_of_graph(graph: str) -> str | None:

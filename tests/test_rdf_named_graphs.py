@@ -7,7 +7,7 @@ import pyoxigraph as ox
 import pytest
 
 from policykg.graph.store import Store
-from policykg.graph.vocab import ONTOLOGY_GRAPH, SHARED_GRAPH, document_graph, document_of_graph
+from policykg.graph.vocab import ONTOLOGY_GRAPH, SHARED_GRAPH, document_graph, document_of_graph, links_graph
 from policykg.queries.adhoc import run_sparql
 from policykg.queries.runner import get_query, sparql_rows
 
@@ -16,9 +16,13 @@ def _docs(store: Store) -> list[str]:
     return [d["doc_id"] for d in store.manifest()["documents"]]
 
 
-def test_the_store_holds_one_graph_per_document_plus_shared_and_ontology(built_store: Store) -> None:
+def test_the_store_holds_one_graph_per_document_plus_shared_links_and_ontology(built_store: Store) -> None:
     graphs = {g.value for g in built_store.rdf().named_graphs()}
-    assert graphs == {str(document_graph(d)) for d in _docs(built_store)} | {str(SHARED_GRAPH), str(ONTOLOGY_GRAPH)}
+    links = graphs - {str(document_graph(d)) for d in _docs(built_store)} - {str(SHARED_GRAPH), str(ONTOLOGY_GRAPH)}
+    # the same-work links across a jurisdiction's documents: one graph per jurisdiction that has some
+    assert links and links <= {str(links_graph(key)) for key in built_store.manifest()["partitions"]}
+    assert graphs - links == {str(document_graph(d)) for d in _docs(built_store)} | {str(SHARED_GRAPH),
+                                                                                      str(ONTOLOGY_GRAPH)}
     assert not list(built_store.rdf().quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
 
@@ -52,6 +56,15 @@ def test_the_store_holds_no_standard_vocabulary_copies(built_store: Store) -> No
     """The standard view is an export profile; the store holds each fact once, in pkg: terms."""
     for kind in ("eli:LegalResource", "org:Organization", "oa:SpecificResource", "prov:Association", "rdf:Statement"):
         assert not run_sparql(built_store.rdf(), f"ASK {{ GRAPH ?g {{ ?x a {kind} }} }}").boolean, kind
+
+
+def test_the_shared_and_links_graphs_hold_no_statement_another_graph_holds(built_store: Store) -> None:
+    """The union default graph would give a statement held by two graphs twice."""
+    rows = run_sparql(built_store.rdf(), """
+        SELECT ?a ?b ?s ?p ?o WHERE { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?s ?p ?o }
+                                      FILTER(STRSTARTS(STR(?a), "https://w3id.org/policykg/graph/_") && ?a != ?b) }
+        LIMIT 5""").rows
+    assert rows == []
 
 
 @pytest.mark.parametrize("kind", ["pkg:Agency", "pkg:Island", "pkg:Domain", "pkg:Indicator", "pkg:Person"])

@@ -378,9 +378,9 @@ def test_a_full_disk_is_a_message_naming_the_store_and_the_old_graph_stays(tmp_p
     live = Store(store).current()
 
     def full(*args: object, **kwargs: object) -> str:
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(store / "graph.json"))
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(store / "shared.json"))
 
-    monkeypatch.setattr(store_module, "write_graph_json", full)
+    monkeypatch.setattr(store_module, "_write_node_link", full)
     _refused(_build(_doc(tmp_path, "beta.txt"), "--store", store), str(store), "No space left on device")
     assert Store(store).current() == live and _ids(store) == ["alpha"]
     assert not list(store.glob(".staging-*"))
