@@ -23,6 +23,7 @@ Example
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -485,8 +486,10 @@ class _Builder:
             doc = self.g.nodes[d["doc_id"]]
             return (doc.get("date_written") or doc.get("date_published") or "", d["doc_id"], d.get("start", 0))
 
+        # a jurisdiction's few domains are asked about for every candidate pair: each pair once
+        related = functools.cache(self.related_domains)
         pairs: dict[tuple[str, str], list[float]] = {}
-        for link in same_work(self.work, self.related_domains, self.describe):
+        for link in same_work(self.work, related, self.describe):
             a, b = sorted((link.a, link.b), key=when)
             self.derived(a, b, "SAME_WORK_AS", confidence=link.confidence, method=METHOD, evidence=link.evidence)
             da, db = self.g.nodes[a]["doc_id"], self.g.nodes[b]["doc_id"]

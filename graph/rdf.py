@@ -65,6 +65,7 @@ True
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import math
 import re
@@ -190,6 +191,18 @@ def _double(value: float) -> str:
     return format(Decimal(repr(value)).normalize(), "f")
 
 
+def _lexical(value: Any) -> tuple[str, URIRef | None]:
+    """The lexical form and datatype (``None``: a plain string) of a value's literal: the one
+    value policy for RDF, shared by :func:`literal` and the N-Quads text."""
+    if isinstance(value, bool):
+        return ("true" if value else "false"), XSD.boolean
+    if isinstance(value, int):
+        return str(value), XSD.integer
+    if isinstance(value, float):
+        return _double(value), XSD.double
+    return str(value), None
+
+
 def literal(value: Any) -> Literal:
     """A typed literal: int → xsd:integer, float → xsd:double, bool → xsd:boolean, else string.
 
@@ -198,17 +211,12 @@ def literal(value: Any) -> Literal:
 
     >>> [str(literal(v)) for v in (80.0, 0.5, 1e20, 1.5e-7, 3, True)]
     ['80', '0.5', '100000000000000000000', '0.00000015', '3', 'true']
-    >>> literal(80.0).datatype == XSD.double
-    True
+    >>> literal(80.0).datatype == XSD.double, literal(3) == Literal(3, datatype=XSD.integer)
+    (True, True)
     """
-    if isinstance(value, bool):
-        return Literal(value, datatype=XSD.boolean)
-    if isinstance(value, int):
-        return Literal(value, datatype=XSD.integer)
-    if isinstance(value, float):
-        # normalize=False: rdflib would otherwise write its own form ("80.0") back
-        return Literal(_double(value), datatype=XSD.double, normalize=False)
-    return Literal(str(value))
+    lexical, datatype = _lexical(value)
+    # normalize=False: rdflib would otherwise write its own form ("80.0") back
+    return Literal(lexical, datatype=datatype, normalize=False)
 
 
 def _values(data: dict[str, Any], skip: set[str]) -> Iterator[tuple[str, Any]]:
@@ -217,14 +225,12 @@ def _values(data: dict[str, Any], skip: set[str]) -> Iterator[tuple[str, Any]]:
     for key, value in attributes(data):
         if key in skip:
             continue
-        for item in value if isinstance(value, list) else [value]:
-            if present(item) and item != "":  # an empty literal states nothing (graph/values.py)
-                yield key, item
-
-
-def _attributes(subject: URIRef, data: dict[str, Any], skip: set[str]) -> Iterator[tuple]:
-    for key, item in _values(data, skip):
-        yield subject, term(key), literal(item)
+        if isinstance(value, list):
+            for item in value:
+                if present(item) and item != "":  # an empty literal states nothing (graph/values.py)
+                    yield key, item
+        elif value != "":  # attributes() gave only present values
+            yield key, value
 
 
 def relation_statements(g: nx.MultiDiGraph, triple_terms: bool = True) -> int:
@@ -252,13 +258,169 @@ def graph_of(data: dict[str, Any]) -> URIRef:
     return document_graph(doc) if doc else SHARED_GRAPH
 
 
-def _reifier(r: URIRef, triple: tuple[URIRef, URIRef, URIRef], triple_terms: bool) -> Iterator[tuple]:
-    if triple_terms:
-        yield r, RDF_REIFIES, TripleTerm(triple)
-    else:
-        yield r, RDF.subject, triple[0]
-        yield r, RDF.predicate, triple[1]
-        yield r, RDF.object, triple[2]
+class _RdflibTerms:
+    """The terms of the projection as rdflib objects (exports, rdflib graphs)."""
+
+    type_, label_, node_id, reifies = RDF.type, RDFS.label, PKG.nodeId, RDF_REIFIES
+    subject, predicate, object = RDF.subject, RDF.predicate, RDF.object
+
+    @staticmethod
+    def node(node_id: str) -> URIRef:
+        return ID[node_id]
+
+    reifier = node
+
+    @staticmethod
+    def klass(type_: str) -> URIRef:
+        return PKG[type_]
+
+    @staticmethod
+    def term(name: str) -> URIRef:
+        return term(name)
+
+    @staticmethod
+    def label(text: str) -> Literal:
+        return Literal(text, lang="zh")
+
+    @staticmethod
+    def string(text: str) -> Literal:
+        return Literal(text)
+
+    @staticmethod
+    def value(item: Any) -> Literal:
+        return literal(item)
+
+    @staticmethod
+    def graph(data: dict[str, Any]) -> URIRef:
+        return graph_of(data)
+
+    @staticmethod
+    def graph_name(name: str) -> URIRef:
+        return URIRef(name)  # a URIRef never equals a str
+
+    @staticmethod
+    def triple(s: URIRef, p: URIRef, o: URIRef) -> TripleTerm:
+        return TripleTerm((s, p, o))
+
+
+_NQUADS_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+_XSD_STRING = str(XSD.string)
+
+
+_NEEDS_ESCAPE = re.compile(r'[\\"\n\r]')
+
+
+def _literal_text(lexical: str, datatype: Any = None, language: str | None = None) -> str:
+    """A literal in N-Quads syntax (a plain string without datatype: xsd:string is implied)."""
+    if _NEEDS_ESCAPE.search(lexical):  # rarely: translate() maps character by character
+        lexical = lexical.translate(_NQUADS_ESCAPES)
+    if language:
+        return f'"{lexical}"@{language}'
+    return f'"{lexical}"' if datatype is None or datatype == _XSD_STRING else f'"{lexical}"^^<{datatype}>'
+
+
+class _TextTerms:
+    """The same terms as N-Quads text, each IRI made once (a node's IRI recurs in every statement
+    about it and every edge at it): the store is loaded from this text, and building an rdflib
+    object per term first cost more than making the text itself."""
+
+    type_, label_, node_id, reifies = (f"<{t}>" for t in (RDF.type, RDFS.label, PKG.nodeId, RDF_REIFIES))
+    subject, predicate, object = (f"<{t}>" for t in (RDF.subject, RDF.predicate, RDF.object))
+
+    def __init__(self) -> None:
+        self._ids: dict[str, str] = {}
+        self._terms: dict[str, str] = {}
+        self._classes: dict[str, str] = {}
+        self._graphs: dict[str | None, str] = {}
+        self._strings: dict[str, str] = {}
+        self._ints: dict[int, str] = {}
+        self._id_prefix = str(ID)
+
+    def node(self, node_id: str) -> str:
+        text = self._ids.get(node_id)
+        if text is None:
+            text = self._ids[node_id] = f"<{self._id_prefix}{node_id}>"
+        return text
+
+    def reifier(self, edge_id: str) -> str:
+        return f"<{self._id_prefix}{edge_id}>"  # each edge's own: nothing to reuse
+
+    def klass(self, type_: str) -> str:
+        text = self._classes.get(type_)
+        if text is None:
+            text = self._classes[type_] = f"<{PKG[type_]}>"
+        return text
+
+    def term(self, name: str) -> str:
+        text = self._terms.get(name)
+        if text is None:
+            text = self._terms[name] = f"<{term(name)}>"
+        return text
+
+    @staticmethod
+    def label(text: str) -> str:
+        return _literal_text(str(text), language="zh")
+
+    @staticmethod
+    def string(text: str) -> str:
+        return _literal_text(str(text))
+
+    def value(self, item: Any) -> str:
+        kind = type(item)
+        if kind is int or (kind is str and len(item) <= 32):
+            # short values recur (a document id on each of its relations, an order, a role): made once
+            # (floats are not kept: 0.0 and -0.0 are equal keys but different literals)
+            cache = self._ints if kind is int else self._strings
+            text = cache.get(item)
+            if text is None:
+                text = cache[item] = _literal_text(*_lexical(item))
+            return text
+        return _literal_text(*_lexical(item))
+
+    def graph(self, data: dict[str, Any]) -> str:
+        doc = data.get("doc_id")
+        text = self._graphs.get(doc)
+        if text is None:
+            text = self._graphs[doc] = f"<{graph_of(data)}>"
+        return text
+
+    @staticmethod
+    def graph_name(name: str) -> str:
+        return f"<{name}>"
+
+    @staticmethod
+    def triple(s: str, p: str, o: str) -> str:
+        return f"<<( {s} {p} {o} )>>"
+
+
+def _statements(g: nx.MultiDiGraph, graphs: set[str] | None, triple_terms: bool,
+                t: _RdflibTerms | _TextTerms) -> Iterator[tuple]:
+    """The lean projection of ``g`` (the mapping of the module docstring) as ``(s, p, o, graph)``
+    in the terms ``t`` makes, rdflib objects or N-Quads text, so both are the same statements."""
+    wanted = {t.graph_name(name) for name in graphs} if graphs is not None else None
+    for node, data in g.nodes(data=True):
+        s, where = t.node(node), t.graph(data)
+        if wanted is not None and where not in wanted:
+            continue
+        yield s, t.type_, t.klass(data["type"]), where
+        yield s, t.label_, t.label(data.get("label", node)), where
+        yield s, t.node_id, t.string(node), where
+        for key, item in _values(data, _SKIP):
+            yield s, t.term(key), t.value(item), where
+    for u, v, edge_id, data in g.edges(keys=True, data=True):
+        where = t.graph(data)
+        if wanted is not None and where not in wanted:
+            continue
+        s, p, o, r = t.node(u), t.term(data["type"]), t.node(v), t.reifier(edge_id)
+        yield s, p, o, where
+        if triple_terms:
+            yield r, t.reifies, t.triple(s, p, o), where
+        else:
+            yield r, t.subject, s, where
+            yield r, t.predicate, p, where
+            yield r, t.object, o, where
+        for key, item in _values(data, _SKIP):
+            yield r, t.term(key), t.value(item), where
 
 
 def graph_quads(g: nx.MultiDiGraph, graphs: set[str] | None = None, profile: str = "default",
@@ -283,29 +445,9 @@ def graph_quads(g: nx.MultiDiGraph, graphs: set[str] | None = None, profile: str
     """
     if profile not in PROFILES:
         raise ValueError(f"unknown projection profile {profile!r}; use one of {', '.join(PROFILES)}")
-    if graphs is not None:
-        graphs = {URIRef(name) for name in graphs}  # a URIRef never equals a str
-    for node, data in g.nodes(data=True):
-        s, where = ID[node], graph_of(data)
-        if graphs is not None and where not in graphs:
-            continue
-        yield s, RDF.type, PKG[data["type"]], where
-        yield s, RDFS.label, Literal(data.get("label", node), lang="zh"), where
-        yield s, PKG.nodeId, Literal(node), where
-        for triple in _attributes(s, data, _SKIP):
-            yield *triple, where
-    for u, v, key, data in g.edges(keys=True, data=True):
-        where = graph_of(data)
-        if graphs is not None and where not in graphs:
-            continue
-        direct, r = (ID[u], term(data["type"]), ID[v]), ID[key]
-        yield *direct, where
-        for triple in _reifier(r, direct, triple_terms):
-            yield *triple, where
-        for triple in _attributes(r, data, _SKIP):
-            yield *triple, where
+    yield from _statements(g, graphs, triple_terms, _RdflibTerms())
     if profile == "standard":
-        yield from alignment.standard_quads(g, graphs)
+        yield from alignment.standard_quads(g, {URIRef(name) for name in graphs} if graphs is not None else None)
 
 
 _CLASSIC = {"subject": ox.NamedNode(str(RDF.subject)), "predicate": ox.NamedNode(str(RDF.predicate)),
@@ -468,8 +610,6 @@ def to_dataset(g: nx.MultiDiGraph, with_ontology: bool = False, profile: str = "
     return out
 
 
-_NQUADS_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
-_XSD_STRING = str(XSD.string)
 NQUADS_CHUNK = 20_000  # statements per chunk of text
 
 
@@ -480,14 +620,31 @@ def to_nquads(g: nx.MultiDiGraph, graphs: set[str] | None = None, profile: str =
     with triple terms the text is N-Quads 1.2).
 
     Text rather than term objects because Oxigraph parses it much faster than Python can
-    build its terms one by one (a store is loaded straight from this text).
+    build its terms one by one (a store is loaded straight from this text); the lean
+    statements are written as text straight away, the same as :func:`nquads_text` of
+    :func:`graph_quads` would write.
 
     >>> from policykg.exports.demo import demo_graph
     >>> text = b"".join(to_nquads(demo_graph())).decode("utf-8")
     >>> print(text.splitlines()[1].replace("https://w3id.org/policykg/", "…/"))
     <…/id/d> <http://www.w3.org/2000/01/rdf-schema#label> "甲县方案"@zh <…/graph/d> .
+    >>> text == b"".join(nquads_text(graph_quads(demo_graph()))).decode("utf-8")
+    True
     """
-    return nquads_text(graph_quads(g, graphs, profile=profile, triple_terms=triple_terms))
+    if profile not in PROFILES:
+        raise ValueError(f"unknown projection profile {profile!r}; use one of {', '.join(PROFILES)}")
+    yield from _chunks(f"{s} {p} {o} {where} .\n"
+                       for s, p, o, where in _statements(g, graphs, triple_terms, _TextTerms()))
+    if profile == "standard":
+        yield from nquads_text(alignment.standard_quads(g, {URIRef(name) for name in graphs}
+                                                        if graphs is not None else None))
+
+
+def _chunks(lines: Iterable[str]) -> Iterator[bytes]:
+    """Lines of text joined into chunks of :data:`NQUADS_CHUNK` lines, UTF-8."""
+    lines = iter(lines)
+    while chunk := list(itertools.islice(lines, NQUADS_CHUNK)):
+        yield "".join(chunk).encode("utf-8")
 
 
 def nquads_text(quads: Iterable[tuple]) -> Iterator[bytes]:
@@ -502,11 +659,7 @@ def nquads_text(quads: Iterable[tuple]) -> Iterator[bytes]:
 
     def term(t: Any) -> str:
         if type(t) is Literal:
-            lexical = str(t).translate(_NQUADS_ESCAPES)
-            if t.language:
-                return f'"{lexical}"@{t.language}'
-            datatype = t.datatype
-            return f'"{lexical}"' if datatype is None or datatype == _XSD_STRING else f'"{lexical}"^^<{datatype}>'
+            return _literal_text(str(t), t.datatype, t.language)
         if type(t) is TripleTerm:
             return t.n3()
         text = iris.get(t)
@@ -514,14 +667,7 @@ def nquads_text(quads: Iterable[tuple]) -> Iterator[bytes]:
             text = iris[t] = f"<{t}>"
         return text
 
-    lines: list[str] = []
-    for s, p, o, where in quads:
-        lines.append(f"{term(s)} {term(p)} {term(o)} {term(where)} .\n")
-        if len(lines) == NQUADS_CHUNK:
-            yield "".join(lines).encode("utf-8")
-            lines = []
-    if lines:
-        yield "".join(lines).encode("utf-8")
+    yield from _chunks(f"{term(s)} {term(p)} {term(o)} {term(where)} .\n" for s, p, o, where in quads)
 
 
 def to_oxigraph(g: nx.MultiDiGraph, graphs: set[str] | None = None, profile: str = "default",

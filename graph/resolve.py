@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from policykg.graph.ids import stable_id
 from policykg.loaders.mentions.inline_targets import words as stated_words
@@ -81,11 +81,34 @@ class ResolvedDomain:
     broader: str | None = None
 
 
+@cache  # a few thousand places; asked for each candidate of every agency name
 def _province_of(p: Place | None) -> str | None:
     """The province ``p`` lies in; ``None`` when unknown (省 then stays as written, never a guess)."""
     while p is not None and p.kind != "province":
         p = place_by_id(p.parent) if p.parent else None
     return p.name if p is not None else None
+
+
+_JURISDICTION_KINDS = ("province", "city", *COUNTY_LEVEL)
+
+
+@cache
+def _jurisdiction_names() -> tuple[frozenset[str], int]:
+    """Full names of provinces, cities and county-level places, and the longest one's length."""
+    names = frozenset(p.name for p in places() if p.kind in _JURISDICTION_KINDS)
+    return names, max(map(len, names))
+
+
+@cache
+def _jurisdiction_aliases() -> tuple[dict[str, tuple[Place, ...]], int]:
+    """Short name -> the provinces, cities and county-level places it stands for (in gazetteer
+    order, which breaks ties), and the longest short name's length."""
+    out: dict[str, list[Place]] = {}
+    for p in places():
+        if p.kind in _JURISDICTION_KINDS:
+            for a in p.aliases:
+                out.setdefault(a, []).append(p)
+    return {a: tuple(ps) for a, ps in out.items()}, max(map(len, out), default=0)
 
 
 def _level_jurisdiction(char: str, doc: str | None) -> str | None:
@@ -116,17 +139,19 @@ def _has_level_prefix(s: str) -> bool:
 
 
 def _full_prefix(s: str) -> tuple[str | None, str]:
-    """Strip full jurisdiction names from the start: 舟山市定海区教育局 -> (定海区, 教育局)."""
+    """Strip full jurisdiction names from the start: 舟山市定海区教育局 -> (定海区, 教育局).
+
+    >>> _full_prefix("浙江省舟山市定海区教育局"), _full_prefix("舟山市")
+    (('定海区', '教育局'), (None, '舟山市'))
+    """
+    names, longest = _jurisdiction_names()
     found = None
     while True:
-        best = None
-        for p in places():
-            if (p.kind in ("province", "city", *COUNTY_LEVEL) and s.startswith(p.name) and len(s) > len(p.name)
-                    and (best is None or len(p.name) > len(best.name))):
-                best = p
-        if best is None:
+        # the longest name that opens s and leaves something after it
+        cut = next((k for k in range(min(longest, len(s) - 1), 0, -1) if s[:k] in names), 0)
+        if not cut:
             return found, s
-        found, s = best.name, s[len(best.name):]
+        found, s = s[:cut], s[cut:]
 
 
 def _short_prefix(s: str, doc: str | None = None) -> tuple[str | None, str]:
@@ -134,18 +159,17 @@ def _short_prefix(s: str, doc: str | None = None) -> tuple[str | None, str]:
 
     In a document of a known province only that province's places (and provinces)
     count: 中山公园管理处 in a Shanghai plan is a park's office, not 中山市's.
+
+    >>> _short_prefix("嵊泗海事处"), _short_prefix("中山公园管理处", "上海市")
+    (('嵊泗县', '海事处'), (None, '中山公园管理处'))
     """
     home = _province_of(place(doc)) if doc and doc != NATIONAL else None
-    best = None
-    for p in places():
-        if p.kind not in ("province", "city", *COUNTY_LEVEL):
-            continue
-        if home is not None and p.kind != "province" and _province_of(p) != home:
-            continue
-        for a in p.aliases:
-            if s.startswith(a) and len(s) > len(a) and (best is None or len(a) > len(best[1])):
-                best = (p.name, a)
-    return (best[0], s[len(best[1]):]) if best else (None, s)
+    aliases, longest = _jurisdiction_aliases()
+    for k in range(min(longest, len(s) - 1), 0, -1):  # the longest short name first
+        for p in aliases.get(s[:k], ()):
+            if home is None or p.kind == "province" or _province_of(p) == home:
+                return p.name, s[k:]
+    return None, s
 
 
 def _template(full: str, jurisdiction: str | None, written_prefix: str) -> str:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -79,24 +80,33 @@ class SameWork:
 
 def _grams(text: str) -> Counter[str]:
     clean = _NOT_WORD.sub("", _ROLE_BRACKET.sub("", text))
-    return Counter(clean[i:i + 2] for i in range(len(clean) - 1))
+    return Counter(map(operator.add, clean, clean[1:]))  # each character with the next
 
 
 def _tfidf(docs: list[Counter[str]]) -> list[dict[str, float]]:
     df = Counter(g for d in docs for g in d)
     n = len(docs)
+    # each bigram's idf and each count's weight computed once, not per document (same floats)
+    idf = {g: math.log((1 + n) / (1 + k)) for g, k in df.items()}
+    tf = {c: 1 + math.log(c) for c in {c for d in docs for c in d.values()}}
     out = []
     for d in docs:
-        v = {g: (1 + math.log(c)) * math.log((1 + n) / (1 + df[g])) for g, c in d.items()}
+        v = {g: tf[c] * idf[g] for g, c in d.items()}
         norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
         out.append({g: x / norm for g, x in v.items()})
     return out
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    """The dot product of two unit vectors, summed in the order of the shorter one's grams
+    (the order the links' rounded confidences were first computed in).
+
+    >>> _cosine({"教育": 0.6, "学校": 0.8}, {"学校": 1.0})
+    0.8
+    """
     if len(a) > len(b):
         a, b = b, a
-    return sum(x * b.get(g, 0.0) for g, x in a.items())
+    return sum(map(operator.mul, a.values(), map(b.get, a, itertools.repeat(0.0))))
 
 
 def _scores(a: WorkItem, b: WorkItem, text: float, title: float) -> dict[str, float]:

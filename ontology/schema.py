@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,7 @@ class _Properties:
     required: tuple[str, ...]
     optional: tuple[str, ...]
 
-    @property
+    @cached_property  # asked for every attribute of every node and edge a build adds
     def allowed(self) -> frozenset[str]:
         return frozenset((*self.required, *self.optional))
 
@@ -81,7 +81,7 @@ class Schema:
     relations: dict[str, Relation]
     rdf_terms: dict[str, str]
 
-    @property
+    @cached_property  # as ``allowed``: once, not per attribute checked
     def core(self) -> frozenset[str]:
         return frozenset(p.name for p in self.properties.values() if p.core)
 

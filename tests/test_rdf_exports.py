@@ -8,6 +8,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
+import networkx as nx
 import pyoxigraph as ox
 import pytest
 import rdflib
@@ -17,7 +18,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from policykg.cli import main
-from policykg.graph.rdf import classic_quads, literal
+from policykg.graph.rdf import classic_quads, graph_quads, literal, nquads_text, to_nquads
 from policykg.graph.store import Store
 from policykg.graph.vocab import GRAPH, ONTOLOGY_GRAPH, SHARED_GRAPH, document_graph
 
@@ -143,3 +144,21 @@ def test_a_double_is_written_as_the_store_keeps_it(value: float) -> None:
     node = ox.NamedNode("urn:x")
     store.add(ox.Quad(node, node, ox.Literal(str(written), datatype=ox.NamedNode(str(written.datatype)))))
     assert next(iter(store)).object.value == str(written)
+
+
+_VALUES = st.one_of(st.booleans(), st.integers(), st.floats(), st.text(), st.sampled_from(["", "a\"b\\c\nd\re", "县"]),
+                    st.lists(st.one_of(st.text(max_size=40), st.integers()), max_size=3))
+
+
+@given(st.lists(_VALUES, min_size=1, max_size=4), st.booleans())
+def test_the_stores_text_says_what_the_rdflib_terms_say(values: list, triple_terms: bool) -> None:
+    """The store is loaded from text made without rdflib objects (its IRIs and short values made
+    once); it must be the text of the rdflib projection, value for value (escapes, doubles, lists)."""
+    g = nx.MultiDiGraph()
+    g.add_node("d", id="d", type="Document", label='方案"一"', doc_id="d")
+    for n, value in enumerate(values):
+        g.add_node(f"t{n}", id=f"t{n}", type="Task", label="任务", doc_id="d", title=value, number=value)
+        g.add_edge("d", f"t{n}", key=f"e{n}", id=f"e{n}", type="CONTAINS", doc_id="d", quote=value, start=n)
+    text = b"".join(to_nquads(g, triple_terms=triple_terms))
+    assert text == b"".join(nquads_text(graph_quads(g, triple_terms=triple_terms)))
+    assert len(ox.Dataset(ox.parse(text, format=ox.RdfFormat.N_QUADS))) > 3 * len(values)

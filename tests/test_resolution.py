@@ -304,3 +304,58 @@ def test_a_short_place_name_counts_only_within_the_documents_province() -> None:
     assert resolve_agency("中山公园管理处", "静安区").jurisdiction == "静安区"
     assert resolve_agency("中山公园管理处", "中山市").jurisdiction == "中山市"
     assert resolve_agency("安徽海事局", "黄浦区").jurisdiction == "安徽省"
+
+
+# -- the jurisdiction prefixes of agency names, looked up by index --------------
+
+
+def _scan_full_prefix(s: str) -> tuple[str | None, str]:
+    """The rule as first written: every jurisdiction of the gazetteer tried against ``s``."""
+    found = None
+    while True:
+        names = [p.name for p in places() if p.kind in ("province", "city", *COUNTY_LEVEL)
+                 and s.startswith(p.name) and len(s) > len(p.name)]
+        if not names:
+            return found, s
+        best = max(names, key=len)
+        found, s = best, s[len(best):]
+
+
+def _province(p: object) -> str | None:
+    while p is not None and p.kind != "province":
+        p = place_by_id(p.parent) if p.parent else None
+    return p.name if p else None
+
+
+def _scan_short_prefix(s: str, doc: str | None, province: dict[str, str | None]) -> tuple[str | None, str]:
+    home = _province(place(doc)) if doc and doc != "全国" else None
+    best = None
+    for p in places():
+        if p.kind not in ("province", "city", *COUNTY_LEVEL):
+            continue
+        if home is not None and p.kind != "province" and province[p.id] != home:
+            continue
+        for a in p.aliases:
+            if s.startswith(a) and len(s) > len(a) and (best is None or len(a) > len(best[1])):
+                best = (p.name, a)
+    return (best[0], s[len(best[1]):]) if best else (None, s)
+
+
+def test_jurisdiction_prefixes_by_index_equal_a_scan_of_the_gazetteer() -> None:
+    # resolve_agency used to try all 3,485 places (and walk each one up to its province) for
+    # every new name; the indexes must find what that scan found, for names from anywhere
+    from policykg.graph.resolve import _full_prefix, _short_prefix
+
+    jurisdictions = [p for p in places() if p.kind in ("province", "city", *COUNTY_LEVEL)]
+    names = ["教育局", "中山公园管理处", "市场监管局", "普陀区教育局", "鼓楼区人民政府", "县", "南京"]
+    names += [p.name + "教育局" for p in jurisdictions[::29]]
+    names += [a + "海事处" for p in jurisdictions[::2] for a in p.aliases][::13]
+    names += [p.name + q.name + "民政局" for p, q in zip(jurisdictions[::197], jurisdictions[3::189], strict=False)]
+    names += [p.name for p in jurisdictions[::41]] + [a for p in jurisdictions[::3] for a in p.aliases][::17]
+    docs = [None, "全国", "嵊泗县", "上海市", "包头市", "鼓楼区"]
+    province = {p.id: _province(p) for p in jurisdictions}
+    assert len(names) > 200
+    for name in names:
+        assert _full_prefix(name) == _scan_full_prefix(name), name
+        for doc in docs:
+            assert _short_prefix(name, doc) == _scan_short_prefix(name, doc, province), (name, doc)
