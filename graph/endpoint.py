@@ -192,9 +192,11 @@ class Endpoint:
 
     def graph_names(self) -> list[str]:
         """The policykg graphs the endpoint holds (documents, shared, ontology), sorted."""
-        # Typed subjects only: every policykg graph has them, and Virtuoso plans the
-        # all-quads form of this question as a scan of every quad it holds.
-        text = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s a ?type } }"
+        # Typed subjects or reifiers only (a jurisdiction's links graph holds links and their
+        # reifiers, no typed node): Virtuoso plans the all-quads form of this question as a scan
+        # of every quad it holds, a bound predicate as an index look-up.
+        text = ("SELECT DISTINCT ?g WHERE { { GRAPH ?g { ?s a ?type } } UNION "
+                "{ GRAPH ?g { ?r <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?s } } }")
         names = {sol["g"].value for sol in self.select(text) if isinstance(sol["g"], ox.NamedNode)}
         return sorted(n for n in names if _is_policykg_graph(n))
 
