@@ -215,8 +215,9 @@ def _pool(jobs: int, limits: Limits = NO_LIMITS) -> Iterator[_Scheduler]:
     # forkserver, not fork: forking a process that runs threads (a notebook kernel, a driver's
     # pool) can deadlock. Each worker loads the gazetteers once and keeps them.
     context = multiprocessing.get_context("forkserver")
-    # The fork server imports the loaders once; each worker forks from it ready to extract.
-    context.set_forkserver_preload(["__main__", "policykg.loaders.workers"])
+    # The fork server imports the loaders and loads what they read lazily once (loaders/preload.py);
+    # each worker forks from it ready to extract.
+    context.set_forkserver_preload(["__main__", "policykg.loaders.preload"])
     pool = ProcessPool(max_workers=jobs, initializer=start_worker,
                        initargs=(limits, os.environ.get(WORKER_FAULT_ENV, "")), context=context)
     try:

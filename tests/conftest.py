@@ -124,8 +124,18 @@ def format_twins(tmp_path_factory: pytest.TempPathFactory, corpus_dir: Path) -> 
 FIXTURE_MARKERS = {"format_twins": "office", "neo4j_uri": "neo4j", "own_server": "neo4j"}
 
 
+# `make test` runs on every core (pytest-xdist, `--dist loadgroup`): the tests of one server run on one
+# worker, so what they share is made once a run (the session's Neo4j server; the documents LibreOffice
+# converts for the format twins). Virtuoso's module says so itself.
+SERVER_GROUPS = ("neo4j", "office")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         for fixture, marker in FIXTURE_MARKERS.items():
             if fixture in getattr(item, "fixturenames", ()):
                 item.add_marker(marker)
+        for group in SERVER_GROUPS:
+            if item.get_closest_marker(group) is not None:
+                item.add_marker(pytest.mark.xdist_group(group))
+                break

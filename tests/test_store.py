@@ -166,9 +166,8 @@ def test_loading_text_that_fails_midway_raises_instead_of_hanging_or_loading_hal
 
 
 def test_a_one_document_rebuild_touches_only_its_jurisdiction_and_equals_a_fresh_build(
-        corpus_copy: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    store = Store(tmp_path / "store")
-    build([corpus_copy], store=store)
+        corpus_copy: Path, tmp_path: Path, built_store_copy: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = built_store_copy  # the corpus, built
     before = store.current()
     assert before is not None
     parts = store.manifest()["partitions"]
@@ -224,13 +223,13 @@ def test_a_partitioned_build_equals_the_whole_corpus_graph(corpus_dir: Path, tmp
     streamed = Store(tmp_path / "streamed")
     report = build(inputs, store=streamed)
     assert report.ok and len(streamed.manifest()["partitions"]) > 3  # several jurisdictions, some documents without
-    docs = extract_all(inputs)
+    docs = extract_all(inputs, store=streamed)  # the extractions the build cached: this test is about the graph
     whole = Store(tmp_path / "whole")
     whole.commit(build_graph(docs), docs)  # one graph of the corpus, written whole (as before the build streamed)
     assert _graph_as_sets(streamed.load_graph()) == _graph_as_sets(whole.load_graph())
 
-    def quads(store: Store) -> set[tuple[str, str, str]]:
-        return {(str(q.subject), str(q.predicate), str(q.object)) for q in store.rdf()}
+    def quads(store: Store) -> set[tuple]:
+        return {(q.subject, q.predicate, q.object) for q in store.rdf()}  # terms compare by value
 
     # the same statements; the same-work links lie in their jurisdiction's links graph, not the shared one
     assert quads(streamed) == quads(whole)

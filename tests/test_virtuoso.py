@@ -32,7 +32,7 @@ from policykg.queries.names import NoSuchName
 from policykg.queries.runner import get_query, list_queries, raw_rows, run_query
 from policykg.queries.shape import shape_rows
 
-pytestmark = pytest.mark.slow  # a Virtuoso server
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("virtuoso")]  # a Virtuoso server, started once
 
 START_TIMEOUT = 180
 PASSWORD = "dba"  # the fresh database's administrator password, only ever on 127.0.0.1
