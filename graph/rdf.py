@@ -478,6 +478,25 @@ _PATTERN = re.compile(r"GRAPH\s+\?\w+\s*\{\s*(\S+)\s+(\S+)\s+(\S+)\s*\.\s*(\?\w+
                       r"<<\(\s*\1\s+\2\s+\3\s*\)>>\s*\}")
 
 
+_LATERAL = re.compile(r"\bLATERAL\s*\{")
+# A string literal (its braces are no group's) or a brace.
+_BRACE_OR_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}]')
+
+
+def _without_lateral(text: str) -> str:
+    """``text`` with each ``LATERAL { P }`` made ``P`` (see :func:`classic_query`)."""
+    while (m := _LATERAL.search(text)) is not None:
+        depth = 1
+        for token in _BRACE_OR_STRING.finditer(text, m.end()):
+            depth += {"{": 1, "}": -1}.get(token.group(), 0)
+            if depth == 0:
+                text = text[:m.start()] + text[m.end():token.start()] + text[token.end():]
+                break
+        else:
+            raise ValueError("the query's LATERAL { … } is not closed")
+    return text
+
+
 def classic_query(text: str) -> str:
     """A query written with the provenance pattern ``?r rdf:reifies <<( s p o )>>``, rewritten
     for a SPARQL 1.1 endpoint that holds the classic form (:func:`classic_quads`).
@@ -497,8 +516,16 @@ def classic_query(text: str) -> str:
     Traceback (most recent call last):
     ...
     ValueError: the query uses RDF 1.2 syntax other than `?r rdf:reifies <<( s p o )>>`, which a SPARQL 1.1 ...
+
+    A ``LATERAL { P }`` (SPARQL 1.2's, which Oxigraph reads once per solution before it: the
+    canned queries use it where Oxigraph would otherwise join P over the whole store) becomes P
+    in the enclosing group: the same answers, as the queries write it only where P's variables
+    shared with what comes before are bound there.
+
+    >>> classic_query('SELECT * WHERE { ?t a ?c LATERAL { OPTIONAL { ?t pkg:title "{x}" } } }')
+    'SELECT * WHERE { ?t a ?c  OPTIONAL { ?t pkg:title "{x}" }  }'
     """
-    out = _PATTERN.sub(r"\4 rdf:subject \1 ; rdf:predicate \2 ; rdf:object \3 .", text)
+    out = _without_lateral(_PATTERN.sub(r"\4 rdf:subject \1 ; rdf:predicate \2 ; rdf:object \3 .", text))
     out = _TRIPLE_TERM.sub(r"rdf:subject \1 ; rdf:predicate \2 ; rdf:object \3", out)
     if "<<" in out:
         raise ValueError("the query uses RDF 1.2 syntax other than `?r rdf:reifies <<( s p o )>>`, "
