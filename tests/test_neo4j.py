@@ -482,7 +482,9 @@ def test_cypher_refuses_writes(loaded: Driver, neo4j_uri: str) -> None:
 
 def test_cypher_prints_nodes_by_label_and_name(loaded: Driver, neo4j_uri: str) -> None:
     text = "MATCH (a:Agency)-[r:LEADS]->(t:Task) WHERE $agency IN a.aliases RETURN a, r, t ORDER BY t.id LIMIT 1"
-    table = CliRunner().invoke(main, ["cypher", text, "-p", "agency", "县卫健局", "--uri", neo4j_uri])
+    # piped (no COLUMNS; pytest-xdist's workers have COLUMNS=80): every cell whole, whatever runs the test
+    table = CliRunner().invoke(main, ["cypher", text, "-p", "agency", "县卫健局", "--uri", neo4j_uri],
+                               env={"COLUMNS": None})
     assert table.exit_code == 0, table.output
     assert "(:Agency 嵊泗县卫生健康局 [agency-" in table.output and "-[:LEADS]->" in table.output
     rows = json.loads(CliRunner().invoke(main, ["cypher", text, "-p", "agency", "县卫健局", "--uri", neo4j_uri,
