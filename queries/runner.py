@@ -377,6 +377,39 @@ def endpoint_rows(endpoint: Endpoint | str, text: str, params: dict[str, str] | 
     return solution_rows(ep.select(bind_values(classic_query(text), params), default_graphs=graphs), params)
 
 
+def walks_documents(query: CannedQuery) -> bool:
+    """Whether a page of ``query``'s keys is found document by document: its answers are things in
+    documents (not the documents themselves), in the order of their document first, and it takes
+    the document filter. Sorting a corpus's tasks to give the first hundred costs seconds; sorting
+    its documents, then the tasks of the first few, milliseconds.
+
+    >>> walks_documents(get_query("tasks")), walks_documents(get_query("documents"))
+    (True, False)
+    """
+    return (bool(order_columns(query)) and order_columns(query)[0] == ("doc_id", False)
+            and query.spec.get("key") != ["doc_id"] and "document" in query.filters)
+
+
+def _walked_keys(select: Callable[[str], ox.QuerySolutions], query: CannedQuery, need: int, page: Page,
+                 params: dict[str, str] | None) -> list[tuple[Any, ...]]:
+    """The page's keys, read from the documents in order (:func:`walks_documents`), a batch at a
+    time (1, 2, 4 … documents): a batch's first ``skip + need`` keys in the query's order."""
+    walk = (HERE / "page-documents.rq").read_text(encoding="utf-8")
+    documents = [s["doc_id"] for s in select(paged_sparql(query, replace(page, limit=None, offset=0), walk))]
+    skip, keys = page.offset, []
+    at, size = 0, 1
+    while at < len(documents) and need > 0:
+        batch = tuple(d.value for d in documents[at:at + size])
+        at, size = at + size, size * 2
+        split = keyed_page(query, replace(page, documents=batch, offset=0, limit=skip + need))
+        assert split is not None  # the query's page was keyed: so is a batch's
+        found = [tuple(s[v] for v in split.variables) for s in select(bind_values(split.keys, params))]
+        taken = found[skip:skip + need]
+        keys += taken
+        skip, need = max(0, skip - len(found)), need - len(taken)
+    return keys
+
+
 def page_rows_sparql(select: Callable[[str], ox.QuerySolutions], query: CannedQuery, page: Page,
                      params: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """One page of a canned query on a SPARQL store, ``select`` running a query's text there: its
@@ -392,8 +425,10 @@ def page_rows_sparql(select: Callable[[str], ox.QuerySolutions], query: CannedQu
     split = keyed_page(query, page)
     if split is None:
         return solution_rows(select(bind_values(paged_sparql(query, page), params)), params)
-    found = select(bind_values(split.keys, params))
-    keys = [tuple(solution[v] for v in split.variables) for solution in found]
+    if walks_documents(query) and page.limit is not None:
+        keys = _walked_keys(select, query, page.limit, page, params)
+    else:
+        keys = [tuple(s[v] for v in split.variables) for s in select(bind_values(split.keys, params))]
     if not keys:
         return []
     return solution_rows(select(bind_values(split.details(keys), params)), params)
