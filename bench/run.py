@@ -222,7 +222,15 @@ def _queries(store_path: Path, repeat: int, rdflib_max_triples: int, rdflib_limi
 
     from policykg.graph.rdf import classic_query, to_dataset
     from policykg.graph.store import Store
-    from policykg.queries.runner import Page, get_query, list_queries, paged_after, paged_sparql, sparql_rows
+    from policykg.queries.runner import (
+        Page,
+        get_query,
+        list_queries,
+        page_rows_sparql,
+        paged_after,
+        paged_sparql,
+        sparql_rows,
+    )
 
     store = Store(store_path)
     graph = store.load_graph()
@@ -243,8 +251,12 @@ def _queries(store_path: Path, repeat: int, rdflib_max_triples: int, rdflib_limi
     for query in list_queries():
         p = params.get(query.name, {})
         # A query paged after it is read (document-diff: two documents' facts) is read whole.
-        first = paged_sparql(query, Page() if paged_after(query) else Page(limit=FIRST_PAGE))
-        out["first_page_ms"][query.name] = _timed(lambda t=first, p=p: sparql_rows(rdf, t, p), repeat)[0]
+        # The first page as the runner reads it (its keys, then their details); rdflib below gets the one-query form.
+        page = Page() if paged_after(query) else Page(limit=FIRST_PAGE)
+        first = paged_sparql(query, page)
+        out["first_page_ms"][query.name] = _timed(
+            lambda q=query, g=page, p=p: page_rows_sparql(lambda t: rdf.query(t, use_default_graph_as_union=True),
+                                                          q, g, p), repeat)[0]
         median, p95, rows = _timed(lambda q=query, p=p: sparql_rows(rdf, q.sparql, p), repeat)
         out["sparql_median_ms"][query.name], out["sparql_p95_ms"][query.name] = median, p95
         out["rows"][query.name] = len(rows)

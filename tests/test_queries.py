@@ -17,6 +17,7 @@ from policykg.queries.runner import (
     QueryError,
     get_query,
     list_queries,
+    page_rows_sparql,
     paged_after,
     paged_sparql,
     raw_rows,
@@ -365,3 +366,43 @@ def test_a_document_filter_on_a_query_without_one_is_refused(built_store) -> Non
         run_query("lineage", {"document": SHENGSI_PLAN}, store=built_store, document=SHENGSI_PLAN)
     with pytest.raises(QueryError, match="--limit of 1 or more"):
         run_query("tasks", store=built_store, limit=0)
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_a_page_read_in_two_steps_is_the_same_on_the_classic_form(name: str, built_store, classic_store) -> None:
+    """The keys first, then their details bound by VALUES: plain SPARQL 1.1, as an endpoint runs it."""
+    if paged_after(get_query(name)):
+        return
+
+    def facts(rows: list[dict]) -> Counter[str]:
+        return Counter(json.dumps(r, sort_keys=True, ensure_ascii=False, default=str) for r in rows)
+
+    def on(rdf: ox.Store, rewrite) -> object:
+        return lambda text: rdf.query(rewrite(text), use_default_graph_as_union=True)
+
+    for page in (Page(jurisdiction="嵊泗县", limit=3, offset=1), Page(limit=2, offset=40)):
+        for params in _params(name):
+            assert facts(page_rows_sparql(on(classic_store, classic_query), get_query(name), page, params)) == facts(
+                page_rows_sparql(on(built_store.rdf(), str), get_query(name), page, params)), (params, page)
+
+
+def test_a_page_of_tasks_sorts_documents_then_binds_only_its_keys(built_store, monkeypatch) -> None:
+    """No query sorts every task of the store, and the details are read for the page's keys only."""
+    import policykg.queries.runner as runner
+
+    monkeypatch.setattr(runner, "WALK_FROM", 10)  # the sample's tasks count as many
+    texts: list[str] = []
+    rdf = built_store.rdf()
+
+    def select(text: str) -> ox.QuerySolutions:
+        texts.append(text)
+        return rdf.query(text, use_default_graph_as_union=True)
+
+    rows = page_rows_sparql(select, get_query("tasks"), Page(limit=5, offset=3))
+    assert len({r["task_id"] for r in rows}) == 5
+    sorted_tasks = [t for t in texts if "pkg:Task" in t and "ORDER BY" in t]
+    assert sorted_tasks and all("VALUES ?in_document" in t for t in sorted_tasks)
+    details = texts[-1]
+    assert "ORDER BY" not in details and details.count("VALUES (?t ?task_id ?doc_id ?start)") == 2
+    assert [r["task_id"] for r in run_query("tasks", store=built_store, limit=5, offset=3)] == [
+        t["task_id"] for t in run_query("tasks", store=built_store)[3:8]]
