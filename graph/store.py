@@ -104,6 +104,7 @@ from policykg.graph.rdf import (
 )
 from policykg.graph.values import json_text
 from policykg.graph.vocab import SHARED_GRAPH, document_graph, links_graph
+from policykg.loaders import workers
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.extract import doc_id_for, extract_bytes
 from policykg.loaders.model import ExtractedDocument
@@ -387,6 +388,11 @@ def make_part(store: Path, staging: Path, work: PartitionWork,
     ...     made.entry["nodes"], made.text.read_bytes().count(b"\\n") > 0
     (2, True)
     """
+    # Test-only (WORKER_FAULT_ENV, set in workers only): "exit-resolving:DOC_ID" (an id, not a file
+    # name, which the extraction's hook would take for a document to hang on).
+    kind, _, name = workers._worker_fault.partition(":")
+    if kind == "exit-resolving" and any(e["doc_id"] == name for e in work.entries):
+        os._exit(9)
     st = Store(store)
     st._lock_held_by = "the build"  # the build that sent this work holds the lock (flock is per process)
     started = time.perf_counter()
