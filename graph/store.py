@@ -36,8 +36,9 @@ untouched and readers never see a mix. One build writes at a time (a second one 
 the lock, bounded, then fails naming the other's pid); readers never take the lock.
 
 The build streams (:meth:`Store.commit_partitions`): each extraction goes to the cache as it
-is made, and partitions are resolved, written and projected one after the other, so memory
-holds one jurisdiction and the shared nodes, never the corpus.
+is made, and partitions are resolved, written and turned into N-Quads text a few at a time (in
+worker processes with ``--jobs``), their text loaded into Oxigraph in their order, so memory
+holds a few jurisdictions and the shared nodes, never the corpus.
 :meth:`Store.load_graph` gives the whole graph or the part of some jurisdictions.
 
 In the RDF store each document's facts are one named graph
