@@ -195,7 +195,8 @@ def build(paths: list[PathLike] | tuple[PathLike, ...], store: PathLike | Store 
     ``max_bytes`` is not read and fails, and so does one whose extraction goes past a time or
     memory limit of ``limits`` (:class:`Limits`).  ``jobs`` processes extract documents in parallel,
     then resolve the jurisdictions and write their text (same result as one, byte for byte).
-    The store switches to the new graph atomically, only after it is completely written.  ``on_phase(name, seconds)`` is called as each phase ends
+    The store switches to the new graph atomically, only after it is completely written.
+    ``on_phase(name, seconds)`` is called as each phase ends
     (``extract``, ``resolve``, ``store``), for progress reports and benchmarks that watch a
     long build; ``resolve`` is the time resolving summed over the processes that did it, which
     with ``jobs`` > 1 overlaps the ``store`` phase.
