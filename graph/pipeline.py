@@ -14,23 +14,22 @@ This is the Python API the CLI's ``policykg build`` and the notebooks share.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import networkx as nx
-from pebble import ProcessExpired, ProcessPool
+from pebble import ProcessExpired
 
-from policykg.graph.build import Partition, build_graph, corpus_titles, document_index, resolve_partition
-from policykg.graph.store import DEFAULT_WAIT, PartitionWork, Store, resolver_version
+from policykg.graph.build import build_graph, corpus_titles, document_index
+from policykg.graph.pool import Scheduler, worker_pool
+from policykg.graph.store import DEFAULT_WAIT, PartitionWork, PartMade, Store, resolver_version
 from policykg.graph.values import json_text
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.extract import doc_id_for, iter_sources
@@ -39,11 +38,9 @@ from policykg.loaders.reading.textio import DEFAULT_MAX_BYTES, read_bytes
 from policykg.loaders.workers import (
     DEFAULT_LIMITS,
     NO_LIMITS,
-    WORKER_FAULT_ENV,
     Limits,
     death,
     extract_in_worker,
-    start_worker,
 )
 
 
@@ -72,12 +69,7 @@ class BuildReport:
         return not self.failed
 
 
-class _Scheduler(Protocol):
-    def schedule(self, function: Callable[..., Any], args: Iterable[Any] = (), kwargs: Any = None,
-                 timeout: float | None = None) -> Future[Any]: ...
-
-
-def _in_order(pool: _Scheduler, work: Iterable[tuple[Path, bytes | ExtractedDocument]], window: int,
+def _in_order(pool: Scheduler, work: Iterable[tuple[Path, bytes | ExtractedDocument]], window: int,
               limits: Limits = NO_LIMITS) -> Iterator[tuple[Path, ExtractedDocument | LoaderError, bool]]:
     """``(path, extraction or error, whether it was cached)`` for each ``(path, bytes to extract
     or cached extraction)`` in input order; at most ``window`` extractions in flight, so memory stays flat however many
@@ -175,7 +167,7 @@ def extractions(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
             cached = store.cached_extraction(doc_id, sha256) if store else None
             yield path, cached if cached is not None else data
 
-    with _pool(jobs, limits) as pool:
+    with worker_pool(jobs, limits) as pool:
         for path, result, reused in _in_order(pool, work(), window=4 * jobs, limits=limits):
             if on_file:
                 on_file(path)
@@ -185,49 +177,6 @@ def extractions(paths: Iterable[str | os.PathLike[str]], store: Store | None = N
             (report.reused if reused else report.built).append(result.doc_id)
             report.paths[result.doc_id] = str(path.resolve())
             yield result
-
-
-class _InProcess:
-    """Runs each call at once, in this process, as :func:`_pool` does without limits and one job."""
-
-    def schedule(self, function: Callable[..., Any], args: Iterable[Any] = (), kwargs: Any = None,
-                 timeout: float | None = None) -> Future[Any]:
-        future: Future[Any] = Future()
-        try:
-            future.set_result(function(*args, **(kwargs or {})))
-        except BaseException as err:  # handed to the caller by future.result(), as a pool would
-            future.set_exception(err)
-        return future
-
-
-@contextmanager
-def _pool(jobs: int, limits: Limits = NO_LIMITS) -> Iterator[_Scheduler]:
-    """Where extraction runs: this process (one job, no limits) or ``jobs`` worker processes.
-
-    The workers are pebble's: a worker past its task's timeout is stopped, one that
-    dies fails only the task it held, and either is replaced by a fresh one.
-    """
-    if jobs < 1:
-        raise ValueError("jobs must be at least 1")
-    if jobs == 1 and not limits.enforced:
-        yield _InProcess()
-        return
-    # forkserver, not fork: forking a process that runs threads (a notebook kernel, a driver's
-    # pool) can deadlock. Each worker loads the gazetteers once and keeps them.
-    context = multiprocessing.get_context("forkserver")
-    # The fork server imports the loaders and loads what they read lazily once (loaders/preload.py);
-    # each worker forks from it ready to extract.
-    context.set_forkserver_preload(["__main__", "policykg.loaders.preload"])
-    pool = ProcessPool(max_workers=jobs, initializer=start_worker,
-                       initargs=(limits, os.environ.get(WORKER_FAULT_ENV, "")), context=context)
-    try:
-        yield pool
-    except BaseException:
-        pool.stop()  # do not wait for documents nobody will read (Ctrl-C, a failed build)
-        raise
-    finally:
-        pool.close()
-        pool.join()
 
 
 PathLike = str | os.PathLike[str]
@@ -244,11 +193,13 @@ def build(paths: list[PathLike] | tuple[PathLike, ...], store: PathLike | Store 
     Documents already in the store and not among ``paths`` are kept unless ``fresh`` (made
     again from their stored originals when the extractor changed since); a file larger than
     ``max_bytes`` is not read and fails, and so does one whose extraction goes past a time or
-    memory limit of ``limits`` (:class:`Limits`).  ``jobs`` processes extract documents in parallel
-    (same result as one).  The store switches to the new graph atomically, only after it is
-    completely written.  ``on_phase(name, seconds)`` is called as each phase ends
+    memory limit of ``limits`` (:class:`Limits`).  ``jobs`` processes extract documents in parallel,
+    then resolve the jurisdictions and write their text (same result as one, byte for byte).
+    The store switches to the new graph atomically, only after it is completely written.
+    ``on_phase(name, seconds)`` is called as each phase ends
     (``extract``, ``resolve``, ``store``), for progress reports and benchmarks that watch a
-    long build.
+    long build; ``resolve`` is the time resolving summed over the processes that did it, which
+    with ``jobs`` > 1 overlaps the ``store`` phase.
 
     The build holds the store's write lock throughout, so two builds never mix: a second one
     waits up to ``wait`` seconds (``on_wait`` is told why) and then raises
@@ -301,13 +252,22 @@ def _build_locked(paths: list[PathLike] | tuple[PathLike, ...], st: Store, fresh
                               "no documents found (looked for .txt, .docx, .pdf, .html and .htm files)")
         return report  # nothing readable: the store stays as it was
     started = time.perf_counter()
-    resolving = [0.0]
-    version = st.commit_partitions(list(index.values()), _partitions(st, index, resolving, report.reextracted),
-                                   paths=report.paths)
-    report.seconds["resolve"] = resolving[0]  # partitions are resolved as the store is written
+    resolving = [0.0, 0.0]  # seconds resolving: in all, and in this process
+
+    def made(part: PartMade) -> None:
+        resolving[0] += part.seconds
+        if part.pid == os.getpid():
+            resolving[1] += part.seconds
+        report.reextracted.extend(part.reextracted)
+
+    version = st.commit_partitions(list(index.values()), _partitions(index), paths=report.paths, jobs=jobs,
+                                   on_made=made)
+    # Partitions are resolved as the store is written: in worker processes, alongside it (the
+    # seconds summed over the workers); in this one, in turns with it (not counted as store).
+    report.seconds["resolve"] = resolving[0]
     if on_phase:
         on_phase("resolve", resolving[0])
-    phase_done("store", started + resolving[0])
+    phase_done("store", started + resolving[1])
     manifest = st.manifest()
     report.nodes, report.edges, report.triples = manifest["nodes"], manifest["edges"], manifest["triples"]
     report.relation_triples = manifest.get("relation_triples", 0)  # a store made before it was counted: 0
@@ -315,8 +275,7 @@ def _build_locked(paths: list[PathLike] | tuple[PathLike, ...], st: Store, fresh
     return report
 
 
-def _partitions(st: Store, index: dict[str, dict[str, Any]], resolving: list[float],
-                reextracted: list[str]) -> Iterator[PartitionWork]:
+def _partitions(index: dict[str, dict[str, Any]]) -> Iterator[PartitionWork]:
     """The corpus's partitions (jurisdictions), in a fixed order, each with the digest of what it is
     resolved from: its documents, the code, and for each title it cites the document that title
     names now (and that document's node, when it lies in another partition)."""
@@ -331,15 +290,9 @@ def _partitions(st: Store, index: dict[str, dict[str, Any]], resolving: list[flo
         reach = [(k, titles.get(k), nodes[titles[k]] if titles.get(k) not in (None, *own) else None) for k in cited]
         inputs = hashlib.sha256(json_text([resolver_version(), key, [(e["doc_id"], e["sha256"]) for e in members[key]],
                                            reach]).encode("utf-8")).hexdigest()
-
-        def resolve(key: str = key, entries: list[dict[str, Any]] = members[key]) -> Partition:
-            started = time.perf_counter()
-            docs = (st.extraction(e, reextracted) for e in entries)
-            part = resolve_partition(key, docs, titles, nodes)
-            resolving[0] += time.perf_counter() - started
-            return part
-
-        yield PartitionWork(key, inputs, sorted(own), resolve)
+        # Only what its citations reach: a worker is sent this partition's share, not the corpus's.
+        yield PartitionWork(key, inputs, members[key], {k: titles[k] for k in cited if k in titles},
+                            {doc: node for _, doc, node in reach if node is not None})
 
 
 def graph_from_paths(paths: Iterable[str | os.PathLike[str]]) -> nx.MultiDiGraph:

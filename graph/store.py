@@ -36,8 +36,9 @@ untouched and readers never see a mix. One build writes at a time (a second one 
 the lock, bounded, then fails naming the other's pid); readers never take the lock.
 
 The build streams (:meth:`Store.commit_partitions`): each extraction goes to the cache as it
-is made, and partitions are resolved, written and projected one after the other, so memory
-holds one jurisdiction and the shared nodes, never the corpus.
+is made, and partitions are resolved, written and turned into N-Quads text a few at a time (in
+worker processes with ``--jobs``), their text loaded into Oxigraph in their order, so memory
+holds a few jurisdictions and the shared nodes, never the corpus.
 :meth:`Store.load_graph` gives the whole graph or the part of some jurisdictions.
 
 In the RDF store each document's facts are one named graph
@@ -71,7 +72,10 @@ import secrets
 import shutil
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -80,11 +84,13 @@ from typing import Any
 
 import networkx as nx
 import pyoxigraph as ox
+from pebble import ProcessExpired
 
 from policykg import graph as graph_package
 from policykg import loaders as loaders_package
 from policykg import ontology as ontology_package
-from policykg.graph.build import Partition, document_index, merge_shared
+from policykg.graph.build import Partition, document_index, merge_shared, resolve_partition
+from policykg.graph.pool import Scheduler, worker_pool
 from policykg.graph.rdf import (
     element_fingerprints,
     graph_fingerprints,
@@ -99,6 +105,7 @@ from policykg.graph.rdf import (
 )
 from policykg.graph.values import json_text
 from policykg.graph.vocab import SHARED_GRAPH, document_graph, links_graph
+from policykg.loaders import workers
 from policykg.loaders.errors import LoaderError
 from policykg.loaders.extract import doc_id_for, extract_bytes
 from policykg.loaders.model import ExtractedDocument
@@ -265,6 +272,12 @@ def _read_node_link(path: Path) -> tuple[list[tuple[str, dict[str, Any]]], list[
     return nodes, edges
 
 
+# N-Quads text given to one call of Oxigraph's bulk loader. Its memory follows what one call is
+# given (1.33M quads, 290 MB of text, in one call: 1.2 GB; in pieces of ~100 MB: 0.4 GB, the same CPU;
+# in pieces of ~13 MB: 0.1 GB and half as much CPU again), measured at 200 synthetic documents.
+LOAD_BATCH_BYTES = 96 * 2**20
+
+
 def _bulk_load(rdf: ox.Store, chunks: Iterable[bytes]) -> None:
     """Load N-Quads text into ``rdf`` while it is being made: a thread writes the chunks into
     a pipe that Oxigraph's bulk loader reads without holding the GIL, so making the text in
@@ -328,14 +341,92 @@ Edges = list[tuple[str, str, str, dict[str, Any]]]
 @dataclass
 class PartitionWork:
     """One partition of a streaming build: its key (jurisdiction), the digest of everything it
-    is resolved from (its documents, the extractor and resolver, what its citations reach),
-    its documents, and how to resolve it (called only when the live version has no part of the
-    same digest)."""
+    is resolved from (its documents, the extractor and resolver, what its citations reach), and
+    what resolving it reads: its documents' light index entries (their extractions are read from
+    the store's cache by whoever resolves it), the corpus titles its citations name and the
+    Document nodes of other partitions they reach. Plain data, so that a worker process can be
+    sent it; resolved only when the live version has no part of the same digest."""
 
     key: str
     inputs: str
-    documents: list[str]
-    resolve: Callable[[], Partition]
+    entries: list[dict[str, Any]]
+    titles: dict[str, str]
+    reach: dict[str, dict[str, Any]]
+
+    @property
+    def documents(self) -> list[str]:
+        """The ids of the partition's documents, sorted."""
+        return sorted(e["doc_id"] for e in self.entries)
+
+
+@dataclass
+class PartMade:
+    """What resolving and projecting one partition left in the staging folder (see :func:`make_part`)."""
+
+    key: str
+    entry: dict[str, Any]  # the manifest's entry of the partition
+    prints: dict[str, str]  # each of its named graphs' fingerprint
+    changed: list[str]  # the graphs whose statements ``text`` holds
+    text: Path | None  # N-Quads of those graphs, or None when none changed
+    reextracted: list[str]  # documents whose cached extraction was damaged and made again
+    seconds: float  # spent resolving (not writing)
+    pid: int  # the process that made it
+
+
+def make_part(store: Path, staging: Path, work: PartitionWork,
+              before: dict[str, str] | None = None) -> PartMade:
+    """Resolve one partition and write, in ``staging``, its part (``parts/p-….json``), what it
+    says of the shared nodes (``.shared.json``) and the N-Quads of its named graphs
+    (``nquads/p-….nq``): of all of them, or with ``before`` (the live version's fingerprints)
+    only of those whose fingerprint changed.
+
+    Runs in a worker process of the build (or in the build's own): it is sent paths and the
+    partition's light entries, reads the extractions from the store's cache itself and sends
+    back only names and counts, so no big object crosses between processes. The build's
+    process holds the store's write lock for it.
+
+    >>> import tempfile
+    >>> from policykg.loaders.extract import extract_text
+    >>> doc = extract_text("某县工作方案\\n\\n一、任务\\n\\n1.推进。(责任单位:县民政局)\\n", "plan.txt")
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     store = Store(d); store.cache_extraction(doc)
+    ...     staging = Path(d, "staging"); (staging / "parts").mkdir(parents=True)
+    ...     made = make_part(store.path, staging, PartitionWork("", "x", [document_index(doc)], {}, {}))
+    ...     made.entry["nodes"], made.text.read_bytes().count(b"\\n") > 0
+    (2, True)
+    """
+    # Test-only (WORKER_FAULT_ENV, set in workers only): "exit-resolving:DOC_ID" (an id, not a file
+    # name, which the extraction's hook would take for a document to hang on).
+    kind, _, name = workers._worker_fault.partition(":")
+    if kind == "exit-resolving" and any(e["doc_id"] == name for e in work.entries):
+        os._exit(9)
+    st = Store(store)
+    st._lock_held_by = "the build"  # the build that sent this work holds the lock (flock is per process)
+    started = time.perf_counter()
+    reextracted: list[str] = []
+    part = resolve_partition(work.key, (st.extraction(e, reextracted) for e in work.entries), work.titles,
+                             work.reach)
+    seconds = time.perf_counter() - started
+    name = _part_name(work.key)
+    nodes, edges = list(part.nodes()), list(part.edges())
+    digest = _write_node_link(staging / "parts" / f"{name}.json", {"partition": work.key}, nodes, edges)
+    _write_atomic(staging / "parts" / f"{name}.shared.json",
+                  json.dumps(_json_roundtrip(part.shared()), ensure_ascii=False))
+    links = links_graph(work.key)
+    prints = element_fingerprints(nodes, edges, lambda d: graph_of(d) if d.get("doc_id") else links)
+    counted = nx.MultiDiGraph()
+    counted.add_edges_from((u, v, k, d) for u, v, k, d in edges)
+    entry = {"file": name, "inputs": work.inputs, "digest": digest, "documents": work.documents,
+             "graphs": sorted(prints), "nodes": len(nodes), "edges": len(edges),
+             "relation_triples": relation_statements(counted)}
+    changed = sorted(prints) if before is None else sorted(g for g, p in prints.items() if before.get(g) != p)
+    text = None
+    if changed:
+        text = staging / "nquads" / f"{name}.nq"
+        text.parent.mkdir(exist_ok=True)
+        with open(text, "wb") as fh:
+            fh.writelines(_part_text(part, changed))
+    return PartMade(work.key, entry, prints, changed, text, reextracted, seconds, os.getpid())
 
 
 def _part_name(key: str) -> str:
@@ -360,6 +451,33 @@ def _project(nodes: Iterable[tuple[str, dict[str, Any]]], edges: Iterable[tuple[
         names.add(str(graph_of(data)))
     for s_, p_, o, where in graph_quads(h, graphs=names, triple_terms=True):
         yield s_, p_, o, shared_as if where == SHARED_GRAPH else where
+
+
+def _part_text(part: Partition, graphs: Collection[str]) -> Iterator[bytes]:
+    """N-Quads of those of a partition's own graphs (its documents', its links graph) named in ``graphs``.
+
+    The documents' graphs are written as text straight away (:func:`to_nquads`), not as rdflib
+    terms turned into text: the same lines, a fraction of the work.
+    """
+    own = {str(document_graph(d)) for d in part.documents} & set(graphs)
+    if own:
+        yield from to_nquads(part.graph, own, triple_terms=True)
+    links = links_graph(part.key)
+    if str(links) in graphs:
+        yield from nquads_text(_project([], [e for e in part.edges() if e[3].get("doc_id") is None], shared_as=links))
+
+
+def _graphs_of(work: PartitionWork) -> list[str]:
+    """The names of the named graphs a partition's statements may lie in: its documents', its links graph."""
+    return [str(document_graph(d)) for d in work.documents] + [str(links_graph(work.key))]
+
+
+def _told(made: Iterable[PartitionWork | PartMade], on_made: Callable[[PartMade], None]
+          ) -> Iterator[PartitionWork | PartMade]:
+    for item in made:
+        if isinstance(item, PartMade):
+            on_made(item)
+        yield item
 
 
 def _as_oxigraph(quads: Iterable[tuple]) -> Iterator[ox.Quad]:
@@ -405,36 +523,12 @@ class _Parts:
         self.entries[work.key] = old
         self.fingerprints.update({g: self.before["graphs"][g] for g in old["graphs"]})
 
-    def write(self, work: PartitionWork) -> tuple[Partition, dict[str, str]]:
-        """Resolve the partition and write its part; the partition and its graphs' fingerprints."""
-        part = work.resolve()
-        name = _part_name(work.key)
-        nodes, edges = list(part.nodes()), list(part.edges())
-        digest = _write_node_link(self.staging / "parts" / f"{name}.json", {"partition": work.key}, nodes, edges)
-        shared = _json_roundtrip(part.shared())
-        self.contributions.append(shared)
-        _write_atomic(self.staging / "parts" / f"{name}.shared.json", json.dumps(shared, ensure_ascii=False))
-        links = links_graph(work.key)
-        prints = element_fingerprints(nodes, edges, lambda d: graph_of(d) if d.get("doc_id") else links)
-        counted = nx.MultiDiGraph()
-        counted.add_edges_from((u, v, k, d) for u, v, k, d in edges)
-        self.entries[work.key] = {"file": name, "inputs": work.inputs, "digest": digest,
-                                  "documents": sorted(work.documents), "graphs": sorted(prints),
-                                  "nodes": len(nodes), "edges": len(edges),
-                                  "relation_triples": relation_statements(counted)}
-        self.fingerprints.update(prints)
-        return part, prints
-
-    @staticmethod
-    def quads(part: Partition, graphs: Collection[str] | None = None) -> Iterator[tuple]:
-        """The statements of a partition's own graphs (only those named in ``graphs``, if given)."""
-        own = {str(document_graph(d)) for d in part.documents}
-        wanted = own if graphs is None else own & set(graphs)
-        if wanted:
-            yield from graph_quads(part.graph, graphs=wanted, triple_terms=True)
-        links = links_graph(part.key)
-        if graphs is None or str(links) in graphs:
-            yield from _project([], [e for e in part.edges() if e[3].get("doc_id") is None], shared_as=links)
+    def accept(self, made: PartMade) -> None:
+        """Take a partition resolved and written into the staging folder by :func:`make_part`."""
+        self.contributions.append(json.loads((self.staging / "parts" / f"{made.entry['file']}.shared.json")
+                                             .read_text(encoding="utf-8")))
+        self.entries[made.key] = made.entry
+        self.fingerprints.update(made.prints)
 
     def finish_shared(self) -> tuple[dict[str, dict[str, Any]], Edges, str]:
         """Merge what every partition says of the shared nodes; write shared.json; its digest too."""
@@ -582,6 +676,9 @@ class Store:
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path) if path is not None else default_store_path()
         self._live_index: tuple[Path | None, dict[str, dict[str, Any]]] | None = None
+        # Who holds the write lock for this object's writes when it is not this thread: a build's
+        # worker (another process, or the build's N-Quads thread) writes under its build's lock.
+        self._lock_held_by: str | None = None
 
     # -- reading ---------------------------------------------------------------
     def current(self) -> Path | None:
@@ -711,6 +808,9 @@ class Store:
         ...     Path(d, LOCK).read_text().strip() == str(os.getpid())
         True
         """
+        if self._lock_held_by is not None:
+            yield
+            return
         key = (self.path.resolve(), threading.get_ident())
         with _held_guard:
             entry = _held.get(key)
@@ -1026,25 +1126,30 @@ class Store:
         return final
 
     def commit_partitions(self, index: list[dict[str, Any]], work: Iterable[PartitionWork],
-                          paths: dict[str, str] | None = None) -> Path:
+                          paths: dict[str, str] | None = None, jobs: int = 1,
+                          on_made: Callable[[PartMade], None] | None = None) -> Path:
         """Write a new version partition by partition and make it live atomically; returns its directory.
 
         ``index`` holds each document's light entry (:func:`policykg.graph.build.document_index`),
-        ``work`` the partitions, resolved one at a time as they are written, so memory holds one
-        partition and the shared nodes. A partition whose inputs the live version resolved
-        already is taken from it (hard links), and only the named graphs that changed are
-        written again: its documents', its links graph and the shared nodes that changed.
-        Otherwise as :meth:`commit` (same name for the same graph, nothing half-written, errors
-        as :class:`StoreError`).
+        ``work`` the partitions. Each is resolved and its named graphs' text made by
+        :func:`make_part`, in ``jobs`` worker processes when more than one partition needs it
+        (else in this process), at most a few at a time, so memory holds a few partitions and the
+        shared nodes; this process merges the shared nodes, loads the text into Oxigraph as it
+        comes, in the partitions' order, and writes the version: the same bytes and name for any
+        ``jobs``. ``on_made`` is told of each partition resolved. A partition whose inputs the
+        live version resolved already is taken from it (hard links), and only the named graphs
+        that changed are written again: its documents', its links graph and the shared nodes
+        that changed. Otherwise as :meth:`commit` (same name for the same graph, nothing
+        half-written, errors as :class:`StoreError`).
         """
         with self.writing():
             try:
-                return self._commit_parts(index, work, paths or {})
+                return self._commit_parts(index, list(work), paths or {}, jobs, on_made)
             except OSError as err:
                 raise StoreError(self._cannot_write(err)) from None
 
-    def _commit_parts(self, index: list[dict[str, Any]], work: Iterable[PartitionWork],
-                      paths: dict[str, str]) -> Path:
+    def _commit_parts(self, index: list[dict[str, Any]], work: list[PartitionWork],
+                      paths: dict[str, str], jobs: int, on_made: Callable[[PartMade], None] | None) -> Path:
         self._remove_leftovers()
         live, live_manifest = self.current(), self._manifest_or_none()
         docs = _document_entries([(e["doc_id"], e["source"], e["sha256"]) for e in index], paths, live_manifest)
@@ -1056,12 +1161,19 @@ class Store:
         try:
             staging.mkdir()
             parts = _Parts(self, staging, live if incremental else None, live_manifest if incremental else None)
-            if incremental:
-                assert live is not None and live_manifest is not None
-                shared_nodes, shared_edges, shared_digest, triples = self._update_parts(parts, work, live,
-                                                                                        live_manifest)
-            else:
-                shared_nodes, shared_edges, shared_digest, triples = self._write_parts(parts, work)
+            to_make = sum(not parts.reusable(w) for w in work)
+            # One partition to resolve (a one-document rebuild) is not worth starting workers for.
+            with worker_pool(jobs if to_make > 1 else 1) as pool:
+                made = self._made(parts, work, pool, window=2 * jobs,
+                                  before=live_manifest.get("graphs") or {} if incremental and live_manifest else None)
+                if on_made is not None:
+                    made = _told(made, on_made)
+                if incremental:
+                    assert live is not None and live_manifest is not None
+                    shared_nodes, shared_edges, shared_digest, triples = self._update_parts(parts, made, live,
+                                                                                            live_manifest)
+                else:
+                    shared_nodes, shared_edges, shared_digest, triples = self._write_parts(parts, made)
             name = parts.name(shared_digest)
             final = self.path / name
             counted = nx.MultiDiGraph()
@@ -1097,42 +1209,84 @@ class Store:
         self._prune(keep=name)
         return final
 
-    def _write_parts(self, parts: _Parts, work: Iterable[PartitionWork]) -> tuple[dict[str, Any], Edges, str, int]:
-        """Every partition resolved and projected, one after the other, into a new Oxigraph store."""
+    def _made(self, parts: _Parts, work: list[PartitionWork], pool: Scheduler, window: int,
+              before: dict[str, str] | None) -> Iterator[PartitionWork | PartMade]:
+        """Each partition in order: the work itself when the live version's part can be reused,
+        else what :func:`make_part` made of it (in ``pool``, at most ``window`` at a time, so the
+        staging folder holds a few partitions' text, never the corpus's). A partition that
+        failed is a :class:`StoreError` naming its documents' files."""
+        pending: deque[tuple[PartitionWork, Future[PartMade] | None]] = deque()
+
+        def finished(w: PartitionWork, future: Future[PartMade] | None) -> PartitionWork | PartMade:
+            if future is None:
+                return w
+            try:
+                return future.result()
+            except (ProcessExpired, BrokenProcessPool) as err:
+                files = ", ".join(e["source"] for e in w.entries)
+                raise StoreError(f"{self.path}: resolving the documents of {w.key or 'no jurisdiction'} ({files}) "
+                                 f"failed: the worker process died ({err}); the store is unchanged") from None
+
+        for w in work:
+            if parts.reusable(w):
+                pending.append((w, None))
+            else:
+                mine = None if before is None else {g: before[g] for g in _graphs_of(w) if g in before}
+                pending.append((w, pool.schedule(make_part, args=(self.path, parts.staging, w, mine))))
+            while len(pending) > window:
+                yield finished(*pending.popleft())
+        while pending:
+            yield finished(*pending.popleft())
+
+    def _write_parts(self, parts: _Parts, made: Iterator[PartitionWork | PartMade]
+                     ) -> tuple[dict[str, Any], Edges, str, int]:
+        """Every partition's text, as it is made, loaded into a new Oxigraph store, then the shared nodes'.
+
+        Loaded :data:`LOAD_BATCH_BYTES` of text at a time: Oxigraph's bulk loader holds what one
+        call is given until it writes it, so one call for the whole corpus would hold a corpus."""
         merged: list[Any] = []
 
-        def text() -> Iterator[bytes]:
-            for w in work:
-                part, _ = parts.write(w)
-                yield from nquads_text(parts.quads(part))
-                del part  # one partition in memory at a time
+        def batch() -> Iterator[bytes]:
+            size = 0
+            for item in made:
+                assert isinstance(item, PartMade)  # nothing to reuse in a store written anew
+                parts.accept(item)
+                if item.text is not None:
+                    with open(item.text, "rb") as fh:
+                        while block := fh.read(1 << 20):
+                            size += len(block)
+                            yield block
+                    item.text.unlink()  # loaded: the staging folder holds a few partitions' text at most
+                if size >= LOAD_BATCH_BYTES:
+                    return
             nodes, edges, digest = parts.finish_shared()
             merged.extend([nodes, edges, digest])
             yield from nquads_text(_project(nodes.items(), edges))
 
         rdf = ox.Store(str(parts.staging / "oxigraph"))
-        _bulk_load(rdf, text())
+        while not merged:
+            _bulk_load(rdf, batch())
         rdf.bulk_extend(ontology_quads())
         rdf.flush()
         return merged[0], merged[1], merged[2], len(rdf)
 
-    def _update_parts(self, parts: _Parts, work: Iterable[PartitionWork], live: Path,
+    def _update_parts(self, parts: _Parts, made: Iterator[PartitionWork | PartMade], live: Path,
                       before: dict[str, Any]) -> tuple[dict[str, Any], Edges, str, int]:
         """The live store copied (hard links), then only what changed written again: the graphs of
         the partitions resolved anew whose fingerprint changed, the graphs gone, the shared
         nodes and edges that changed."""
         ox.Store.read_only(str(live / "oxigraph")).backup(str(parts.staging / "oxigraph"))
         rdf = ox.Store(str(parts.staging / "oxigraph"))
-        old_prints: dict[str, str] = before.get("graphs") or {}
         gained = 0
-        for w in work:
-            if parts.reusable(w):
-                parts.reuse(w)
+        for item in made:
+            if isinstance(item, PartitionWork):
+                parts.reuse(item)
                 continue
-            part, prints = parts.write(w)
-            changed = {g for g, digest in prints.items() if old_prints.get(g) != digest}
-            gained += _replace_graphs(rdf, _as_oxigraph(parts.quads(part, changed)), changed)
-            del part
+            parts.accept(item)
+            if item.text is not None:
+                gained += _replace_graphs(rdf, ox.parse(path=str(item.text), format=ox.RdfFormat.N_QUADS),
+                                          set(item.changed))
+                item.text.unlink()
         gone = {g for old in parts.previous.values() for g in old["graphs"]} - parts.fingerprints.keys()
         gained += _replace_graphs(rdf, [], gone)
         nodes, edges, digest = parts.finish_shared()

@@ -1,4 +1,4 @@
-"""Imported once by the fork server that extraction workers are forked from (:mod:`policykg.graph.pipeline`).
+"""Imported once by the fork server that extraction workers are forked from (:mod:`policykg.graph.pool`).
 
 Importing this module extracts one tiny document, so that what every document needs and the
 loaders read lazily (lexicons, gazetteers, compiled patterns) is loaded once, in the server,

@@ -237,3 +237,14 @@ def test_a_partitioned_build_equals_the_whole_corpus_graph(corpus_dir: Path, tmp
     assert streamed.manifest()["relation_triples"] == whole.manifest()["relation_triples"]
     assert (streamed.manifest()["nodes"], streamed.manifest()["edges"]) == (whole.manifest()["nodes"],
                                                                            whole.manifest()["edges"])
+
+
+def test_loading_the_text_in_batches_gives_the_same_store(built_store: Store, corpus_dir: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # every partition's text a bulk load of its own (the corpus fits one batch otherwise)
+    monkeypatch.setattr(store_module, "LOAD_BATCH_BYTES", 1)
+    batched = Store(tmp_path / "batched")
+    report = build([corpus_dir], store=batched)
+    assert len(batched.manifest()["partitions"]) > 1
+    assert batched.current().name == built_store.current().name and report.triples == built_store.manifest()["triples"]
+    assert set(batched.rdf()) == set(built_store.rdf())
