@@ -218,7 +218,9 @@ def _page_cut(query: CannedQuery, page: Page) -> str:
 # A comment, an IRI or a string: only comments are blanked (an IRI may hold `#`, a string a brace)
 # before the braces of a query are matched.
 _SPARQL_TOKENS = re.compile(r'<[^<>\s]*>|"(?:[^"\\\n]|\\.)*"|#[^\n]*')
-_SPARQL_KEYS = re.compile(r"^([ \t]*)#keys[ \t]*$", re.M)
+# `#keys` alone, or `#keys: PATTERN`: a pattern that only a page's bound keys make cheap, and that only
+# they may start from (an endpoint such as Virtuoso scopes an outer variable in a UNION branch its own way).
+_SPARQL_KEYS = re.compile(r"^([ \t]*)#keys(?::(.*?))?[ \t]*$", re.M)
 _SELECT_VARS = re.compile(r"^\s*SELECT\s+(?:DISTINCT\s+)?((?:\?\w+\s+)+)WHERE\b", re.I)
 
 
@@ -237,6 +239,9 @@ class KeyedPage:
     >>> doc = (ox.NamedNode("urn:d1"), ox.Literal("d1"), None)
     >>> 'VALUES (?d ?doc_id ?source) { (<urn:d1> "d1" UNDEF) }' in split.details([doc])
     True
+    >>> split = keyed_page(get_query("indicators"), Page(limit=2))
+    >>> [line.strip()[-49:] for line in split.details([doc[:1] * 6]).splitlines() if "pkg:states" in line]
+    ['<urn:d1> <urn:d1> <urn:d1>) } ?d pkg:states ?tg .']
     """
 
     keys: str
@@ -250,7 +255,7 @@ class KeyedPage:
         rows = " ".join("(" + " ".join("UNDEF" if t is None else str(t) for t in row) + ")" for row in keys)
         values = f"VALUES ({' '.join('?' + v for v in self.variables)}) {{ {rows} }}"
         text = f"{self.head}{values}{self.tail}"
-        return _SPARQL_KEYS.sub(lambda m: m.group(1) + values, text)
+        return _SPARQL_KEYS.sub(lambda m: m.group(1) + values + (m.group(2) or ""), text)
 
 
 def keyed_page(query: CannedQuery, page: Page, text: str | None = None) -> KeyedPage | None:
