@@ -218,6 +218,7 @@ def test_load_graph_of_some_jurisdictions_returns_their_part(built_store: Store)
 
 # -- the streaming build (one jurisdiction at a time) equals resolving the corpus at once --------------
 
+@pytest.mark.slow  # the corpus and the realworld documents built and written twice: 11 s, the fast tier's longest
 def test_a_partitioned_build_equals_the_whole_corpus_graph(corpus_dir: Path, tmp_path: Path) -> None:
     inputs = [corpus_dir, REALWORLD_DOCS_DIR]
     streamed = Store(tmp_path / "streamed")
