@@ -75,13 +75,23 @@ def _in_order(pool: Scheduler, work: Iterable[tuple[Path, bytes | ExtractedDocum
     or cached extraction)`` in input order; at most ``window`` extractions in flight, so memory stays flat however many
     files there are.  A document past ``limits.seconds`` or whose worker died comes back as its
     :class:`LoaderError`; the pool has replaced the worker and the others go on."""
-    pending: deque[tuple[Path, Future[ExtractedDocument] | ExtractedDocument]] = deque()
+    pending: deque[tuple[Path, Future[ExtractedDocument] | ExtractedDocument, bytes | None]] = deque()
 
-    def finished(path: Path, item: Future[ExtractedDocument] | ExtractedDocument) -> tuple[Path, Any, bool]:
+    def extract(data: bytes, path: Path) -> Future[ExtractedDocument]:
+        return pool.schedule(extract_in_worker, args=(data, path), timeout=limits.seconds)
+
+    def finished(path: Path, item: Future[ExtractedDocument] | ExtractedDocument,
+                 data: bytes | None) -> tuple[Path, Any, bool]:
         if isinstance(item, ExtractedDocument):
             return path, item, True
         try:
-            return path, item.result(), False
+            try:
+                return path, item.result(), False
+            except BrokenProcessPool:
+                # pebble aborts every task when a worker dies before it says which it took: this
+                # document may not be the cause; once more, in a pool started again (graph/pool.py)
+                assert data is not None
+                return path, extract(data, path).result(), False
         except LoaderError as err:
             return path, err, False
         except TimeoutError:
@@ -94,8 +104,10 @@ def _in_order(pool: Scheduler, work: Iterable[tuple[Path, bytes | ExtractedDocum
             return path, LoaderError(str(path), f"the extraction worker processes failed: {err}"), False
 
     for path, item in work:
-        pending.append((path, item if isinstance(item, ExtractedDocument)
-                        else pool.schedule(extract_in_worker, args=(item, path), timeout=limits.seconds)))
+        if isinstance(item, ExtractedDocument):
+            pending.append((path, item, None))
+        else:
+            pending.append((path, extract(item, path), item))
         while len(pending) > window:
             yield finished(*pending.popleft())
     while pending:

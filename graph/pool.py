@@ -51,6 +51,39 @@ class InProcess:
         return future
 
 
+class _Renewed:
+    """pebble's pool, started again when it has broken down.
+
+    pebble gives up the whole pool (``BrokenProcessPool``: "All workers expired", every task in
+    flight aborted) when a worker dies before the pool has heard which task it took: a worker
+    killed at once, on a loaded machine (seen once in CI, a test's worker exiting on its document).
+    The tasks aborted so are not the cause: the caller schedules them again, and here they get a
+    working pool rather than an error.
+    """
+
+    def __init__(self, make: Callable[[], ProcessPool]) -> None:
+        self._make = make
+        self._pool = make()
+
+    def schedule(self, function: Callable[..., Any], args: Iterable[Any] = (), kwargs: Any = None,
+                 timeout: float | None = None) -> Future[Any]:
+        """pebble's ``schedule``, on a new pool when the last one broke down."""
+        if not self._pool.active:
+            self._pool.stop()
+            self._pool.join()
+            self._pool = self._make()
+        return self._pool.schedule(function, args=args, kwargs=kwargs or {}, timeout=timeout)
+
+    def stop(self) -> None:
+        self._pool.stop()
+
+    def close(self) -> None:
+        self._pool.close()
+
+    def join(self) -> None:
+        self._pool.join()
+
+
 @contextmanager
 def worker_pool(jobs: int, limits: Limits = NO_LIMITS) -> Iterator[Scheduler]:
     """This process (one job, no limits) or ``jobs`` worker processes.
@@ -75,8 +108,9 @@ def worker_pool(jobs: int, limits: Limits = NO_LIMITS) -> Iterator[Scheduler]:
     # The fork server imports the loaders and loads what they read lazily once (loaders/preload.py);
     # each worker forks from it ready to extract.
     context.set_forkserver_preload(["__main__", "policykg.loaders.preload"])
-    pool = ProcessPool(max_workers=jobs, initializer=start_worker,
-                       initargs=(limits, os.environ.get(WORKER_FAULT_ENV, "")), context=context)
+    fault = os.environ.get(WORKER_FAULT_ENV, "")
+    pool = _Renewed(lambda: ProcessPool(max_workers=jobs, initializer=start_worker, initargs=(limits, fault),
+                                        context=context))
     try:
         yield pool
     except BaseException:

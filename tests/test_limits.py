@@ -326,3 +326,31 @@ def test_a_folder_walk_goes_as_deep_as_the_folders_do(tmp_path: Path) -> None:
             deep.rmdir()
             deep = deep.parent
     assert found == ["plan.txt"] and not failed and not skipped
+
+
+def test_documents_aborted_with_a_broken_pool_are_extracted_again(tmp_path: Path) -> None:
+    """pebble aborts every task in flight when a worker dies before the pool has heard which task it
+    took (seen once in CI under load); the documents aborted so are extracted again, not failed."""
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from policykg.graph.pipeline import _in_order
+    from policykg.loaders.workers import extract_in_worker
+
+    class BreaksOnce:  # the first two calls come back aborted, as from pebble's broken pool
+        calls = 0
+
+        def schedule(self, function, args=(), kwargs=None, timeout=None) -> Future:
+            BreaksOnce.calls += 1
+            future: Future = Future()
+            if BreaksOnce.calls <= 2:
+                future.set_exception(BrokenProcessPool("All workers expired"))
+            else:
+                future.set_result(function(*args))
+            return future
+
+    work = [(tmp_path / f"{n}.txt", f"二、主要任务\n1.推进{n}工作。".encode()) for n in "abc"]
+    out = list(_in_order(BreaksOnce(), work, window=4))
+    assert [type(r).__name__ for _, r, _ in out] == ["ExtractedDocument"] * 3
+    assert [r.tasks[0].title for _, r, _ in out] == [extract_in_worker(d, p).tasks[0].title for p, d in work]
+    assert BreaksOnce.calls == 5  # three, and the two aborted once more
