@@ -376,11 +376,23 @@ def endpoint_rows(endpoint: Endpoint | str, text: str, params: dict[str, str] | 
     ...
     policykg.graph.endpoint.EndpointError: POST http://127.0.0.1:9/sparql: cannot reach the endpoint (...)
     """
+    return solution_rows(endpoint_select(endpoint)(bind_values(text, params)), params)
+
+
+def endpoint_select(endpoint: Endpoint | str) -> Callable[[str], ox.QuerySolutions]:
+    """What runs a SELECT's text on a remote endpoint, over the policykg graphs it holds (found once),
+    in the classic form the endpoint holds (:func:`policykg.graph.rdf.classic_query`).
+
+    >>> endpoint_select("http://127.0.0.1:9/sparql")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    policykg.graph.endpoint.EndpointError: POST http://127.0.0.1:9/sparql: cannot reach the endpoint (...)
+    """
     ep = endpoint if isinstance(endpoint, Endpoint) else Endpoint(endpoint)
     graphs = ep.graph_names()
     if not graphs:
         raise EndpointError(f"{redact(ep.url)} holds no policykg graphs; load them with `policykg sparql-push`")
-    return solution_rows(ep.select(bind_values(classic_query(text), params), default_graphs=graphs), params)
+    return lambda text: ep.select(classic_query(text), default_graphs=graphs)
 
 
 # Fewer keys than this are sorted in one query (a sort of 200 costs milliseconds at 200 documents; of
@@ -516,14 +528,7 @@ class _Backend:
         if self.kind == "neo4j":
             text, paging = paged_cypher(query, page)
             return cypher_rows(self.driver, text, {**params, **paging}, database=self.database)
-        return page_rows_sparql(self._endpoint_select(), query, page, params)
-
-    def _endpoint_select(self) -> Callable[[str], ox.QuerySolutions]:
-        ep = self.endpoint if isinstance(self.endpoint, Endpoint) else Endpoint(str(self.endpoint))
-        graphs = ep.graph_names()
-        if not graphs:
-            raise EndpointError(f"{redact(ep.url)} holds no policykg graphs; load them with `policykg sparql-push`")
-        return lambda text: ep.select(classic_query(text), default_graphs=graphs)
+        return page_rows_sparql(endpoint_select(self.endpoint), query, page, params)
 
     def _graph(self) -> nx.MultiDiGraph:
         if self.graph is None:
