@@ -479,21 +479,39 @@ _PATTERN = re.compile(r"GRAPH\s+\?\w+\s*\{\s*(\S+)\s+(\S+)\s+(\S+)\s*\.\s*(\?\w+
 
 
 _LATERAL = re.compile(r"\bLATERAL\s*\{")
-# A string literal (its braces are no group's) or a brace.
-_BRACE_OR_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|[{}]')
+# An IRI, a string literal or a comment (their braces are no group's), or a brace.
+_SPARQL_BRACE = re.compile(r'<[^<>\s]*>|"(?:[^"\\\n]|\\.)*"|#[^\n]*|[{}]')
+
+
+def brace_pairs(text: str) -> dict[int, int]:
+    """Where each ``{`` of a SPARQL text closes (offsets), braces in IRIs, strings and comments aside.
+
+    >>> brace_pairs('{ ?s ?p "}" # }\\n { } }')
+    {17: 19, 0: 21}
+    >>> brace_pairs("{ {")
+    Traceback (most recent call last):
+    ...
+    ValueError: the query's braces are not balanced
+    """
+    opened: list[int] = []
+    pairs: dict[int, int] = {}
+    for token in _SPARQL_BRACE.finditer(text):
+        if token.group() == "{":
+            opened.append(token.start())
+        elif token.group() == "}":
+            if not opened:
+                raise ValueError("the query's braces are not balanced")
+            pairs[opened.pop()] = token.start()
+    if opened:
+        raise ValueError("the query's braces are not balanced")
+    return pairs
 
 
 def _without_lateral(text: str) -> str:
     """``text`` with each ``LATERAL { P }`` made ``P`` (see :func:`classic_query`)."""
     while (m := _LATERAL.search(text)) is not None:
-        depth = 1
-        for token in _BRACE_OR_STRING.finditer(text, m.end()):
-            depth += {"{": 1, "}": -1}.get(token.group(), 0)
-            if depth == 0:
-                text = text[:m.start()] + text[m.end():token.start()] + text[token.end():]
-                break
-        else:
-            raise ValueError("the query's LATERAL { … } is not closed")
+        close = brace_pairs(text)[m.end() - 1]
+        text = text[:m.start()] + text[m.end():close] + text[close + 1:]
     return text
 
 

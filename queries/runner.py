@@ -36,7 +36,7 @@ import pyoxigraph as ox
 
 from policykg.graph.endpoint import Endpoint, EndpointError, bind_values
 from policykg.graph.neo4j import connect
-from policykg.graph.rdf import classic_query
+from policykg.graph.rdf import brace_pairs, classic_query
 from policykg.graph.store import Store
 from policykg.graph.uris import redact
 from policykg.queries.errors import QueryError
@@ -215,9 +215,6 @@ def _page_cut(query: CannedQuery, page: Page) -> str:
     return cut + (f" OFFSET {page.offset}" if page.offset else "")
 
 
-# A comment, an IRI or a string: only comments are blanked (an IRI may hold `#`, a string a brace)
-# before the braces of a query are matched.
-_SPARQL_TOKENS = re.compile(r'<[^<>\s]*>|"(?:[^"\\\n]|\\.)*"|#[^\n]*')
 # `#keys` alone, or `#keys: PATTERN`: a pattern that only a page's bound keys make cheap, and that only
 # they may start from (an endpoint such as Virtuoso scopes an outer variable in a UNION branch its own way).
 _SPARQL_KEYS = re.compile(r"^([ \t]*)#keys(?::(.*?))?[ \t]*$", re.M)
@@ -273,16 +270,11 @@ def keyed_page(query: CannedQuery, page: Page, text: str | None = None) -> Keyed
     if marker is None or closing is None:
         return None
     close = marker.end() + closing.end() - 1
-    plain = _SPARQL_TOKENS.sub(lambda m: " " * len(m.group(0)) if m.group(0)[0] == "#" else m.group(0), text)
-    depth = 0
-    for opening in range(close, -1, -1):
-        depth += {"}": 1, "{": -1}.get(plain[opening], 0)
-        if depth == 0:
-            break
-    inner = text[opening + 1:marker.start()]
-    found = _SELECT_VARS.match(inner)
-    if depth or found is None:
+    opening = next((o for o, c in brace_pairs(text).items() if c == close), None)
+    found = None if opening is None else _SELECT_VARS.match(text[opening + 1:marker.start()])
+    if opening is None or found is None:
         return None
+    inner = text[opening + 1:marker.start()]
     cut = _SPARQL_PAGE.sub(lambda m: _page_cut(query, page), text[marker.start():marker.end()])
     prefixes = "".join(line + "\n" for line in text.splitlines() if line.lstrip().upper().startswith("PREFIX"))
     return KeyedPage(f"{prefixes}{inner.strip()}\n{cut}\n", tuple(v.lstrip("?") for v in found.group(1).split()),
