@@ -233,19 +233,23 @@ def _values(data: dict[str, Any], skip: set[str]) -> Iterator[tuple[str, Any]]:
             yield key, value
 
 
-def relation_statements(g: nx.MultiDiGraph, triple_terms: bool = True) -> int:
-    """How many statements the lean projection makes for the relations of ``g``: each edge's
-    direct triple, its reifier's link to it and its provenance and qualifiers (counted from
-    the mapping, without projecting; two edges stating one triple in one graph count it twice).
+def relation_statements(g: nx.MultiDiGraph | Iterable[tuple[Any, ...]], triple_terms: bool = True) -> int:
+    """How many statements the lean projection makes for the relations of ``g`` (a graph, or its
+    edges as ``(u, v, key, data)`` or ``(u, v, data)``): each edge's direct triple, its reifier's
+    link to it and its provenance and qualifiers (counted from the mapping, without projecting;
+    two edges stating one triple in one graph count it twice).
 
     >>> from policykg.exports.demo import demo_graph
     >>> g = demo_graph()
     >>> nodes_only = nx.MultiDiGraph(); nodes_only.add_nodes_from(g.nodes(data=True))
     >>> relation_statements(g) == len(list(graph_quads(g, triple_terms=True))) - len(list(graph_quads(nodes_only)))
     True
+    >>> relation_statements(g.edges(keys=True, data=True)) == relation_statements(g)
+    True
     """
     link = 1 if triple_terms else 3
-    return sum(1 + link + sum(1 for _ in _values(data, _SKIP)) for *_, data in g.edges(keys=True, data=True))
+    edges = g.edges(keys=True, data=True) if isinstance(g, nx.Graph) else g
+    return sum(1 + link + sum(1 for _ in _values(data, _SKIP)) for *_, data in edges)
 
 
 def graph_of(data: dict[str, Any]) -> URIRef:

@@ -400,8 +400,7 @@ def make_part(store: Path, staging: Path, work: PartitionWork,
     kind, _, name = workers._worker_fault.partition(":")
     if kind == "exit-resolving" and any(e["doc_id"] == name for e in work.entries):
         os._exit(9)
-    st = Store(store)
-    st._lock_held_by = "the build"  # the build that sent this work holds the lock (flock is per process)
+    st = Store(store, lock_held_by="the build")  # flock is per process: the build that sent this work holds it
     started = time.perf_counter()
     reextracted: list[str] = []
     part = resolve_partition(work.key, (st.extraction(e, reextracted) for e in work.entries), work.titles,
@@ -414,11 +413,9 @@ def make_part(store: Path, staging: Path, work: PartitionWork,
                   json.dumps(_json_roundtrip(part.shared()), ensure_ascii=False))
     links = links_graph(work.key)
     prints = element_fingerprints(nodes, edges, lambda d: graph_of(d) if d.get("doc_id") else links)
-    counted = nx.MultiDiGraph()
-    counted.add_edges_from((u, v, k, d) for u, v, k, d in edges)
     entry = {"file": name, "inputs": work.inputs, "digest": digest, "documents": work.documents,
              "graphs": sorted(prints), "nodes": len(nodes), "edges": len(edges),
-             "relation_triples": relation_statements(counted)}
+             "relation_triples": relation_statements(edges)}
     changed = sorted(prints) if before is None else sorted(g for g, p in prints.items() if before.get(g) != p)
     text = None
     if changed:
@@ -673,12 +670,12 @@ def _test_pause() -> None:
 class Store:
     """One store directory; see the module docstring for its layout."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, path: str | os.PathLike[str] | None = None, *, lock_held_by: str | None = None) -> None:
         self.path = Path(path) if path is not None else default_store_path()
         self._live_index: tuple[Path | None, dict[str, dict[str, Any]]] | None = None
         # Who holds the write lock for this object's writes when it is not this thread: a build's
         # worker (another process, or the build's N-Quads thread) writes under its build's lock.
-        self._lock_held_by: str | None = None
+        self._lock_held_by = lock_held_by
 
     # -- reading ---------------------------------------------------------------
     def current(self) -> Path | None:
@@ -1176,14 +1173,12 @@ class Store:
                     shared_nodes, shared_edges, shared_digest, triples = self._write_parts(parts, made)
             name = parts.name(shared_digest)
             final = self.path / name
-            counted = nx.MultiDiGraph()
-            counted.add_edges_from(shared_edges)
             entries = parts.entries
             manifest = json.dumps({"format": FORMAT_VERSION, "documents": docs,
                                    "nodes": len(shared_nodes) + sum(e["nodes"] for e in entries.values()),
                                    "edges": len(shared_edges) + sum(e["edges"] for e in entries.values()),
                                    "triples": triples,
-                                   "relation_triples": relation_statements(counted)
+                                   "relation_triples": relation_statements(shared_edges)
                                    + sum(e["relation_triples"] for e in entries.values()),
                                    "projection": projection_version(), "resolver": resolver_version(),
                                    "graphs": parts.fingerprints, "partitions": entries}, ensure_ascii=False, indent=2)
