@@ -56,11 +56,20 @@ def fail(message: str) -> None:
     sys.exit(2)
 
 
-def load_graph(store_dir: Path) -> nx.MultiDiGraph:
-    """The store's canonical graph, or a clear error when there is none yet."""
+def load_graph(store_dir: Path, jurisdiction: str | None = None) -> nx.MultiDiGraph:
+    """The store's canonical graph, or a clear error when there is none yet. With ``jurisdiction``
+    (any form: 嵊泗 = 嵊泗县), only its documents' part and what they reach, read without the rest:
+    a county's view of a province's store; a name no document has is an error saying which there are."""
+    from policykg.queries.errors import QueryError
+    from policykg.queries.names import Candidate, resolve_name
+
     try:
-        return Store(store_dir).load_graph()
-    except StoreError as err:
+        store = Store(store_dir)
+        if jurisdiction is None:
+            return store.load_graph()
+        known = [Candidate(j, j, (), j, n) for j, n in store.jurisdictions().items() if j]
+        return store.load_graph([resolve_name("jurisdiction", jurisdiction, known).found[0].id])
+    except (StoreError, QueryError) as err:
         fail(str(err))
         raise  # unreachable: fail() exits
 

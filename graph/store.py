@@ -731,6 +731,31 @@ class Store:
             out.append(entry)
         return out
 
+    def jurisdictions(self) -> dict[str, int]:
+        """The jurisdictions of the live version's documents (canonical names), each with how many
+        documents it has; ``""`` counts the documents of none. Read from the manifest's partitions,
+        without loading a graph (a version written before the build streamed reads its graph).
+
+        >>> import tempfile
+        >>> from policykg.graph.pipeline import build
+        >>> with tempfile.TemporaryDirectory() as d:
+        ...     for name in ("a.txt", "b.txt"):
+        ...         _ = Path(d, name).write_text(f"嵊泗县{name}方案\\n\\n一、任务\\n\\n1.推进。\\n", encoding="utf-8")
+        ...     _ = build([Path(d, "a.txt"), Path(d, "b.txt")], store=Path(d, "s"))
+        ...     Store(Path(d, "s")).jurisdictions()
+        {'嵊泗县': 2}
+        """
+        version = self._require()
+        partitions = self.manifest().get("partitions")
+        if partitions is not None:
+            return {key: len(entry["documents"]) for key, entry in sorted(partitions.items())}
+        counts: dict[str, int] = {}
+        for _, data in self._load_whole(version).nodes(data=True):
+            if data.get("type") == "Document" and data.get("doc_id"):
+                key = data.get("jurisdiction") or ""
+                counts[key] = counts.get(key, 0) + 1
+        return dict(sorted(counts.items()))
+
     def load_graph(self, jurisdictions: Collection[str] | None = None) -> nx.MultiDiGraph:
         """The canonical graph of the live version; with ``jurisdictions``, the part of the
         documents of those jurisdictions (``""`` for documents without one): their nodes and

@@ -115,6 +115,27 @@ def test_viz_and_matrix_exports_write_files(cli_store: Path, tmp_path: Path) -> 
         assert out.stat().st_size > 0
 
 
+def test_viz_of_one_jurisdiction_reads_only_its_documents(cli_store: Path, tmp_path: Path) -> None:
+    from policykg.graph.store import Store
+
+    counts = Store(cli_store).jurisdictions()
+    assert counts.get("嵊泗县") == 3 and sum(counts.values()) == 5, counts
+    html = tmp_path / "shengsi.html"
+    result = run("viz", "-o", str(html), "--whole", "--jurisdiction", "嵊泗", "--store", str(cli_store))
+    assert result.exit_code == 0, result.output
+    whole = tmp_path / "whole.html"
+    assert run("viz", "-o", str(whole), "--whole", "--store", str(cli_store)).exit_code == 0
+    # the whole view names every document; the part read names 嵊泗县's and no other, not even in the
+    # tooltips of the indicators and agencies they share
+    for page, others in ((whole.read_text(encoding="utf-8"), True), (html.read_text(encoding="utf-8"), False)):
+        assert "shengsi-2024-qiyouxiang-workpoints" in page
+        assert ("dinghai-2023-qiyouxiang-plan" in page) is others
+        assert ("jiangshan-2025-integration-report" in page) is others
+    wrong = run("viz", "-o", str(tmp_path / "x.html"), "--jurisdiction", "火星县", "--store", str(cli_store))
+    assert wrong.exit_code == 2 and "error:" in wrong.stderr and "火星县" in wrong.stderr
+    assert not (tmp_path / "x.html").exists()
+
+
 def test_query_pages_with_limit_and_offset(cli_store: Path) -> None:
     whole = json.loads(run("query", "tasks", "--store", str(cli_store), "--format", "json").output)
     page = run("query", "tasks", "--store", str(cli_store), "--format", "json", "--limit", "7", "--offset", "7")
