@@ -122,7 +122,9 @@ FILTERS = ("jurisdiction", "document")
 @dataclass(frozen=True)
 class Page:
     """Which answers of a query to give: those of one jurisdiction (its canonical name), of some
-    documents (their ids), and ``limit`` of them from ``offset`` on, in the query's order.
+    documents (their ids), and ``limit`` of them from ``offset`` on, in the query's order. ``walked``
+    (a kind and ids) keeps the answers of some of the things the query is walked by (catalog ``walk``:
+    :func:`page_rows_sparql` reads a page a batch of them at a time).
 
     >>> Page(limit=100).sliced, Page().sliced
     (True, False)
@@ -132,6 +134,7 @@ class Page:
     documents: tuple[str, ...] | None = None
     limit: int | None = None
     offset: int = 0
+    walked: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def sliced(self) -> bool:
@@ -169,8 +172,9 @@ def order_columns(query: CannedQuery) -> list[tuple[str, bool]]:
 
 
 # Where a query file says a filter goes: a line `#jurisdiction: PATTERN` (SPARQL), commented out
-# until the filter is asked for; and where the page is cut: a line `#page` (SPARQL), `// page` (Cypher).
-_SPARQL_FILTER = re.compile(r"^([ \t]*)#(jurisdiction|document):(.*)$", re.M)
+# until the filter is asked for (`#document:`, and `#KIND:` for the things a page is walked by, alike);
+# and where the page is cut: a line `#page` (SPARQL), `// page` (Cypher).
+_SPARQL_FILTER = re.compile(r"^([ \t]*)#([a-z]+):(.*)$", re.M)
 _SPARQL_PAGE = re.compile(r"^([ \t]*)#page[ \t]*$", re.M)
 _CYPHER_PAGE = re.compile(r"^([ \t]*)//[ \t]*page[ \t]*$", re.M)
 
@@ -194,9 +198,11 @@ def paged_sparql(query: CannedQuery, page: Page, text: str | None = None) -> str
     """
     text = query.sparql if text is None else text
     wanted = {"jurisdiction": (page.jurisdiction,) if page.jurisdiction else (), "document": page.documents or ()}
+    if page.walked is not None:  # a batch of the walk, within the filters: it overrides a filter of its kind
+        wanted[page.walked[0]] = page.walked[1]
 
     def bind(m: re.Match[str]) -> str:
-        values = wanted[m.group(2)]
+        values = wanted.get(m.group(2))  # `#keys:` lines are KeyedPage's
         if not values:
             return m.group(0)
         terms = " ".join(str(ox.Literal(v)) for v in values)
@@ -354,8 +360,17 @@ def sparql_rows(rdf: ox.Store, text: str, params: dict[str, str] | None = None) 
     substituted values, so a parameter could not select the starting point (measured at
     1.7M triples: ``lineage`` 5.6 s with substitutions, 0.07 s with ``VALUES``).
     """
-    result = rdf.query(bind_values(text, params), use_default_graph_as_union=True)
-    return solution_rows(result, params)
+    return solution_rows(store_select(rdf)(bind_values(text, params)), params)
+
+
+def store_select(rdf: ox.Store) -> Callable[[str], ox.QuerySolutions]:
+    """What runs a SELECT's text on an Oxigraph store, over the union of its graphs (as
+    :func:`endpoint_select` does on a remote endpoint).
+
+    >>> [s["x"].value for s in store_select(ox.Store())("SELECT ?x WHERE { BIND(1 AS ?x) }")]
+    ['1']
+    """
+    return lambda text: rdf.query(text, use_default_graph_as_union=True)
 
 
 def endpoint_rows(endpoint: Endpoint | str, text: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
@@ -387,69 +402,85 @@ def endpoint_select(endpoint: Endpoint | str) -> Callable[[str], ox.QuerySolutio
     return lambda text: ep.select(classic_query(text), default_graphs=graphs)
 
 
-# Fewer keys than this are sorted in one query (a sort of 200 costs milliseconds at 200 documents; of
-# the 28,000 tasks there, 1.8 s); more are walked document by document.
+# A keyed page whose unsorted probe finds fewer keys than this sorts them in one query (a sort of 200
+# costs milliseconds at 200 documents; of the 28,000 tasks there, 1.8 s); more are walked.
 WALK_FROM = 200
 
 
-def walks_documents(query: CannedQuery) -> bool:
-    """Whether a page of ``query``'s keys is found document by document: its answers are things in
-    documents (not the documents themselves), in the order of their document first, and it takes
-    the document filter. Sorting a corpus's tasks to give the first hundred costs seconds; sorting
-    its documents, then the tasks of the first few, milliseconds.
+def walk_kind(query: CannedQuery) -> str | None:
+    """What a page of ``query`` is walked by (catalog ``walk``): ``document``, ``indicator``, ``agency``
+    … the thing its order leads with, listed in that order by ``queries/page-KIND.rq``. Sorting a
+    corpus's tasks, or grouping every indicator's targets, to give the first hundred answers costs
+    seconds; listing the documents or indicators in order, then answering for the first few, milliseconds.
 
-    >>> walks_documents(get_query("tasks")), walks_documents(get_query("documents"))
-    (True, False)
+    >>> walk_kind(get_query("tasks")), walk_kind(get_query("target-conflicts")), walk_kind(get_query("documents"))
+    ('document', 'indicator', None)
     """
-    return (bool(order_columns(query)) and order_columns(query)[0] == ("doc_id", False)
-            and query.spec.get("key") != ["doc_id"] and "document" in query.filters)
+    return query.spec.get("walk")
 
 
-def _walked_keys(select: Callable[[str], ox.QuerySolutions], query: CannedQuery, need: int, page: Page,
-                 params: dict[str, str] | None) -> list[tuple[Any, ...]]:
-    """The page's keys, read from the documents in order (:func:`walks_documents`), a batch at a
-    time (1, 2, 4 … documents): a batch's first ``skip + need`` keys in the query's order."""
-    walk = (HERE / "page-documents.rq").read_text(encoding="utf-8")
-    documents = [s["doc_id"] for s in select(paged_sparql(query, replace(page, limit=None, offset=0), walk))]
-    skip, keys = page.offset, []
-    at, size = 0, 1
-    while at < len(documents) and need > 0:
-        batch = tuple(d.value for d in documents[at:at + size])
-        at, size = at + size, size * 2
-        split = keyed_page(query, replace(page, documents=batch, offset=0, limit=skip + need))
-        assert split is not None  # the query's page was keyed: so is a batch's
-        found = [tuple(s[v] for v in split.variables) for s in select(bind_values(split.keys, params))]
-        taken = found[skip:skip + need]
-        keys += taken
-        skip, need = max(0, skip - len(found)), need - len(taken)
-    return keys
+@cache
+def walk_text(kind: str) -> str:
+    """The query that lists the things of ``kind`` in the order a walked query sorts them, ids last.
+
+    >>> walk_text("document").splitlines()[-1]
+    'ORDER BY ?doc_id'
+    """
+    return (HERE / f"page-{kind}.rq").read_text(encoding="utf-8")
+
+
+def _walked(select: Callable[[str], ox.QuerySolutions], query: CannedQuery, page: Page,
+            params: dict[str, str] | None, cut: Callable[[Page], list[Any]]) -> list[Any]:
+    """The page's answers (what ``cut`` gives for a page: keys, or rows), read from the things the
+    query is walked by (:func:`walk_kind`) in order, a batch at a time: a batch's first ``skip + need``
+    answers in the query's order. Batches that follow each other in the walk's order follow each other
+    in the query's, so the answers taken are the page of the whole answer. The first batch is one
+    thing; the next ones as many as the answers found per thing so far say the page still needs
+    (twice the last batch while none is found)."""
+    kind = walk_kind(query)
+    assert kind is not None and page.limit is not None
+    found_ids = select(bind_values(paged_sparql(query, replace(page, limit=None, offset=0), walk_text(kind)), params))
+    ids = [s[found_ids.variables[-1]].value for s in found_ids]
+    skip, need, taken, at, size, seen = page.offset, page.limit, [], 0, 1, 0
+    while at < len(ids) and need > 0:
+        batch = tuple(ids[at:at + size])
+        found = cut(replace(page, walked=(kind, batch), offset=0, limit=skip + need))
+        at, seen = at + len(batch), seen + len(found)
+        taken += found[skip:skip + need]
+        skip, need = max(0, skip - len(found)), need - len(found[skip:skip + need])
+        size = -(-(skip + need) * at // seen) if seen else size * 2
+    return taken
 
 
 def page_rows_sparql(select: Callable[[str], ox.QuerySolutions], query: CannedQuery, page: Page,
                      params: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """One page of a canned query on a SPARQL store, ``select`` running a query's text there: its
     keys first, then their details (:func:`keyed_page`), or one query where the page is not of a
-    sub-select's keys. Rows as :func:`solution_rows` gives them.
+    sub-select's keys (an aggregate). A query that says what it is walked by (:func:`walk_kind`) finds
+    its page's keys, or rows, a batch of those things at a time; a keyed one only if an unsorted probe
+    finds ``WALK_FROM`` keys or more (a listing of few things is sorted whole: walking every document
+    to find none costs more). Rows as :func:`solution_rows` gives them.
 
     >>> store = ox.Store()
-    >>> rows = page_rows_sparql(lambda t: store.query(t, use_default_graph_as_union=True),
-    ...                         get_query("documents"), Page(limit=10))
-    >>> rows
-    []
+    >>> rows = page_rows_sparql(store_select(store), get_query("documents"), Page(limit=10))
+    >>> rows, page_rows_sparql(store_select(store), get_query("target-conflicts"), Page(limit=10))
+    ([], [])
     """
     split = keyed_page(query, page)
-    if split is None:
-        return solution_rows(select(bind_values(paged_sparql(query, page), params)), params)
-    # A listing of few things (a probe of its keys, unsorted, ends early) is sorted whole; one of many
-    # is walked document by document.
-    if (walks_documents(query) and page.limit is not None
-            and len(list(select(bind_values(f"{split.unordered}LIMIT {WALK_FROM}", params)))) == WALK_FROM):
-        keys = _walked_keys(select, query, page.limit, page, params)
-    else:
-        keys = [tuple(s[v] for v in split.variables) for s in select(bind_values(split.keys, params))]
-    if not keys:
-        return []
-    return solution_rows(select(bind_values(split.details(keys), params)), params)
+
+    def cut(part: Page) -> list[Any]:  # the page's keys, or (not keyed) its rows
+        if split is None:
+            return solution_rows(select(bind_values(paged_sparql(query, part), params)), params)
+        keys = keyed_page(query, part)
+        assert keys is not None  # the query's page was keyed: so is a batch's
+        return [tuple(s[v] for v in keys.variables) for s in select(bind_values(keys.keys, params))]
+
+    walks = walk_kind(query) is not None and page.limit is not None and (
+        split is None or len(list(select(bind_values(f"{split.unordered}LIMIT {WALK_FROM}", params)))) == WALK_FROM)
+    found = _walked(select, query, page, params, cut) if walks else cut(page)
+    if split is None or not found:
+        return found
+    return solution_rows(select(bind_values(split.details(found), params)), params)
 
 
 def cypher_value(value: Any) -> Any:
@@ -507,9 +538,7 @@ class _Backend:
     def rows(self, query: CannedQuery, params: dict[str, str], page: Page) -> list[dict[str, Any]]:
         """The flat rows of one page (networkx: of every key; the caller cuts the page)."""
         if self.kind == "sparql":
-            rdf = (self.store or Store()).rdf()
-            return page_rows_sparql(lambda text: rdf.query(text, use_default_graph_as_union=True), query, page,
-                                    params)
+            return page_rows_sparql(store_select((self.store or Store()).rdf()), query, page, params)
         if self.kind == "networkx":
             where: dict[str, Any] = {}
             if "jurisdiction" in query.filters:

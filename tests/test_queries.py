@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 import pyoxigraph as ox
@@ -17,12 +18,15 @@ from policykg.queries.runner import (
     QueryError,
     get_query,
     list_queries,
+    order_columns,
     page_rows_sparql,
     paged_after,
     paged_sparql,
     raw_rows,
     run_query,
     sparql_rows,
+    walk_kind,
+    walk_text,
 )
 
 ALL = [q.name for q in list_queries()]
@@ -406,3 +410,45 @@ def test_a_page_of_tasks_sorts_documents_then_binds_only_its_keys(built_store, m
     assert "ORDER BY" not in details and details.count("VALUES (?t ?task_id ?doc_id ?start)") == 2
     assert [r["task_id"] for r in run_query("tasks", store=built_store, limit=5, offset=3)] == [
         t["task_id"] for t in run_query("tasks", store=built_store)[3:8]]
+
+
+@pytest.mark.parametrize("name", ["compare-jurisdictions", "target-conflicts", "responsibility-matrix"])
+def test_a_page_of_an_aggregate_walks_its_leading_object_and_is_the_slice(name: str, built_store) -> None:
+    """The first page lists the indicators (agencies) in order, then answers for a batch of them at a time:
+    no query groups or pairs the whole store, and the page is the slice of the whole answer."""
+    query, rdf = get_query(name), built_store.rdf()
+    kind = walk_kind(query)
+    texts: list[str] = []
+
+    def select(text: str) -> ox.QuerySolutions:
+        texts.append(text)
+        return rdf.query(text, use_default_graph_as_union=True)
+
+    whole = run_query(name, store=built_store)
+    assert len(whole) > 8
+    for page in (Page(limit=3), Page(limit=4, offset=5), Page(jurisdiction="嵊泗县", limit=2, offset=1)):
+        texts.clear()
+        rows = page_rows_sparql(select, query, page)
+        assert texts[0] == paged_sparql(query, Page(page.jurisdiction), walk_text(kind))
+        answers = [t for t in texts[1:] if "GROUP BY" in t or "FILTER" in t or "HAVING" in t]
+        assert answers and all(f"VALUES ?in_{kind} {{" in t for t in answers), texts
+        shaped = run_query(name, store=built_store, jurisdiction=page.jurisdiction, limit=page.limit,
+                           offset=page.offset)
+        assert len(rows) == page.limit
+        assert shaped == run_query(name, store=built_store, jurisdiction=page.jurisdiction)[
+            page.offset:page.offset + page.limit]
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries() if walk_kind(q)])
+def test_a_walk_lists_its_things_in_the_order_the_query_sorts_them(name: str) -> None:
+    """page-KIND.rq selects the query's leading order columns, ids last, and sorts by them ascending (unbound
+    first, as the query does); the query marks where a batch's ids are bound."""
+    query = get_query(name)
+    kind = walk_kind(query)
+    text = walk_text(kind)
+    selected = re.search(r"SELECT\s+(?:DISTINCT\s+)?((?:\?\w+\s+)+)WHERE", text).group(1).split()
+    columns = [c for c, _ in order_columns(query)[:len(selected)]]
+    assert [v.lstrip("?") for v in selected] == columns
+    assert not any(desc for _, desc in order_columns(query)[:len(selected)])
+    assert text.rstrip().splitlines()[-1] == "ORDER BY " + " ".join(selected)
+    assert re.search(rf"^\s*#{kind}: .*\?in_{kind}\b", query.sparql, re.M)
