@@ -9,7 +9,8 @@ Layout of a store directory::
       CURRENT                  name of the live version (replaced atomically)
       v-<hash>/oxigraph/       the RDF projection (pyoxigraph on-disk store), in named graphs:
                                one per document, one per jurisdiction for the links across its
-                               documents (same work), one shared, one for the ontology
+                               documents (same work), one shared, one for the ontology; and one
+                               per jurisdiction for the counts kept of its documents (graph/counts.py)
       v-<hash>/parts/p-<key>.json
                                the canonical graph of one partition (the documents of one
                                jurisdiction; those without one form a partition too): their nodes
@@ -313,6 +314,7 @@ def _replace_graphs(rdf: ox.Store, quads: Iterable[ox.Quad], names: set[str]) ->
     for quad in quads:
         wanted[quad.graph_name.value].add(quad)
     gained = 0
+    added: list[ox.Quad] = []
     for name, new in wanted.items():
         graph = ox.NamedNode(name)
         old = set(rdf.quads_for_pattern(None, None, None, graph))
@@ -323,7 +325,10 @@ def _replace_graphs(rdf: ox.Store, quads: Iterable[ox.Quad], names: set[str]) ->
             continue
         for quad in old - new:
             rdf.remove(quad)
-        rdf.bulk_extend(new - old)
+        added += new - old
+    # One bulk write for them all: each writes files of its own that later reads look through
+    # (counting 200 documents' 48 jurisdictions, each written as counted: 9.4 s CPU; at once: 2.7 s).
+    rdf.bulk_extend(added)
     return gained
 
 
@@ -336,15 +341,13 @@ def _keep_counts(rdf: ox.Store, partitions: dict[str, list[str]], fingerprints: 
     counts graphs' fingerprints to ``fingerprints``; returns how many quads the store gained."""
     wanted = {str(counts_graph(key)): (key, docs, counts_fingerprint(docs, fingerprints))
               for key, docs in partitions.items()}
-    gained = 0
-    for name, (key, docs, made) in wanted.items():
-        if before is None or before.get(name) != made:
-            gained += _replace_graphs(rdf, partition_counts(rdf, key, docs), {name})
+    counted = [(name, partition_counts(rdf, key, docs)) for name, (key, docs, made) in wanted.items()
+               if before is None or before.get(name) != made]  # all read first, then written at once
     gone = {name for name in before or {} if name.startswith(COUNTS_GRAPH_PREFIX)} - wanted.keys()
-    if gone:
-        gained += _replace_graphs(rdf, [], gone)
     fingerprints.update({name: made for name, (_, _, made) in wanted.items()})
-    return gained
+    if not counted and not gone:
+        return 0
+    return _replace_graphs(rdf, [q for _, quads in counted for q in quads], {name for name, _ in counted} | gone)
 
 
 def _manifest_text(graph: nx.MultiDiGraph, documents: list[dict[str, str]], triples: int,
