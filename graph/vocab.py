@@ -9,7 +9,9 @@ Each document's facts live in the named graph ``<https://w3id.org/policykg/graph
 things several documents share (agencies, places, domains, indicators, persons, cited
 documents) in ``<https://w3id.org/policykg/graph/_shared>``; the links the store's build
 makes across one jurisdiction's documents (same work) in ``…/graph/_links-JURISDICTION``
-(:func:`links_graph`; ``_`` never occurs in a document id, so the names cannot collide);
+(:func:`links_graph`; ``_`` never occurs in a document id, so the names cannot collide); the
+counts the build keeps of a jurisdiction's documents in ``…/graph/_counts-JURISDICTION``
+(:func:`counts_graph`, :mod:`policykg.graph.counts`);
 the ontology in the graph named by its own IRI.
 
 >>> PKG.leads
@@ -98,6 +100,21 @@ def links_graph(partition: str) -> URIRef:
     True
     """
     return GRAPH["_links-" + quote(partition, safe="")]
+
+
+COUNTS_GRAPH_PREFIX = str(GRAPH["_counts-"])
+
+
+def counts_graph(partition: str) -> URIRef:
+    """The named graph of the counts the build keeps of a partition's documents (derived data,
+    written again only with the partition).
+
+    >>> str(counts_graph("嵊泗县")).rsplit("/", 1)[1]
+    '_counts-%E5%B5%8A%E6%B3%97%E5%8E%BF'
+    >>> document_of_graph(counts_graph("x")) is None, str(counts_graph("x")).startswith(COUNTS_GRAPH_PREFIX)
+    (True, True)
+    """
+    return URIRef(COUNTS_GRAPH_PREFIX + quote(partition, safe=""))
 
 
 def document_of_graph(graph: str) -> str | None:

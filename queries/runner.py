@@ -34,11 +34,13 @@ import neo4j.graph
 import networkx as nx
 import pyoxigraph as ox
 
+from policykg.graph.counts import counts_version
 from policykg.graph.endpoint import Endpoint, EndpointError, bind_values
 from policykg.graph.neo4j import connect
 from policykg.graph.rdf import brace_pairs, classic_query
 from policykg.graph.store import Store
 from policykg.graph.uris import redact
+from policykg.graph.vocab import PKG
 from policykg.queries.errors import QueryError
 from policykg.queries.names import (
     EXACT_STEPS,
@@ -67,6 +69,7 @@ class CannedQuery:
     description: str
     params: dict[str, str] = field(default_factory=dict)
     spec: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+    rq: str = ""  # the SPARQL file when not NAME.rq: the form reading counts (counted_form)
 
     @property
     def filters(self) -> tuple[str, ...]:
@@ -75,8 +78,8 @@ class CannedQuery:
 
     @property
     def sparql(self) -> str:
-        """The text of ``NAME.rq``."""
-        return (HERE / f"{self.name}.rq").read_text(encoding="utf-8")
+        """The text of ``NAME.rq`` (of the form reading counts, in :func:`counted_form`'s copy)."""
+        return (HERE / (self.rq or f"{self.name}.rq")).read_text(encoding="utf-8")
 
     @property
     def cypher(self) -> str:
@@ -452,12 +455,31 @@ def _walked(select: Callable[[str], ox.QuerySolutions], query: CannedQuery, page
     return taken
 
 
+def counted_form(select: Callable[[str], ox.QuerySolutions], query: CannedQuery, page: Page) -> CannedQuery:
+    """The query in the form that reads the counts the build keeps (catalog ``counted``;
+    :mod:`policykg.graph.counts`) when it has one, no ``--document`` is asked and the store holds
+    the counts of this release's count queries; else the query as it is (a store built before
+    them is answered from the statements: the same rows, slower).
+
+    >>> empty = ox.Store()
+    >>> counted_form(empty.query, get_query("top-lead-agencies"), Page()).rq
+    ''
+    """
+    form = query.spec.get("counted")
+    if form is None or page.documents:
+        return query
+    probe = (f"SELECT ?g WHERE {{ GRAPH ?g {{ ?g a <{PKG.Counts}> ; <{PKG.countsVersion}> "
+             f"{ox.Literal(counts_version())} }} }} LIMIT 1")
+    return replace(query, rq=form) if list(select(probe)) else query
+
+
 def page_rows_sparql(select: Callable[[str], ox.QuerySolutions], query: CannedQuery, page: Page,
                      params: dict[str, str] | None = None) -> list[dict[str, Any]]:
     """One page of a canned query on a SPARQL store, ``select`` running a query's text there: its
     keys first, then their details (:func:`keyed_page`), or one query where the page is not of a
-    sub-select's keys (an aggregate). A query that says what it is walked by (:func:`walk_kind`) finds
-    its page's keys, or rows, a batch of those things at a time; a keyed one only if an unsorted probe
+    sub-select's keys (an aggregate); in the form that reads counts kept at build time where it can
+    (:func:`counted_form`). A query that says what it is walked by (:func:`walk_kind`) finds its
+    page's keys, or rows, a batch of those things at a time; a keyed one only if an unsorted probe
     finds ``WALK_FROM`` keys or more (a listing of few things is sorted whole: walking every document
     to find none costs more). Rows as :func:`solution_rows` gives them.
 
@@ -466,6 +488,7 @@ def page_rows_sparql(select: Callable[[str], ox.QuerySolutions], query: CannedQu
     >>> rows, page_rows_sparql(store_select(store), get_query("target-conflicts"), Page(limit=10))
     ([], [])
     """
+    query = counted_form(select, query, page)
     split = keyed_page(query, page)
 
     def cut(part: Page) -> list[Any]:  # the page's keys, or (not keyed) its rows

@@ -12,7 +12,7 @@ from policykg.graph import store as store_module
 from policykg.graph.build import build_graph
 from policykg.graph.pipeline import build, extract_all
 from policykg.graph.store import Store, StoreError
-from policykg.graph.vocab import document_graph, links_graph
+from policykg.graph.vocab import counts_graph, document_graph, links_graph
 from policykg.queries.runner import run_query
 
 
@@ -183,9 +183,9 @@ def test_a_one_document_rebuild_touches_only_its_jurisdiction_and_equals_a_fresh
     after = store.current()
     assert after is not None and after != before
     # only the edited document's graph (and its jurisdiction's same-work links, whose evidence names
-    # the agencies) is written again; the other jurisdictions' parts are the live ones
+    # the agencies, and counts) is written again; the other jurisdictions' parts are the live ones
     assert changed.stem in {name.rsplit("/", 1)[1] for name in rewritten}
-    assert rewritten <= {str(document_graph(changed.stem)), str(links_graph("嵊泗县"))}
+    assert rewritten <= {str(document_graph(changed.stem)), str(links_graph("嵊泗县")), str(counts_graph("嵊泗县"))}
     for key in ("定海区", "江山市"):
         name = parts[key]["file"] + ".json"
         assert (after / "parts" / name).stat().st_ino == inodes[key], key

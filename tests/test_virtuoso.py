@@ -27,9 +27,9 @@ from policykg.cli import main
 from policykg.graph.endpoint import Endpoint, EndpointError, push_store
 from policykg.graph.rdf import classic_quads
 from policykg.graph.store import Store
-from policykg.graph.vocab import SHARED_GRAPH, document_graph
+from policykg.graph.vocab import COUNTS_GRAPH_PREFIX, SHARED_GRAPH, document_graph
 from policykg.queries.names import NoSuchName
-from policykg.queries.runner import get_query, list_queries, raw_rows, run_query
+from policykg.queries.runner import Page, counted_form, endpoint_select, get_query, list_queries, raw_rows, run_query
 from policykg.queries.shape import shape_rows
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("virtuoso")]  # a Virtuoso server, started once
@@ -198,6 +198,13 @@ def test_a_page_from_virtuoso_equals_the_embedded_stores(name: str, pushed: Endp
             remote = _answer(run_query, name, params, backend="sparql-endpoint", endpoint=pushed, **page)
             local = _answer(run_query, name, params, store=built_store, **page)
             assert json.dumps(remote, ensure_ascii=False) == json.dumps(local, ensure_ascii=False), (params, page)
+
+
+def test_the_endpoint_is_given_the_counts_the_build_keeps(pushed: Endpoint) -> None:
+    """sparql-push copies each jurisdiction's counts graph; the canned query reads them there too."""
+    assert any(g.startswith(COUNTS_GRAPH_PREFIX) for g in pushed.graph_names())
+    query = get_query("top-lead-agencies")
+    assert counted_form(endpoint_select(pushed), query, Page()).rq == query.spec["counted"]
 
 
 def test_query_cli_runs_canned_questions_on_the_endpoint(pushed: Endpoint, built_store: Store) -> None:

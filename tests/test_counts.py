@@ -1,0 +1,153 @@
+"""Counts kept at build time (graph/counts.py): top-lead-agencies reads them and answers as from the
+statements, after a build and after rebuilds; a store without them (built before) still answers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from click.testing import CliRunner
+
+from policykg.cli import main
+from policykg.graph import store as store_module
+from policykg.graph.pipeline import build
+from policykg.graph.store import Store
+from policykg.graph.vocab import COUNTS_GRAPH_PREFIX, PKG, counts_graph
+from policykg.queries import runner
+from policykg.queries.runner import Page, counted_form, get_query, page_rows_sparql
+
+QUERY = get_query("top-lead-agencies")
+LIVE = replace(QUERY, spec={k: v for k, v in QUERY.spec.items() if k != "counted"})  # from the statements
+PAGES = [Page(), Page(limit=3), Page(limit=2, offset=5), Page(jurisdiction="嵊泗县", limit=4),
+         Page(jurisdiction="定海区")]
+
+
+def _select(store: Store):
+    rdf = store.rdf()
+    return lambda text: rdf.query(text, use_default_graph_as_union=True)
+
+
+def _counts_graphs(store: Store) -> set[str]:
+    return {g.value for g in store.rdf().named_graphs() if g.value.startswith(COUNTS_GRAPH_PREFIX)}
+
+
+def _assert_counts_answer_as_the_statements(store: Store) -> None:
+    select = _select(store)
+    assert counted_form(select, QUERY, Page()).rq == "top-lead-agencies.counted.rq"  # the counts are read
+    for page in PAGES:
+        counted, live = page_rows_sparql(select, QUERY, page), page_rows_sparql(select, LIVE, page)
+        if not page.sliced:  # unordered: ordered when shaped (queries/shape.py)
+            counted, live = (sorted(rows, key=lambda r: r["agency_id"]) for rows in (counted, live))
+        assert counted == live, page
+        assert counted or page.offset
+    assert _counts_graphs(store) == {str(counts_graph(k)) for k in store.manifest()["partitions"]}
+
+
+def _totals(store: Store) -> dict[str, int]:
+    return {r["agency_id"]: r["total"] for r in page_rows_sparql(_select(store), QUERY, Page())}
+
+
+def _edit_a_lead(corpus: Path) -> None:
+    """A section of 嵊泗县's work points led by 县教育局 instead of 县卫健局 (its tasks inherit it)."""
+    edited = corpus / "shengsi-2024-qiyouxiang-workpoints.txt"
+    text = edited.read_text(encoding="utf-8")
+    assert "(牵头单位:县卫健局)" in text
+    edited.write_text(text.replace("(牵头单位:县卫健局)", "(牵头单位:县教育局)", 1), encoding="utf-8")
+
+
+def test_after_a_build_the_counts_give_the_rows_of_the_statements(built_store: Store) -> None:
+    _assert_counts_answer_as_the_statements(built_store)
+    # a document filter is answered from the statements: the counts are of whole jurisdictions
+    assert counted_form(_select(built_store), QUERY, Page(documents=("shengsi-2023-qiyouxiang-plan",))) is QUERY
+
+
+def test_rebuilds_that_edit_drop_and_add_documents_count_again(corpus_copy: Path, built_store_copy: Store,
+                                                              tmp_path: Path) -> None:
+    store = built_store_copy
+    before = _totals(store)
+    _edit_a_lead(corpus_copy)
+    build([corpus_copy], store=store)
+    assert _totals(store) != before  # 卫健局's section now 教育局's
+    _assert_counts_answer_as_the_statements(store)
+
+    (corpus_copy / "jiangshan-2025-integration-report.txt").unlink()  # its jurisdiction's only document
+    (corpus_copy / "extra.txt").write_text("岱山县工作方案\n\n二、主要任务\n\n1.新任务。(牵头单位:岱山县民政局)\n",
+                                            encoding="utf-8")
+    build([corpus_copy], store=store, fresh=True)
+    assert "江山市" not in store.manifest()["partitions"]
+    _assert_counts_answer_as_the_statements(store)  # 江山市's counts are gone with it
+    fresh = Store(tmp_path / "fresh")
+    build([corpus_copy], store=fresh)
+    assert set(store.rdf()) == set(fresh.rdf())
+    assert store.manifest()["graphs"] == fresh.manifest()["graphs"]
+
+
+def test_a_one_document_rebuild_counts_its_jurisdiction_only(corpus_copy: Path, built_store_copy: Store,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    counted: list[str] = []
+    real = store_module.partition_counts
+
+    def spy(rdf, partition, documents):
+        counted.append(partition)
+        return real(rdf, partition, documents)
+
+    monkeypatch.setattr(store_module, "partition_counts", spy)
+    _edit_a_lead(corpus_copy)
+    build([corpus_copy], store=built_store_copy)
+    assert counted == ["嵊泗县"]
+    _assert_counts_answer_as_the_statements(built_store_copy)
+
+
+def test_a_store_without_the_counts_of_this_release_answers_from_the_statements(built_store_copy: Store) -> None:
+    store = built_store_copy
+    assert _counts_graphs(store)
+    cli = ["query", "top-lead-agencies", "--store", str(store.path), "--format", "json", "--limit", "5"]
+    expected = CliRunner().invoke(main, cli)
+    assert expected.exit_code == 0, expected.output
+    rdf = ox.Store(str(store.current() / "oxigraph"))
+    # counts of other count queries (an older release's): not read
+    version = PKG.countsVersion
+    for quad in list(rdf.quads_for_pattern(None, ox.NamedNode(str(version)), None)):
+        rdf.remove(quad)
+        rdf.add(ox.Quad(quad.subject, quad.predicate, ox.Literal("older"), quad.graph_name))
+    explicit = ox.NamedNode(str(PKG.explicitLeads))
+    for quad in list(rdf.quads_for_pattern(None, explicit, None)):  # and wrong: were they read, it would show
+        rdf.remove(quad)
+        rdf.add(ox.Quad(quad.subject, explicit, ox.Literal("1000", datatype=quad.object.datatype), quad.graph_name))
+    rdf.flush()
+    del rdf
+    result = CliRunner().invoke(main, cli)
+    assert result.exit_code == 0 and result.output == expected.output
+    names = _counts_graphs(store)
+    rdf = ox.Store(str(store.current() / "oxigraph"))
+    for name in names:  # no counts at all: a store built before them
+        rdf.remove_graph(ox.NamedNode(name))
+    del rdf
+    result = CliRunner().invoke(main, cli)
+    assert result.exit_code == 0 and result.output == expected.output
+
+
+def test_counts_of_the_current_release_are_what_the_query_reads(built_store_copy: Store) -> None:
+    rdf = ox.Store(str(built_store_copy.current() / "oxigraph"))
+    explicit = ox.NamedNode(str(PKG.explicitLeads))
+    for quad in list(rdf.quads_for_pattern(None, explicit, None)):
+        rdf.remove(quad)
+        rdf.add(ox.Quad(quad.subject, explicit, ox.Literal("1000", datatype=quad.object.datatype), quad.graph_name))
+    del rdf
+    assert page_rows_sparql(_select(built_store_copy), QUERY, Page(limit=1))[0]["explicit"] >= 1000
+
+
+def test_the_exports_carry_no_counts(rdf_export) -> None:
+    quads = list(ox.parse(path=str(rdf_export("nq")), format=ox.RdfFormat.N_QUADS))
+    predicates = {q.predicate.value for q in quads}
+    assert str(PKG.nodeId) in predicates  # the graph is there; its counts are the store's own, derived
+    assert not {str(PKG.explicitLeads), str(PKG.inheritedLeads), str(PKG.countsVersion)} & predicates
+    graphs = {q.graph_name.value for q in quads if isinstance(q.graph_name, ox.NamedNode)}
+    assert not any(g.startswith(COUNTS_GRAPH_PREFIX) for g in graphs)
+
+
+def test_counted_form_is_chosen_through_the_runner(built_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(runner, "counts_version", lambda: "another release")
+    assert counted_form(_select(built_store), QUERY, Page()) is QUERY
