@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 import pyoxigraph as ox
@@ -406,3 +407,21 @@ def test_a_page_of_tasks_sorts_documents_then_binds_only_its_keys(built_store, m
     assert "ORDER BY" not in details and details.count("VALUES (?t ?task_id ?doc_id ?start)") == 2
     assert [r["task_id"] for r in run_query("tasks", store=built_store, limit=5, offset=3)] == [
         t["task_id"] for t in run_query("tasks", store=built_store)[3:8]]
+
+
+def test_a_page_of_indicators_reads_its_values_from_its_documents_once(built_store) -> None:
+    """`#keys ?d`: the values branch starts from each of the page's documents once, not once per row
+    (a document states its targets for every row of its table), and gives the rows the slice has."""
+    texts: list[str] = []
+    rdf = built_store.rdf()
+
+    def select(text: str) -> ox.QuerySolutions:
+        texts.append(text)
+        return rdf.query(text, use_default_graph_as_union=True)
+
+    rows = page_rows_sparql(select, get_query("indicators"), Page(limit=30, offset=2))
+    documents = {r["doc_id"] for r in rows}
+    bound = re.search(r"VALUES \(\?d\) \{([^}]*)\} \?d pkg:states", texts[-1])
+    assert bound and len(re.findall(r"\(<[^>]+>\)", bound.group(1))) == len(documents)
+    assert run_query("indicators", store=built_store, limit=30, offset=2) == run_query(
+        "indicators", store=built_store)[2:32]
