@@ -403,6 +403,7 @@ def test_a_page_of_tasks_sorts_documents_then_binds_only_its_keys(built_store, m
     assert len({r["task_id"] for r in rows}) == 5
     sorted_tasks = [t for t in texts if "pkg:Task" in t and "ORDER BY" in t]
     assert sorted_tasks and all("VALUES ?in_document" in t for t in sorted_tasks)
+    assert all("pkg:contains ?t" in t for t in sorted_tasks)  # from the document, not every docId of it
     details = texts[-1]
     assert "ORDER BY" not in details and details.count("VALUES (?t ?task_id ?doc_id ?start)") == 2
     assert [r["task_id"] for r in run_query("tasks", store=built_store, limit=5, offset=3)] == [
