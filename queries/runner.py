@@ -226,7 +226,8 @@ def _page_cut(query: CannedQuery, page: Page) -> str:
 
 # `#keys` alone, or `#keys: PATTERN`: a pattern that only a page's bound keys make cheap, and that only
 # they may start from (an endpoint such as Virtuoso scopes an outer variable in a UNION branch its own way).
-_SPARQL_KEYS = re.compile(r"^([ \t]*)#keys(?::(.*?))?[ \t]*$", re.M)
+# `#keys ?v …` binds only the distinct values of those keys (a page's few documents, not its hundred rows).
+_SPARQL_KEYS = re.compile(r"^([ \t]*)#keys((?:[ \t]+\?\w+)*)(?::(.*?))?[ \t]*$", re.M)
 _SELECT_VARS = re.compile(r"^\s*SELECT\s+(?:DISTINCT\s+)?((?:\?\w+\s+)+)WHERE\b", re.I)
 
 
@@ -236,8 +237,9 @@ class KeyedPage:
     cut (a query of its own: the store sorts only the keys); then :meth:`details`, the query with
     that sub-select replaced by the keys found, bound by ``VALUES`` there and on each ``#keys`` line
     (so that the inside of an ``OPTIONAL``, which Oxigraph evaluates with nothing bound from
-    outside, starts from the page's keys by index rather than from every match in the store).
-    Plain SPARQL 1.1: any endpoint runs both.
+    outside, starts from the page's keys by index rather than from every match in the store);
+    ``#keys ?v …`` binds the distinct values of those keys alone, for a pattern that starts from
+    what many keys share (their document). Plain SPARQL 1.1: any endpoint runs both.
 
     >>> split = keyed_page(get_query("documents"), Page(limit=2))
     >>> split.variables, split.keys.splitlines()[-1].strip()
@@ -246,8 +248,8 @@ class KeyedPage:
     >>> 'VALUES (?d ?doc_id ?source) { (<urn:d1> "d1" UNDEF) }' in split.details([doc])
     True
     >>> split = keyed_page(get_query("indicators"), Page(limit=2))
-    >>> [line.strip()[-49:] for line in split.details([doc[:1] * 6]).splitlines() if "pkg:states" in line]
-    ['<urn:d1> <urn:d1> <urn:d1>) } ?d pkg:states ?tg .']
+    >>> [line.strip() for line in split.details([doc[:1] * 6] * 2).splitlines() if "pkg:states" in line]
+    ['VALUES (?d) { (<urn:d1>) } ?d pkg:states ?tg .']
     """
 
     keys: str
@@ -257,11 +259,30 @@ class KeyedPage:
     unordered: str = ""
 
     def details(self, keys: Sequence[Sequence[ox.NamedNode | ox.Literal | None]]) -> str:
-        """The query's text with the keys found bound where the sub-select was and on ``#keys`` lines."""
-        rows = " ".join("(" + " ".join("UNDEF" if t is None else str(t) for t in row) + ")" for row in keys)
-        values = f"VALUES ({' '.join('?' + v for v in self.variables)}) {{ {rows} }}"
-        text = f"{self.head}{values}{self.tail}"
-        return _SPARQL_KEYS.sub(lambda m: m.group(1) + values + (m.group(2) or ""), text)
+        """The query's text with the keys found bound where the sub-select was and on ``#keys`` lines
+        (``#keys ?v …``: the distinct values of those keys alone).
+
+        >>> KeyedPage("", ("d",), "{ ", "\\n#keys ?x: ?x a ?c .\\n}").details([(ox.NamedNode("urn:d1"),)])
+        Traceback (most recent call last):
+        ...
+        policykg.queries.errors.QueryError: #keys names ?x, which is not one of the page's keys
+        """
+        def values(names: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+            text = " ".join("(" + " ".join("UNDEF" if t is None else str(t) for t in row) + ")" for row in rows)
+            return f"VALUES ({' '.join('?' + n for n in names)}) {{ {text} }}"
+
+        every = values(self.variables, keys)
+
+        def keys_line(m: re.Match[str]) -> str:
+            names = [v.lstrip("?") for v in m.group(2).split()]
+            unknown = [n for n in names if n not in self.variables]
+            if unknown:
+                raise QueryError(f"#keys names ?{unknown[0]}, which is not one of the page's keys")
+            at = [self.variables.index(n) for n in names]
+            some = values(names, list(dict.fromkeys(tuple(row[i] for i in at) for row in keys))) if names else every
+            return m.group(1) + some + (m.group(3) or "")
+
+        return _SPARQL_KEYS.sub(keys_line, f"{self.head}{every}{self.tail}")
 
 
 def keyed_page(query: CannedQuery, page: Page, text: str | None = None) -> KeyedPage | None:
@@ -315,18 +336,22 @@ def paged_cypher(query: CannedQuery, page: Page) -> tuple[str, dict[str, Any]]:
     return _CYPHER_PAGE.sub(lambda m: m.group(1) + cut, text), params
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = ox.NamedNode(_XSD + "string")
+_TYPED: dict[str, Callable[[str], Any]] = {_XSD + "integer": int, _XSD + "double": float, _XSD + "decimal": float,
+                                           _XSD + "float": float, _XSD + "boolean": lambda v: v == "true"}
+
+
 def _python(term: Any) -> Any:
+    # Called for every term of every row: the common case (a plain string) is answered first.
     if term is None:
         return None
     if isinstance(term, ox.Literal):
-        datatype = term.datatype.value if term.datatype else ""
-        if datatype.endswith("#integer"):
-            return int(term.value)
-        if datatype.endswith(("#double", "#decimal", "#float")):
-            return float(term.value)
-        if datatype.endswith("#boolean"):
-            return term.value == "true"
-        return term.value
+        datatype = term.datatype
+        if datatype == _XSD_STRING:
+            return term.value
+        typed = _TYPED.get(datatype.value)
+        return term.value if typed is None else typed(term.value)
     if isinstance(term, ox.Triple):  # a reifier's RDF 1.2 triple term: its N-Triples 1.2 text
         return f"<<( {term} )>>"
     return term.value
@@ -349,9 +374,15 @@ def solution_rows(result: ox.QuerySolutions, params: dict[str, str] | None = Non
     >>> solution_rows(ox.Store().query("SELECT ?x ?p WHERE { BIND(1 AS ?x) BIND(2 AS ?p) }"), {"p": "2"})
     [{'x': 1}]
     """
-    # Bound parameters come back as projected variables; they are inputs, not answers.
-    names = [v.value for v in result.variables if v.value not in (params or {})]
-    return [{n: _python(sol[n]) for n in names} for sol in result]
+    # Bound parameters come back as projected variables; they are inputs, not answers. A solution is
+    # read as a sequence (in the order of the variables): by name, each term costs 15x as much.
+    names = [v.value for v in result.variables]
+    inputs = [n for n in names if n in (params or {})]
+    rows = [dict(zip(names, map(_python, sol), strict=True)) for sol in result]
+    for row in rows if inputs else ():
+        for name in inputs:
+            del row[name]
+    return rows
 
 
 def sparql_rows(rdf: ox.Store, text: str, params: dict[str, str] | None = None) -> list[dict[str, Any]]:
