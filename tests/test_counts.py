@@ -27,7 +27,7 @@ CONFLICTS = get_query("target-conflicts")
 CONFLICTS_LIVE = replace(CONFLICTS, spec={k: v for k, v in CONFLICTS.spec.items() if k != "counted"})
 CONFLICT_PAGES = [Page(), Page(limit=100), Page(limit=3), Page(limit=2, offset=4), Page(jurisdiction="嵊泗县", limit=4),
                   Page(jurisdiction="定海区")]
-CONFLICTS_WITH = ox.NamedNode(str(PKG.conflictsWith))
+CONFLICT_A, CONFLICT_B = ox.NamedNode(str(PKG.conflictA)), ox.NamedNode(str(PKG.conflictB))
 
 
 def _select(store: Store):
@@ -61,9 +61,9 @@ def _assert_pairs_answer_as_the_statements(store: Store) -> None:
             counted, live = (sorted(rows, key=_pair) for rows in (counted, live))
         assert counted == live, page
     # each pair once, kept in the counts graph of its jurisdiction
-    kept = [(q.graph_name.value, q.subject, q.object) for q in store.rdf().quads_for_pattern(None, CONFLICTS_WITH, None)]
+    kept = [(q.graph_name.value, q.subject) for q in store.rdf().quads_for_pattern(None, CONFLICT_A, None)]
     assert len(kept) == len(set(kept)) == len(_pairs(store))
-    assert {g for g, _, _ in kept} <= {str(counts_graph(r["jurisdiction"])) for r in _rows(store)}
+    assert {g for g, _ in kept} <= {str(counts_graph(r["jurisdiction"])) for r in _rows(store)}
 
 
 def _pair(row: dict) -> tuple[str, str]:
@@ -219,11 +219,12 @@ def test_rebuilds_that_edit_drop_and_add_documents_pair_again(corpus_copy: Path,
 
 def test_the_pairs_kept_are_what_target_conflicts_reads(built_store_copy: Store) -> None:
     rdf = ox.Store(str(built_store_copy.current() / "oxigraph"))
-    pairs = list(rdf.quads_for_pattern(None, CONFLICTS_WITH, None))
-    assert pairs
-    for quad in pairs:  # each pair turned round: were the statements read, the rows would not change
+    sides = [*rdf.quads_for_pattern(None, CONFLICT_A, None), *rdf.quads_for_pattern(None, CONFLICT_B, None)]
+    assert sides
+    for quad in sides:  # each pair turned round: were the statements read, the rows would not change
         rdf.remove(quad)
-        rdf.add(ox.Quad(quad.object, CONFLICTS_WITH, quad.subject, quad.graph_name))
+        rdf.add(ox.Quad(quad.subject, CONFLICT_B if quad.predicate == CONFLICT_A else CONFLICT_A, quad.object,
+                        quad.graph_name))
     del rdf
     rows = page_rows_sparql(_select(built_store_copy), CONFLICTS, Page(limit=100))
     assert {_pair(r) for r in rows} == {(b, a) for a, b in _pairs(built_store_copy)}
