@@ -1,5 +1,6 @@
 """Counts kept at build time: corpus-wide aggregates a canned query would otherwise make from every
-statement at each call (top-lead-agencies reads each lead's reifier: 1.1 s CPU at 200 documents).
+statement at each call (top-lead-agencies reads each lead's reifier: 1.1 s CPU at 200 documents;
+target-conflicts pairs every two targets of an indicator: 3.7 s CPU for its first page).
 
 Each count query (``queries/counts/NAME.rq``, data) counts one document: its first column,
 ``?graph``, is bound to the document's named graph; the second is what is counted (an agency);
@@ -12,8 +13,8 @@ documents in the partition's counts graph (:func:`policykg.graph.vocab.counts_gr
 A query whose first column is ``?jurisdiction`` instead finds what holds between two things of one
 partition's documents (two targets that disagree: ``conflicts.rq``), what no one document's graph
 shows: it is bound to the partition's jurisdiction (by substitution: Oxigraph starts from that
-jurisdiction's targets, ~170 ms a jurisdiction at 200 documents, where the whole store's answer
-costs 9 s) and each row kept as statements, the second column the subject and each further column
+jurisdiction's targets: 6 s CPU for the 48 jurisdictions of 200 documents, where one query of the
+whole store costs 9 s) and each row kept as statements, the second column the subject and each further column
 its ``pkg:<column in camelCase>``. A canned query reads the counts only from a store
 that holds those of this release's count queries (:func:`counts_version`); it answers from the
 statements otherwise (a store built before them).
@@ -88,7 +89,8 @@ def counts_fingerprint(documents: Collection[str], fingerprints: Mapping[str, st
 def partition_counts(rdf: ox.Store, partition: str, documents: Collection[str]) -> list[ox.Quad]:
     """The quads of one partition's counts graph: each count query run on each of its documents'
     graphs in ``rdf`` (bound by substitution: Oxigraph then reads that graph alone, ~10 ms at 200
-    documents, where a ``VALUES`` of graphs reads them all), summed per counted thing.
+    documents, where a ``VALUES`` of graphs reads them all), summed per counted thing; each query of
+    a partition (first column ``?jurisdiction``) run once, bound to ``partition``, its rows kept.
 
     >>> quads = partition_counts(ox.Store(), "x", ["d1"])
     >>> [q.predicate.value.rsplit("#", 1)[1] for q in quads]
