@@ -1,5 +1,6 @@
-"""Counts kept at build time (graph/counts.py): top-lead-agencies reads them and answers as from the
-statements, after a build and after rebuilds; a store without them (built before) still answers."""
+"""Counts kept at build time (graph/counts.py): top-lead-agencies reads them, and target-conflicts the
+pairs kept beside them, and both answer as from the statements, after a build and after rebuilds; a
+store without them (built before) still answers."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ QUERY = get_query("top-lead-agencies")
 LIVE = replace(QUERY, spec={k: v for k, v in QUERY.spec.items() if k != "counted"})  # from the statements
 PAGES = [Page(), Page(limit=3), Page(limit=2, offset=5), Page(jurisdiction="嵊泗县", limit=4),
          Page(jurisdiction="定海区")]
+CONFLICTS = get_query("target-conflicts")
+CONFLICTS_LIVE = replace(CONFLICTS, spec={k: v for k, v in CONFLICTS.spec.items() if k != "counted"})
+CONFLICT_PAGES = [Page(), Page(limit=100), Page(limit=3), Page(limit=2, offset=4), Page(jurisdiction="嵊泗县", limit=4),
+                  Page(jurisdiction="定海区")]
+CONFLICT_A, CONFLICT_B = ox.NamedNode(str(PKG.conflictA)), ox.NamedNode(str(PKG.conflictB))
 
 
 def _select(store: Store):
@@ -43,6 +49,33 @@ def _assert_counts_answer_as_the_statements(store: Store) -> None:
         assert counted == live, page
         assert counted or page.offset
     assert _counts_graphs(store) == {str(counts_graph(k)) for k in store.manifest()["partitions"]}
+    _assert_pairs_answer_as_the_statements(store)
+
+
+def _assert_pairs_answer_as_the_statements(store: Store) -> None:
+    select = _select(store)
+    assert counted_form(select, CONFLICTS, Page()).rq == "target-conflicts.counted.rq"  # the pairs are read
+    for page in CONFLICT_PAGES:
+        counted, live = page_rows_sparql(select, CONFLICTS, page), page_rows_sparql(select, CONFLICTS_LIVE, page)
+        if not page.sliced:  # unordered: ordered when shaped (queries/shape.py)
+            counted, live = (sorted(rows, key=_pair) for rows in (counted, live))
+        assert counted == live, page
+    # each pair once, kept in the counts graph of its jurisdiction
+    kept = [(q.graph_name.value, q.subject) for q in store.rdf().quads_for_pattern(None, CONFLICT_A, None)]
+    assert len(kept) == len(set(kept)) == len(_pairs(store))
+    assert {g for g, _ in kept} <= {str(counts_graph(r["jurisdiction"])) for r in _rows(store)}
+
+
+def _pair(row: dict) -> tuple[str, str]:
+    return row["a_target_id"], row["b_target_id"]
+
+
+def _rows(store: Store) -> list[dict]:
+    return page_rows_sparql(_select(store), CONFLICTS_LIVE, Page())
+
+
+def _pairs(store: Store) -> set[tuple[str, str]]:
+    return {_pair(r) for r in _rows(store)}
 
 
 def _totals(store: Store) -> dict[str, int]:
@@ -151,3 +184,47 @@ def test_the_exports_carry_no_counts(rdf_export) -> None:
 def test_counted_form_is_chosen_through_the_runner(built_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(runner, "counts_version", lambda: "another release")
     assert counted_form(_select(built_store), QUERY, Page()) is QUERY
+
+
+def _edit_a_value(corpus: Path) -> None:
+    """嵊泗县's work points set 每万老年人口拥有持证养老护理员数 for 2024 at 31, the plan's value, not 24.6."""
+    edited = corpus / "shengsi-2024-qiyouxiang-workpoints.txt"
+    text = edited.read_text(encoding="utf-8")
+    assert text.count("\n24.6\n") == 1
+    edited.write_text(text.replace("\n24.6\n", "\n31\n"), encoding="utf-8")
+
+
+def test_rebuilds_that_edit_drop_and_add_documents_pair_again(corpus_copy: Path, built_store_copy: Store,
+                                                             tmp_path: Path) -> None:
+    store = built_store_copy
+    before = _pairs(store)
+    _edit_a_value(corpus_copy)
+    build([corpus_copy], store=store)
+    edited = _pairs(store)
+    assert len(edited) == len(before) - 1  # the plan's 31 and the work points' agree now
+    _assert_pairs_answer_as_the_statements(store)
+
+    (corpus_copy / "shengsi-2024-integration-action-plan.txt").unlink()  # a side of several pairs
+    (corpus_copy / "extra.txt").write_text(
+        "嵊泗县2024年民生工作要点\n\n一、主要目标\n\n到2027年,重大慢病过早死亡率控制在7.0%。\n", encoding="utf-8")
+    build([corpus_copy], store=store, fresh=True)
+    rows = _rows(store)
+    assert "shengsi-2024-integration-action-plan" not in {r["a_doc_id"] for r in rows} | {r["b_doc_id"] for r in rows}
+    assert any("extra" in r["b_doc_id"] or "extra" in r["a_doc_id"] for r in rows)  # the new 7.0% disagrees
+    _assert_pairs_answer_as_the_statements(store)
+    fresh = Store(tmp_path / "fresh")
+    build([corpus_copy], store=fresh)
+    assert set(store.rdf()) == set(fresh.rdf())
+
+
+def test_the_pairs_kept_are_what_target_conflicts_reads(built_store_copy: Store) -> None:
+    rdf = ox.Store(str(built_store_copy.current() / "oxigraph"))
+    sides = [*rdf.quads_for_pattern(None, CONFLICT_A, None), *rdf.quads_for_pattern(None, CONFLICT_B, None)]
+    assert sides
+    for quad in sides:  # each pair turned round: were the statements read, the rows would not change
+        rdf.remove(quad)
+        rdf.add(ox.Quad(quad.subject, CONFLICT_B if quad.predicate == CONFLICT_A else CONFLICT_A, quad.object,
+                        quad.graph_name))
+    del rdf
+    rows = page_rows_sparql(_select(built_store_copy), CONFLICTS, Page(limit=100))
+    assert {_pair(r) for r in rows} == {(b, a) for a, b in _pairs(built_store_copy)}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from dataclasses import replace
 
 import pyoxigraph as ox
 import pytest
@@ -419,6 +420,8 @@ def test_a_page_of_an_aggregate_walks_its_leading_object_and_is_the_slice(name: 
     """The first page lists the indicators (agencies) in order, then answers for a batch of them at a time:
     no query groups or pairs the whole store, and the page is the slice of the whole answer."""
     query, rdf = get_query(name), built_store.rdf()
+    # as from the statements: the form reading pairs kept at build time pairs nothing (tests/test_counts.py)
+    query = replace(query, spec={k: v for k, v in query.spec.items() if k != "counted"})
     kind = walk_kind(query)
     texts: list[str] = []
 

@@ -203,8 +203,9 @@ def test_a_page_from_virtuoso_equals_the_embedded_stores(name: str, pushed: Endp
 def test_the_endpoint_is_given_the_counts_the_build_keeps(pushed: Endpoint) -> None:
     """sparql-push copies each jurisdiction's counts graph; the canned query reads them there too."""
     assert any(g.startswith(COUNTS_GRAPH_PREFIX) for g in pushed.graph_names())
-    query = get_query("top-lead-agencies")
-    assert counted_form(endpoint_select(pushed), query, Page()).rq == query.spec["counted"]
+    for name in ("top-lead-agencies", "target-conflicts"):  # counts, and target-conflicts' pairs
+        query = get_query(name)
+        assert counted_form(endpoint_select(pushed), query, Page()).rq == query.spec["counted"]
 
 
 def test_query_cli_runs_canned_questions_on_the_endpoint(pushed: Endpoint, built_store: Store) -> None:
