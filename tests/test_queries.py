@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 
 import pyoxigraph as ox
@@ -392,17 +393,24 @@ def test_a_page_read_in_two_steps_is_the_same_on_the_classic_form(name: str, bui
                 page_rows_sparql(on(built_store.rdf(), str), get_query(name), page, params)), (params, page)
 
 
+def _recording(store) -> tuple[list[str], Callable[[str], ox.QuerySolutions]]:
+    """A ``select`` on the store's Oxigraph that keeps the text of every query it runs, in order."""
+    texts: list[str] = []
+    rdf = store.rdf()
+
+    def select(text: str) -> ox.QuerySolutions:
+        texts.append(text)
+        return rdf.query(text, use_default_graph_as_union=True)
+
+    return texts, select
+
+
 def test_a_page_of_tasks_sorts_documents_then_binds_only_its_keys(built_store, monkeypatch) -> None:
     """No query sorts every task of the store, and the details are read for the page's keys only."""
     import policykg.queries.runner as runner
 
     monkeypatch.setattr(runner, "WALK_FROM", 10)  # the sample's tasks count as many
-    texts: list[str] = []
-    rdf = built_store.rdf()
-
-    def select(text: str) -> ox.QuerySolutions:
-        texts.append(text)
-        return rdf.query(text, use_default_graph_as_union=True)
+    texts, select = _recording(built_store)
 
     rows = page_rows_sparql(select, get_query("tasks"), Page(limit=5, offset=3))
     assert len({r["task_id"] for r in rows}) == 5
@@ -419,15 +427,11 @@ def test_a_page_of_tasks_sorts_documents_then_binds_only_its_keys(built_store, m
 def test_a_page_of_an_aggregate_walks_its_leading_object_and_is_the_slice(name: str, built_store) -> None:
     """The first page lists the indicators (agencies) in order, then answers for a batch of them at a time:
     no query groups or pairs the whole store, and the page is the slice of the whole answer."""
-    query, rdf = get_query(name), built_store.rdf()
+    query = get_query(name)
     # as from the statements: the form reading pairs kept at build time pairs nothing (tests/test_counts.py)
     query = replace(query, spec={k: v for k, v in query.spec.items() if k != "counted"})
     kind = walk_kind(query)
-    texts: list[str] = []
-
-    def select(text: str) -> ox.QuerySolutions:
-        texts.append(text)
-        return rdf.query(text, use_default_graph_as_union=True)
+    texts, select = _recording(built_store)
 
     whole = run_query(name, store=built_store)
     assert len(whole) > 8
@@ -462,12 +466,7 @@ def test_a_walk_lists_its_things_in_the_order_the_query_sorts_them(name: str) ->
 def test_a_page_of_indicators_reads_its_values_from_its_documents_once(built_store) -> None:
     """`#keys ?d`: the values branch starts from each of the page's documents once, not once per row
     (a document states its targets for every row of its table), and gives the rows the slice has."""
-    texts: list[str] = []
-    rdf = built_store.rdf()
-
-    def select(text: str) -> ox.QuerySolutions:
-        texts.append(text)
-        return rdf.query(text, use_default_graph_as_union=True)
+    texts, select = _recording(built_store)
 
     rows = page_rows_sparql(select, get_query("indicators"), Page(limit=30, offset=2))
     documents = {r["doc_id"] for r in rows}
