@@ -7,7 +7,14 @@ import pyoxigraph as ox
 import pytest
 
 from policykg.graph.store import Store
-from policykg.graph.vocab import ONTOLOGY_GRAPH, SHARED_GRAPH, document_graph, document_of_graph, links_graph
+from policykg.graph.vocab import (
+    ONTOLOGY_GRAPH,
+    SHARED_GRAPH,
+    counts_graph,
+    document_graph,
+    document_of_graph,
+    links_graph,
+)
 from policykg.queries.adhoc import run_sparql
 from policykg.queries.runner import get_query, sparql_rows
 
@@ -16,8 +23,12 @@ def _docs(store: Store) -> list[str]:
     return [d["doc_id"] for d in store.manifest()["documents"]]
 
 
-def test_the_store_holds_one_graph_per_document_plus_shared_links_and_ontology(built_store: Store) -> None:
+def test_the_store_holds_one_graph_per_document_plus_shared_links_counts_and_ontology(built_store: Store) -> None:
     graphs = {g.value for g in built_store.rdf().named_graphs()}
+    # the counts kept at build time (graph/counts.py): one graph per jurisdiction
+    counts = {str(counts_graph(key)) for key in built_store.manifest()["partitions"]}
+    assert counts <= graphs
+    graphs -= counts
     links = graphs - {str(document_graph(d)) for d in _docs(built_store)} - {str(SHARED_GRAPH), str(ONTOLOGY_GRAPH)}
     # the same-work links across a jurisdiction's documents: one graph per jurisdiction that has some
     assert links and links <= {str(links_graph(key)) for key in built_store.manifest()["partitions"]}
